@@ -1,0 +1,471 @@
+#include "cli.h"
+
+#include "catalog/classcatalog.h"
+#include "catalog/wordnet.h"
+#include "error.h"
+#include "export/exporter.h"
+#include "import/importer.h"
+#include "logging.h"
+#include "project.h"
+#include "storage/sqlitestore.h"
+#include "vocabulary.h"
+
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextStream>
+
+#include <spdlog/spdlog.h>
+
+#include <functional>
+#include <map>
+
+namespace bagel::cli {
+
+namespace {
+
+/** A usage mistake (exit status 2) rather than a failed command (1). */
+class UsageError : public Error
+{
+public:
+    using Error::Error;
+};
+
+struct Context
+{
+    QCommandLineParser &parser;
+    QTextStream &out;
+    bool json = false;
+};
+
+struct Command
+{
+    const char *name;
+    const char *synopsis;
+    const char *description;
+    std::function<void(QCommandLineParser &)> addOptions;
+    std::function<void(Context &)> run;
+};
+
+QString requireValue(const QCommandLineParser &parser, const char *option)
+{
+    const QString name = QLatin1String(option);
+    if (!parser.isSet(name))
+        throw UsageError(QStringLiteral("--%1 is required").arg(name));
+    return parser.value(name);
+}
+
+QStringList positionals(const QCommandLineParser &parser, int count, const char *usage)
+{
+    QStringList args = parser.positionalArguments();
+    args.removeFirst(); // the command name
+    if (args.size() != count)
+        throw UsageError(QStringLiteral("expected: %1").arg(QLatin1String(usage)));
+    return args;
+}
+
+void printJson(QTextStream &out, const QJsonObject &object)
+{
+    out << QJsonDocument(object).toJson(QJsonDocument::Indented);
+}
+
+QCommandLineOption jsonOption()
+{
+    return QCommandLineOption(QStringLiteral("json"), QStringLiteral("Print the result as JSON."));
+}
+
+std::unique_ptr<Project> openProject(const QString &path, bool readOnly = false)
+{
+    if (!readOnly && QFileInfo::exists(path) && !QFileInfo(path).isWritable())
+        readOnly = true;
+    return Project::open(path, readOnly);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+void runInit(Context &ctx)
+{
+    const QStringList args = positionals(ctx.parser, 1, "init PROJECT [--images-root DIR]");
+    const QString imagesRoot = ctx.parser.value(QStringLiteral("images-root"));
+    if (!imagesRoot.isEmpty() && !QFileInfo(imagesRoot).isDir())
+        throw Error(QStringLiteral("%1: no such folder").arg(imagesRoot));
+    auto project = Project::create(args[0], imagesRoot);
+    if (ctx.json) {
+        printJson(ctx.out, {{QStringLiteral("project"), project->path()},
+                            {QStringLiteral("images_root"), project->imagesRoot()}});
+    } else {
+        ctx.out << "Created " << project->path() << '\n';
+        if (!project->imagesRoot().isEmpty())
+            ctx.out << "Images root: " << project->imagesRoot() << '\n';
+    }
+}
+
+void runImport(Context &ctx)
+{
+    const QStringList args = positionals(ctx.parser, 3, "import PROJECT FORMAT FILE");
+    const auto format = parseImportFormat(args[1]);
+    if (!format)
+        throw UsageError(QStringLiteral("unknown import format '%1' (one of: %2)")
+                             .arg(args[1], importFormatNames().join(QLatin1String(", "))));
+    ImportOptions options;
+    options.model = ctx.parser.value(QStringLiteral("model"));
+    if (ctx.parser.isSet(QStringLiteral("reviewer")))
+        options.reviewer = ctx.parser.value(QStringLiteral("reviewer"));
+    options.labelsFile = ctx.parser.value(QStringLiteral("labels"));
+    options.filesList = ctx.parser.value(QStringLiteral("files"));
+    options.onlyExisting = ctx.parser.isSet(QStringLiteral("only-existing"));
+    if (ctx.parser.isSet(QStringLiteral("top-k"))) {
+        bool ok = false;
+        options.topK = ctx.parser.value(QStringLiteral("top-k")).toInt(&ok);
+        if (!ok || options.topK < 1)
+            throw UsageError(QStringLiteral("--top-k needs a positive number"));
+    }
+    const QString scores = ctx.parser.value(QStringLiteral("scores"));
+    if (scores == QLatin1String("probabilities"))
+        options.scores = ScoreKind::Probabilities;
+    else if (scores == QLatin1String("logits"))
+        options.scores = ScoreKind::Logits;
+    else if (!scores.isEmpty() && scores != QLatin1String("auto"))
+        throw UsageError(QStringLiteral("--scores is one of auto, probabilities, logits"));
+    for (const QString &file : {options.labelsFile, options.filesList}) {
+        if (!file.isEmpty() && !QFileInfo(file).isFile())
+            throw Error(QStringLiteral("%1: no such file").arg(file));
+    }
+
+    auto project = openProject(args[0]);
+    const ImportReport report = importFile(*project, *format, args[2], options);
+    if (ctx.json)
+        printJson(ctx.out, report.toJson());
+    else
+        ctx.out << report.summary() << '\n';
+}
+
+void runInfo(Context &ctx)
+{
+    const QStringList args = positionals(ctx.parser, 1, "info PROJECT");
+    auto project = openProject(args[0], true);
+    const Store &store = project->store();
+    const ProjectCounts c = store.counts();
+    QStringList models;
+    for (const ModelRecord &m : store.models())
+        models << m.name;
+    QStringList reviewers;
+    for (const ReviewerRecord &r : store.reviewers())
+        reviewers << r.name;
+    const QString schema = store.meta(QStringLiteral("schema_version"));
+
+    if (ctx.json) {
+        printJson(ctx.out, {
+                               {QStringLiteral("project"), project->path()},
+                               {QStringLiteral("schema_version"), schema.toInt()},
+                               {QStringLiteral("images_root"), project->imagesRoot()},
+                               {QStringLiteral("items"), c.items},
+                               {QStringLiteral("items_with_unknown_label"), c.itemsWithUnknownLabel},
+                               {QStringLiteral("models"), c.models},
+                               {QStringLiteral("model_names"), QJsonArray::fromStringList(models)},
+                               {QStringLiteral("predictions"), c.predictions},
+                               {QStringLiteral("reviewers"), c.reviewers},
+                               {QStringLiteral("reviewer_names"), QJsonArray::fromStringList(reviewers)},
+                               {QStringLiteral("reviews"), c.reviews},
+                               {QStringLiteral("judgements"), c.judgements},
+                               {QStringLiteral("problematic"), c.problematic},
+                               {QStringLiteral("imagenet_m"), c.imagenetM},
+                               {QStringLiteral("real_labels"), c.realLabelled},
+                           });
+        return;
+    }
+    const auto line = [&](const char *label, const QString &value) {
+        ctx.out << QStringLiteral("%1 %2\n").arg(QLatin1String(label), -20).arg(value);
+    };
+    line("Project:", project->path());
+    line("Schema version:", schema);
+    line("Images root:", project->imagesRoot().isEmpty() ? QStringLiteral("(not set)") : project->imagesRoot());
+    line("Items:", c.itemsWithUnknownLabel ? QStringLiteral("%1 (%2 with unknown original label)").arg(c.items).arg(c.itemsWithUnknownLabel)
+                                           : QString::number(c.items));
+    line("Models:", models.isEmpty() ? QStringLiteral("0") : QStringLiteral("%1 (%2)").arg(c.models).arg(models.join(QLatin1String(", "))));
+    line("Predictions:", QString::number(c.predictions));
+    line("Reviewers:", reviewers.isEmpty() ? QStringLiteral("0") : QStringLiteral("%1 (%2)").arg(c.reviewers).arg(reviewers.join(QLatin1String(", "))));
+    line("Reviews:", QString::number(c.reviews));
+    line("Judgements:", QString::number(c.judgements));
+    line("Problematic images:", QString::number(c.problematic));
+    line("ImageNet-M:", QString::number(c.imagenetM));
+    line("ReaL label lists:", QString::number(c.realLabelled));
+}
+
+void runReview(Context &ctx)
+{
+    const QStringList args = positionals(ctx.parser, 1, "review PROJECT --item FILE --reviewer R --verdict V");
+    const QCommandLineParser &p = ctx.parser;
+    ReviewInput input;
+    input.fileName = requireValue(p, "item");
+    input.reviewer = requireValue(p, "reviewer");
+    input.model = p.value(QStringLiteral("model"));
+    input.note = p.value(QStringLiteral("note"));
+    input.source = QStringLiteral("cli");
+    if (p.isSet(QStringLiteral("verdict"))) {
+        input.verdict = parseVerdict(p.value(QStringLiteral("verdict")));
+        if (!input.verdict)
+            throw UsageError(QStringLiteral("unknown verdict '%1' (one of: %2)")
+                                 .arg(p.value(QStringLiteral("verdict")), verdictNames().join(QLatin1String(", "))));
+    }
+    if (p.isSet(QStringLiteral("category"))) {
+        input.category = parseCategory(p.value(QStringLiteral("category")));
+        if (!input.category)
+            throw UsageError(QStringLiteral("unknown category '%1' (one of: %2)")
+                                 .arg(p.value(QStringLiteral("category")), categoryNames().join(QLatin1String(", "))));
+    }
+    if (p.isSet(QStringLiteral("spurious-kind"))) {
+        input.spuriousKind = parseSpuriousKind(p.value(QStringLiteral("spurious-kind")));
+        if (!input.spuriousKind)
+            throw UsageError(QStringLiteral("unknown spurious-correlation kind '%1' (one of: %2)")
+                                 .arg(p.value(QStringLiteral("spurious-kind")), spuriousKindNames().join(QLatin1String(", "))));
+    }
+    if (p.isSet(QStringLiteral("severity"))) {
+        input.severity = parseSeverity(p.value(QStringLiteral("severity")));
+        if (!input.severity)
+            throw UsageError(QStringLiteral("unknown severity '%1' (one of: %2)")
+                                 .arg(p.value(QStringLiteral("severity")), severityNames().join(QLatin1String(", "))));
+    }
+    if (!input.verdict && !p.isSet(QStringLiteral("label")))
+        throw UsageError(QStringLiteral("--verdict is required (or give --label edits only)"));
+    const ClassCatalog &catalog = ClassCatalog::imagenet1k();
+    for (const QString &spec : p.values(QStringLiteral("label"))) {
+        const qsizetype eq = spec.lastIndexOf(QLatin1Char('='));
+        if (eq <= 0)
+            throw UsageError(QStringLiteral("--label %1: expected CLASS=correct|wrong|unclear|remove").arg(spec));
+        const auto edit = parseLabelEdit(spec.mid(eq + 1));
+        if (!edit)
+            throw UsageError(QStringLiteral("--label %1: '%2' is not one of correct, wrong, unclear, remove").arg(spec, spec.mid(eq + 1)));
+        input.labelChanges << LabelChange{catalog.resolve(spec.left(eq)).index, *edit};
+    }
+
+    auto project = openProject(args[0]);
+    const ReviewId id = project->recordReview(input);
+    if (ctx.json) {
+        printJson(ctx.out, {{QStringLiteral("review_id"), id}, {QStringLiteral("item"), input.fileName},
+                            {QStringLiteral("reviewer"), input.reviewer}});
+    } else {
+        ctx.out << QStringLiteral("Recorded review %1 of %2 by %3\n").arg(id).arg(input.fileName, input.reviewer);
+    }
+}
+
+void runExport(Context &ctx)
+{
+    const QStringList args = positionals(ctx.parser, 3, "export PROJECT FORMAT OUT");
+    const auto format = parseExportFormat(args[1]);
+    if (!format)
+        throw UsageError(QStringLiteral("unknown export format '%1' (one of: %2)")
+                             .arg(args[1], exportFormatNames().join(QLatin1String(", "))));
+    auto project = openProject(args[0], true);
+    const ExportReport report = exportFile(*project, *format, args[2]);
+    if (ctx.json)
+        printJson(ctx.out, report.toJson());
+    else
+        ctx.out << report.summary() << '\n';
+}
+
+void runImagesRoot(Context &ctx)
+{
+    QStringList args = ctx.parser.positionalArguments();
+    args.removeFirst();
+    if (args.size() != 1 && args.size() != 2)
+        throw UsageError(QStringLiteral("expected: images-root PROJECT [DIR]"));
+    auto project = openProject(args[0], args.size() == 1);
+    if (args.size() == 2) {
+        if (!QFileInfo(args[1]).isDir())
+            throw Error(QStringLiteral("%1: no such folder").arg(args[1]));
+        Transaction tx(project->store());
+        project->setImagesRoot(args[1]);
+        tx.commit();
+    }
+    if (ctx.json)
+        printJson(ctx.out, {{QStringLiteral("images_root"), project->imagesRoot()}});
+    else
+        ctx.out << (project->imagesRoot().isEmpty() ? QStringLiteral("(not set)") : project->imagesRoot()) << '\n';
+}
+
+QJsonObject classJson(const ImageNetClass &c)
+{
+    return {{QStringLiteral("index"), c.index},
+            {QStringLiteral("wnid"), c.wnid},
+            {QStringLiteral("names"), QJsonArray::fromStringList(c.names)},
+            {QStringLiteral("gloss"), c.gloss}};
+}
+
+void runClasses(Context &ctx)
+{
+    QStringList args = ctx.parser.positionalArguments();
+    args.removeFirst();
+    if (args.size() != 2 || args[0] != QLatin1String("show"))
+        throw UsageError(QStringLiteral("expected: classes show WNID|INDEX|NAME"));
+    const ImageNetClass &c = ClassCatalog::imagenet1k().resolve(args[1]);
+    const WordNet wordnet;
+    const QVector<Synset> path = wordnet.hypernymPath(c.wnid);
+    if (ctx.json) {
+        QJsonObject o = classJson(c);
+        QJsonArray hypernyms;
+        for (const Synset &s : path)
+            hypernyms.append(QJsonObject{{QStringLiteral("wnid"), s.wnid()},
+                                         {QStringLiteral("names"), QJsonArray::fromStringList(s.lemmas)}});
+        o.insert(QStringLiteral("hypernym_path"), wordnet.isAvailable() ? QJsonValue(hypernyms) : QJsonValue());
+        printJson(ctx.out, o);
+        return;
+    }
+    ctx.out << c.index << "  " << c.wnid << "  " << c.names.join(QLatin1String(", ")) << '\n';
+    ctx.out << "  " << c.gloss << '\n';
+    if (!wordnet.isAvailable()) {
+        ctx.out << "  (hypernym path: install wordnet-base)\n";
+        return;
+    }
+    QStringList chain;
+    for (const Synset &s : path)
+        chain << s.name();
+    ctx.out << "  " << chain.join(QStringLiteral(" → ")) << '\n';
+}
+
+void runVocabulary(Context &ctx)
+{
+    ctx.out << vocabularyHelpText();
+}
+
+const std::vector<Command> &commands()
+{
+    static const std::vector<Command> list = {
+        {"init", "init PROJECT [--images-root DIR]", "Create a new, empty project file.",
+         [](QCommandLineParser &p) {
+             p.addOption({QStringLiteral("images-root"), QStringLiteral("Folder the item images are under."), QStringLiteral("DIR")});
+         },
+         runInit},
+        {"import", "import PROJECT FORMAT FILE [options]",
+         "Import FILE into the project in one transaction. FORMAT is one of: tfds-multilabel, real, "
+         "paper-mistakes, predictions, imagefolder, labels.",
+         [](QCommandLineParser &p) {
+             p.addOption({QStringLiteral("model"), QStringLiteral("The model the predictions or mistakes belong to."), QStringLiteral("M")});
+             p.addOption({QStringLiteral("reviewer"), QStringLiteral("paper-mistakes: who the reviews are attributed to (default: paper)."), QStringLiteral("R")});
+             p.addOption({QStringLiteral("labels"), QStringLiteral("Original labels (file_name, wnid/index) for the items the import adds."), QStringLiteral("TSV")});
+             p.addOption({QStringLiteral("files"), QStringLiteral(".npy predictions: the file name of each row, one per line."), QStringLiteral("LIST")});
+             p.addOption({QStringLiteral("top-k"), QStringLiteral(".npy predictions: how many classes to keep (default 5)."), QStringLiteral("K")});
+             p.addOption({QStringLiteral("scores"), QStringLiteral(".npy predictions: auto, probabilities or logits (default auto)."), QStringLiteral("KIND")});
+             p.addOption({QStringLiteral("only-existing"), QStringLiteral("Skip entries for items the project does not have.")});
+         },
+         runImport},
+        {"info", "info PROJECT", "Print what the project holds.", nullptr, runInfo},
+        {"review", "review PROJECT --item FILE --reviewer R --verdict V [options]",
+         "Record one review. Verdicts: correct, wrong, unclear, problematic; categories: fine-grained, "
+         "fine-grained-oov, spurious-correlation, non-prototypical, other; severities: major, minor, borderline. "
+         "See `bagel-cli vocabulary` for their definitions.",
+         [](QCommandLineParser &p) {
+             p.addOption({QStringLiteral("item"), QStringLiteral("The item's file name."), QStringLiteral("FILE")});
+             p.addOption({QStringLiteral("reviewer"), QStringLiteral("Who reviews."), QStringLiteral("R")});
+             p.addOption({QStringLiteral("verdict"), QStringLiteral("correct, wrong, unclear or problematic."), QStringLiteral("V")});
+             p.addOption({QStringLiteral("model"), QStringLiteral("The model whose top-1 prediction is judged."), QStringLiteral("M")});
+             p.addOption({QStringLiteral("category"), QStringLiteral("The mistake's category (verdict wrong)."), QStringLiteral("C")});
+             p.addOption({QStringLiteral("spurious-kind"), QStringLiteral("over-reliance-on-context or lack-of-context."), QStringLiteral("K")});
+             p.addOption({QStringLiteral("severity"), QStringLiteral("major, minor or borderline (verdict wrong)."), QStringLiteral("S")});
+             p.addOption({QStringLiteral("label"), QStringLiteral("Edit the label set: CLASS=correct|wrong|unclear|remove (repeatable)."), QStringLiteral("CLASS=J")});
+             p.addOption({QStringLiteral("note"), QStringLiteral("A free-text note."), QStringLiteral("TEXT")});
+         },
+         runReview},
+        {"export", "export PROJECT FORMAT OUT", "Write the corrected labels. FORMAT: tfds-multilabel.", nullptr, runExport},
+        {"images-root", "images-root PROJECT [DIR]", "Print, or change, the folder the item images are under.", nullptr, runImagesRoot},
+        {"classes", "classes show WNID|INDEX|NAME", "Show a class: names, definition and WordNet hypernym path.", nullptr, runClasses},
+        {"vocabulary", "vocabulary", "Print the definitions of verdicts, categories and severities.", nullptr, runVocabulary},
+    };
+    return list;
+}
+
+QString overview()
+{
+    QString text = QStringLiteral(
+        "Usage: bagel-cli [--verbose] COMMAND [ARGS]\n\n"
+        "Review the remaining mistakes of an image classifier, from the command line.\n\nCommands:\n");
+    for (const Command &c : commands())
+        text += QStringLiteral("  %1\n      %2\n").arg(QLatin1String(c.synopsis), QLatin1String(c.description));
+    text += QStringLiteral("\nRun `bagel-cli COMMAND --help` for a command's options. Logs: %1\n").arg(defaultLogFilePath());
+    return text;
+}
+
+} // namespace
+
+int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
+{
+    QString commandName;
+    for (qsizetype i = 1; i < arguments.size(); ++i) {
+        if (!arguments[i].startsWith(QLatin1Char('-'))) {
+            commandName = arguments[i];
+            break;
+        }
+    }
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Bagel command-line interface"));
+    const QCommandLineOption helpOption(QStringList{QStringLiteral("h"), QStringLiteral("help")}, QStringLiteral("Show help."));
+    const QCommandLineOption versionOption(QStringLiteral("version"), QStringLiteral("Show the version."));
+    const QCommandLineOption verboseOption(QStringLiteral("verbose"), QStringLiteral("Log debug messages to stderr."));
+    const QCommandLineOption logFileOption(QStringLiteral("log-file"), QStringLiteral("Log to FILE."), QStringLiteral("FILE"));
+    parser.addOption(helpOption);
+    parser.addOption(versionOption);
+    parser.addOption(verboseOption);
+    parser.addOption(logFileOption);
+
+    const Command *command = nullptr;
+    for (const Command &c : commands()) {
+        if (commandName == QLatin1String(c.name))
+            command = &c;
+    }
+    if (command) {
+        if (command->addOptions)
+            command->addOptions(parser);
+        if (QLatin1String(command->name) != QLatin1String("vocabulary"))
+            parser.addOption(jsonOption());
+    }
+
+    if (!parser.parse(arguments)) {
+        err << "bagel-cli: " << parser.errorText() << '\n';
+        return 2;
+    }
+    initLogging(LoggingOptions{parser.value(logFileOption), parser.isSet(verboseOption)});
+
+    if (parser.isSet(versionOption)) {
+        out << "bagel-cli " << BAGEL_VERSION << '\n';
+        return 0;
+    }
+    if (!command) {
+        if (parser.isSet(helpOption) || commandName.isEmpty()) {
+            out << overview();
+            return commandName.isEmpty() && !parser.isSet(helpOption) ? 2 : 0;
+        }
+        err << "bagel-cli: unknown command '" << commandName << "' (run bagel-cli --help)\n";
+        return 2;
+    }
+    if (parser.isSet(helpOption)) {
+        out << "Usage: bagel-cli " << command->synopsis << "\n\n" << command->description << "\n\nOptions:\n";
+        QString help = parser.helpText();
+        const qsizetype options = help.indexOf(QLatin1String("Options:\n"));
+        out << (options >= 0 ? help.mid(options + 9) : help);
+        return 0;
+    }
+
+    Context ctx{parser, out, parser.optionNames().contains(QStringLiteral("json"))};
+    try {
+        spdlog::debug("bagel-cli {}", arguments.join(QLatin1Char(' ')).toStdString());
+        command->run(ctx);
+        out.flush();
+        return 0;
+    } catch (const UsageError &e) {
+        err << "bagel-cli " << command->name << ": " << QString(e.message()).replace(QLatin1Char('\n'), QLatin1Char(' ')) << '\n';
+        return 2;
+    } catch (const Error &e) {
+        spdlog::error("{} failed: {}", command->name, e.message().toStdString());
+        err << "bagel-cli " << command->name << ": " << QString(e.message()).replace(QLatin1Char('\n'), QLatin1Char(' ')) << '\n';
+        return 1;
+    } catch (const std::exception &e) {
+        spdlog::error("{} failed: {}", command->name, e.what());
+        err << "bagel-cli " << command->name << ": internal error: " << e.what() << '\n';
+        return 1;
+    }
+}
+
+} // namespace bagel::cli

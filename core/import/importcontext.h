@@ -1,0 +1,70 @@
+#pragma once
+
+#include "importer.h"
+#include "storage/records.h"
+
+#include <QHash>
+#include <QSet>
+
+#include <functional>
+#include <string_view>
+
+namespace bagel {
+
+class ClassCatalog;
+class Project;
+class Store;
+
+/** Reports an input error at the importer's current position; never returns. */
+using FailAt = std::function<void(const QString &message)>;
+
+/** One row of a labels table (`file_name`, class), with its line for error messages. */
+struct LabelRow
+{
+    QString fileName;
+    int classIndex = -1;
+    qint64 line = 0;
+};
+
+/**
+ * Reads a TSV/CSV of file names and classes (`file_name` plus `wnid` and/or `index`, with a
+ * header row; or two columns without one). Rejects unknown classes, disagreeing wnid/index
+ * columns and duplicate file names, naming the file and line.
+ */
+void readLabelsTable(const QString &path, const ClassCatalog &catalog, const std::function<void(const LabelRow &)> &visit);
+
+/** The state shared by the importers during one import: the item index and the report. */
+class ImportContext
+{
+public:
+    ImportContext(Project &project, const ImportOptions &options, ImportReport &report);
+
+    Project &project;
+    Store &store;
+    const ClassCatalog &catalog;
+    const ImportOptions &options;
+    ImportReport &report;
+
+    /**
+     * The item named \a fileName, added when the project lacks it (or 0 when the options say
+     * to skip such items). \a label, when >= 0, is the item's original label as the input
+     * states it; a disagreement with the project is an error. \a imagePath, when given,
+     * replaces the stored path.
+     */
+    ItemId item(const QString &fileName, const FailAt &fail, int label = -1, const QString &imagePath = {});
+
+    /** Skips one entry, keeping the first few names as examples. */
+    void skip(const QString &reason, std::string_view name);
+
+    /** True for ILSVRC-2012 validation file names (`ILSVRC2012_val_00000001.JPEG`). */
+    static bool isValidationFile(std::string_view fileName);
+    /** The validation file name of ReaL/.npy row \a row (0-based). */
+    static QString validationFileName(qint64 row);
+
+private:
+    QHash<QString, ItemKey> m_items;
+    QHash<QString, int> m_labels;
+    QSet<ItemId> m_touched;
+};
+
+} // namespace bagel

@@ -1,0 +1,103 @@
+// Items: an ImageFolder tree (`root/<wnid>/<file>`) or a labels table (`file_name` + wnid/index).
+
+#include "importcontext.h"
+#include "importers.h"
+
+#include "catalog/classcatalog.h"
+#include "error.h"
+#include "project.h"
+#include "storage/store.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFileInfo>
+#include <QSet>
+
+namespace bagel {
+
+namespace {
+
+bool isImageFile(const QString &fileName)
+{
+    static const QSet<QString> suffixes{
+        QStringLiteral("jpg"), QStringLiteral("jpeg"), QStringLiteral("png"), QStringLiteral("webp"),
+        QStringLiteral("bmp"), QStringLiteral("tif"), QStringLiteral("tiff"), QStringLiteral("jpe"),
+    };
+    return suffixes.contains(QFileInfo(fileName).suffix().toLower());
+}
+
+} // namespace
+
+void importImageFolder(ImportContext &context, const QString &path)
+{
+    const QFileInfo rootInfo(path);
+    if (!rootInfo.isDir())
+        throw Error(QStringLiteral("%1: not a folder (an ImageFolder tree is root/<wnid>/<image>)").arg(path));
+    const QString root = QDir::cleanPath(rootInfo.absoluteFilePath());
+
+    // Image paths are stored relative to the images root, which the first folder import sets.
+    QString imagesRoot = context.project.imagesRoot();
+    if (imagesRoot.isEmpty()) {
+        context.project.setImagesRoot(root);
+        imagesRoot = context.project.imagesRoot();
+        context.report.update(QStringLiteral("images root"));
+    }
+    const QDir rootDir(imagesRoot);
+    const QString prefix = rootDir.relativeFilePath(root);
+    if (prefix.startsWith(QLatin1String("..")) || QDir::isAbsolutePath(prefix)) {
+        throw Error(QStringLiteral("%1: outside the project's images root %2; change the images root first "
+                                   "(bagel-cli images-root PROJECT DIR)")
+                        .arg(path, imagesRoot));
+    }
+
+    QDir top(root);
+    const QStringList classDirs = top.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+    QHash<QString, QString> seen; // file name → relative path
+    for (const QString &dirName : classDirs) {
+        const int cls = context.catalog.indexOfWnid(dirName);
+        if (cls < 0)
+            throw Error(QStringLiteral("%1/%2: the folder name is not the wnid of one of the %3 classes")
+                            .arg(path, dirName)
+                            .arg(context.catalog.size()));
+        QStringList files;
+        QDirIterator it(top.filePath(dirName), QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext())
+            files << it.next();
+        files.sort();
+        for (const QString &filePath : std::as_const(files)) {
+            const QString relative = rootDir.relativeFilePath(filePath);
+            const QString fileName = QFileInfo(filePath).fileName();
+            if (!isImageFile(fileName)) {
+                const QByteArray utf8 = relative.toUtf8();
+                context.skip(QStringLiteral("files that are not images"), std::string_view(utf8.constData(), std::size_t(utf8.size())));
+                continue;
+            }
+            const auto fail = [&](const QString &message) {
+                throw Error(QStringLiteral("%1: %2").arg(filePath, message));
+            };
+            const auto previous = seen.constFind(fileName);
+            if (previous != seen.constEnd())
+                fail(QStringLiteral("the file name %1 is also used by %2; item file names must be unique")
+                         .arg(fileName, *previous));
+            seen.insert(fileName, relative);
+            context.item(fileName, fail, cls, relative);
+        }
+    }
+    const QStringList loose = top.entryList(QDir::Files, QDir::Name);
+    for (const QString &name : loose) {
+        const QByteArray utf8 = name.toUtf8();
+        context.skip(QStringLiteral("files outside a class folder"), std::string_view(utf8.constData(), std::size_t(utf8.size())));
+    }
+}
+
+void importLabels(ImportContext &context, const QString &path)
+{
+    readLabelsTable(path, context.catalog, [&](const LabelRow &row) {
+        const auto fail = [&](const QString &message) {
+            throw Error(QStringLiteral("%1:%2: %3").arg(path).arg(row.line).arg(message));
+        };
+        context.item(row.fileName, fail, row.classIndex);
+    });
+}
+
+} // namespace bagel

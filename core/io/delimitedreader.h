@@ -1,0 +1,59 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+class QIODevice;
+
+namespace bagel {
+
+/**
+ * Streams records out of CSV (RFC 4180 quoting, quoted fields may span lines) or TSV (no
+ * quoting) text, one record at a time, and reports errors with the file, line and column.
+ * Empty lines are skipped, a UTF-8 byte order mark is dropped, text must be valid UTF-8.
+ */
+class DelimitedReader
+{
+public:
+    DelimitedReader(QIODevice &device, QString sourceName, char delimiter);
+
+    /** Reads the next record; false at the end of the input. */
+    bool next();
+
+    int fieldCount() const { return int(m_fields.size()); }
+    std::string_view field(int index) const;
+    QString qfield(int index) const;
+    /** The line the current record starts on (1-based). */
+    qint64 line() const { return m_recordLine; }
+    char delimiter() const { return m_delimiter; }
+
+    /** Names the columns in error messages (usually the header). */
+    void setColumnNames(const QStringList &names) { m_columnNames = names; }
+
+    /** Throws Error naming the file, line and (when \a column >= 0) the column. */
+    [[noreturn]] void fail(int column, const QString &message) const;
+
+    /** `,` for `.csv`, a tab for `.tsv`/`.tab`/`.txt`; otherwise guesses from \a firstLine. */
+    static char delimiterFor(const QString &fileName, std::string_view firstLine = {});
+
+private:
+    bool readLine();
+    void parseRecord();
+
+    QIODevice &m_device;
+    QString m_source;
+    char m_delimiter;
+    bool m_quoting;
+    std::string m_line;
+    std::string m_storage;
+    std::vector<std::pair<std::size_t, std::size_t>> m_fields;
+    qint64 m_lineNumber = 0;
+    qint64 m_recordLine = 0;
+    QStringList m_columnNames;
+};
+
+} // namespace bagel

@@ -1,0 +1,81 @@
+#include "logging.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+
+#include <spdlog/sinks/rotating_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <vector>
+
+namespace bagel {
+
+namespace {
+
+void qtMessageToSpdlog(QtMsgType type, const QMessageLogContext &, const QString &message)
+{
+    const std::string text = message.toStdString();
+    switch (type) {
+    case QtDebugMsg:
+        spdlog::debug("qt: {}", text);
+        break;
+    case QtInfoMsg:
+        spdlog::info("qt: {}", text);
+        break;
+    case QtWarningMsg:
+        spdlog::warn("qt: {}", text);
+        break;
+    case QtCriticalMsg:
+    case QtFatalMsg:
+        spdlog::error("qt: {}", text);
+        break;
+    }
+}
+
+} // namespace
+
+QString defaultLogFilePath()
+{
+    QString dir = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
+    if (dir.isEmpty())
+        dir = QDir::tempPath();
+    return dir + QStringLiteral("/bagel.log");
+}
+
+void initLogging(const LoggingOptions &options)
+{
+    std::vector<spdlog::sink_ptr> sinks;
+
+    auto stderrSink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+    stderrSink->set_level(options.verbose ? spdlog::level::debug : spdlog::level::off);
+    sinks.push_back(stderrSink);
+
+    const QString path = options.logFilePath.isEmpty() ? defaultLogFilePath() : options.logFilePath;
+    QString fileProblem;
+    if (QDir().mkpath(QFileInfo(path).absolutePath())) {
+        try {
+            constexpr std::size_t maxBytes = 5 * 1024 * 1024;
+            auto fileSink = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(path.toStdString(), maxBytes, 3);
+            fileSink->set_level(spdlog::level::info);
+            sinks.push_back(fileSink);
+        } catch (const spdlog::spdlog_ex &e) {
+            fileProblem = QString::fromStdString(e.what());
+        }
+    } else {
+        fileProblem = QStringLiteral("cannot create the folder of %1").arg(path);
+    }
+
+    auto logger = std::make_shared<spdlog::logger>("bagel", sinks.begin(), sinks.end());
+    logger->set_level(spdlog::level::debug);
+    logger->flush_on(spdlog::level::info);
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z [%l] [pid %P] %v");
+    spdlog::set_default_logger(logger);
+    qInstallMessageHandler(qtMessageToSpdlog);
+
+    if (!fileProblem.isEmpty())
+        spdlog::warn("no log file: {}", fileProblem.toStdString());
+}
+
+} // namespace bagel

@@ -1,0 +1,217 @@
+#include "project.h"
+
+#include "catalog/classcatalog.h"
+#include "error.h"
+#include "storage/sqlitestore.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+#include <algorithm>
+#include <map>
+
+namespace bagel {
+
+namespace {
+const QString kImagesRootKey = QStringLiteral("images_root");
+}
+
+std::unique_ptr<Project> Project::create(const QString &path, const QString &imagesRoot)
+{
+    auto project = std::make_unique<Project>(SqliteStore::create(path));
+    if (!imagesRoot.isEmpty()) {
+        Transaction tx(project->store());
+        project->setImagesRoot(imagesRoot);
+        tx.commit();
+    }
+    return project;
+}
+
+std::unique_ptr<Project> Project::open(const QString &path, bool readOnly)
+{
+    return std::make_unique<Project>(SqliteStore::open(path, readOnly));
+}
+
+Project::Project(std::unique_ptr<Store> store)
+    : m_store(std::move(store))
+    , m_catalog(&ClassCatalog::imagenet1k())
+{
+}
+
+Project::~Project() = default;
+
+QString Project::imagesRoot() const
+{
+    const QString stored = m_store->meta(kImagesRootKey);
+    if (stored.isEmpty())
+        return {};
+    if (QDir::isAbsolutePath(stored))
+        return QDir::cleanPath(stored);
+    return QDir::cleanPath(QFileInfo(path()).absoluteDir().filePath(stored));
+}
+
+void Project::setImagesRoot(const QString &directory)
+{
+    const QString absolute = QDir::cleanPath(QFileInfo(directory).absoluteFilePath());
+    const QString relative = QFileInfo(path()).absoluteDir().relativeFilePath(absolute);
+    // Keep the path relative when the images sit beside the project, so the two can move together.
+    const bool beside = !relative.startsWith(QLatin1String("..")) && !QDir::isAbsolutePath(relative);
+    m_store->setMeta(kImagesRootKey, beside ? (relative.isEmpty() ? QStringLiteral(".") : relative) : absolute);
+}
+
+QString Project::absoluteImagePath(const ItemRecord &item) const
+{
+    if (QDir::isAbsolutePath(item.imagePath))
+        return item.imagePath;
+    const QString root = imagesRoot();
+    const QString base = root.isEmpty() ? QFileInfo(path()).absolutePath() : root;
+    return QDir(base).filePath(item.imagePath);
+}
+
+void Project::checkName(const QString &name, const char *what)
+{
+    if (name.trimmed().isEmpty())
+        throw Error(QStringLiteral("the %1 name is empty").arg(QLatin1String(what)));
+    if (name != name.trimmed())
+        throw Error(QStringLiteral("the %1 name '%2' starts or ends with spaces").arg(QLatin1String(what), name));
+    if (name.size() > 100)
+        throw Error(QStringLiteral("the %1 name is longer than 100 characters").arg(QLatin1String(what)));
+    for (const QChar c : name) {
+        if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format)
+            throw Error(QStringLiteral("the %1 name contains a control character").arg(QLatin1String(what)));
+    }
+}
+
+ReviewRecord Project::prepareReview(const ReviewInput &in)
+{
+    ReviewRecord r;
+    const auto item = m_store->itemByFileName(in.fileName);
+    if (!item)
+        throw Error(QStringLiteral("no item '%1' in %2").arg(in.fileName, path()));
+    r.item = item->id;
+
+    checkName(in.reviewer, "reviewer");
+    if (!in.verdict && in.labelChanges.isEmpty())
+        throw Error(QStringLiteral("a review needs a verdict or at least one label edit"));
+    r.verdict = in.verdict;
+
+    const bool wrong = in.verdict == Verdict::Wrong;
+    if (in.category && !wrong)
+        throw Error(QStringLiteral("a category applies only to the verdict 'wrong'"));
+    if (in.severity && !wrong)
+        throw Error(QStringLiteral("a severity applies only to the verdict 'wrong'"));
+    if (in.spuriousKind && in.category != Category::SpuriousCorrelation)
+        throw Error(QStringLiteral("a spurious-correlation kind needs the category 'spurious-correlation'"));
+    r.category = in.category;
+    r.spuriousKind = in.spuriousKind;
+    r.severity = in.severity;
+
+    QSet<int> seen;
+    for (const LabelChange &change : in.labelChanges) {
+        if (!m_catalog->contains(change.classIndex))
+            throw Error(QStringLiteral("class index %1 is out of range").arg(change.classIndex));
+        if (seen.contains(change.classIndex))
+            throw Error(QStringLiteral("class %1 is edited twice in one review").arg(m_catalog->at(change.classIndex).wnid));
+        seen.insert(change.classIndex);
+    }
+    r.labelChanges = in.labelChanges;
+
+    const QVector<ModelRecord> models = m_store->models();
+    if (!in.model.isEmpty()) {
+        r.model = m_store->modelId(in.model, false);
+        if (!r.model) {
+            QStringList names;
+            for (const ModelRecord &m : models)
+                names << m.name;
+            throw Error(QStringLiteral("no model '%1' in the project (models: %2)")
+                            .arg(in.model, names.isEmpty() ? QStringLiteral("none") : names.join(QLatin1String(", "))));
+        }
+    } else if (models.size() == 1) {
+        r.model = models.first().id;
+    } else if (in.verdict && in.verdict != Verdict::Problematic) {
+        QStringList names;
+        for (const ModelRecord &m : models)
+            names << m.name;
+        if (names.isEmpty())
+            throw Error(QStringLiteral("a '%1' verdict is about a model's prediction, and the project has no models; "
+                                       "import predictions first")
+                            .arg(toString(*in.verdict)));
+        throw Error(QStringLiteral("name the model the verdict is about (one of: %1)").arg(names.join(QLatin1String(", "))));
+    }
+
+    r.note = in.note;
+    r.source = in.source;
+    r.time = in.time.isValid() ? in.time.toUTC() : QDateTime::currentDateTimeUtc();
+    return r;
+}
+
+ReviewId Project::recordReview(const ReviewInput &input)
+{
+    Transaction tx(*m_store);
+    ReviewRecord review = prepareReview(input);
+    review.reviewer = m_store->reviewerId(input.reviewer, true);
+    const ReviewId id = m_store->appendReview(review);
+    tx.commit();
+    return id;
+}
+
+QVector<LabelJudgement> applyLabelChanges(QVector<LabelJudgement> labels, const QVector<LabelChange> &changes)
+{
+    for (const LabelChange &change : changes) {
+        const auto it = std::find_if(labels.begin(), labels.end(),
+                                     [&](const LabelJudgement &j) { return j.classIndex == change.classIndex; });
+        if (change.edit == LabelEdit::Remove) {
+            if (it != labels.end())
+                labels.erase(it);
+            continue;
+        }
+        const Judgement judgement = change.edit == LabelEdit::Correct ? Judgement::Correct
+                                    : change.edit == LabelEdit::Wrong ? Judgement::Wrong
+                                                                      : Judgement::Unclear;
+        if (it != labels.end())
+            it->judgement = judgement;
+        else
+            labels << LabelJudgement{change.classIndex, judgement};
+    }
+    std::sort(labels.begin(), labels.end(),
+              [](const LabelJudgement &a, const LabelJudgement &b) { return a.classIndex < b.classIndex; });
+    return labels;
+}
+
+QVector<LabelJudgement> Project::currentLabels(ItemId item) const
+{
+    QVector<LabelJudgement> labels = m_store->judgements(item);
+    for (const ReviewRecord &review : m_store->reviews(item))
+        labels = applyLabelChanges(std::move(labels), review.labelChanges);
+    return labels;
+}
+
+QHash<ItemId, QVector<LabelJudgement>> Project::allCurrentLabels() const
+{
+    QHash<ItemId, QVector<LabelJudgement>> labels = m_store->allJudgements();
+    m_store->forEachReview([&labels](const ReviewRecord &review) {
+        if (review.labelChanges.isEmpty())
+            return;
+        QVector<LabelJudgement> &current = labels[review.item];
+        current = applyLabelChanges(std::move(current), review.labelChanges);
+        if (current.isEmpty())
+            labels.remove(review.item);
+    });
+    return labels;
+}
+
+QVector<ReviewRecord> Project::latestReviews(ItemId item) const
+{
+    std::map<std::pair<ReviewerId, ModelId>, ReviewRecord> latest;
+    for (const ReviewRecord &review : m_store->reviews(item)) {
+        if (review.verdict) // label-only edits do not replace a verdict
+            latest[{review.reviewer, review.model}] = review;
+    }
+    QVector<ReviewRecord> out;
+    for (auto &[key, review] : latest)
+        out << review;
+    std::sort(out.begin(), out.end(), [](const ReviewRecord &a, const ReviewRecord &b) { return a.id < b.id; });
+    return out;
+}
+
+} // namespace bagel

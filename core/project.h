@@ -1,0 +1,87 @@
+#pragma once
+
+#include "storage/store.h"
+
+#include <QString>
+
+#include <memory>
+
+namespace bagel {
+
+class ClassCatalog;
+
+/** What a reviewer records about one item: the input of Project::recordReview(). */
+struct ReviewInput
+{
+    QString fileName;
+    QString reviewer;
+    QString model; ///< empty: the project's only model, or none for a problematic verdict
+    std::optional<Verdict> verdict;
+    std::optional<Category> category;
+    std::optional<SpuriousKind> spuriousKind;
+    std::optional<Severity> severity;
+    QVector<LabelChange> labelChanges;
+    QString note;
+    QString source = QStringLiteral("bagel");
+    QDateTime time; ///< invalid: now
+};
+
+/**
+ * An open Bagel project: the domain API that both front ends use. It owns the Store, knows
+ * the class catalog and the images root, validates reviews before they are written, and
+ * derives the current state of an item from the imported labels and the review history.
+ */
+class Project
+{
+public:
+    /** Creates a new project file. \a imagesRoot may be empty. Throws Error. */
+    static std::unique_ptr<Project> create(const QString &path, const QString &imagesRoot = {});
+    /** Opens (and if needed migrates) an existing project file. Throws Error. */
+    static std::unique_ptr<Project> open(const QString &path, bool readOnly = false);
+
+    explicit Project(std::unique_ptr<Store> store);
+    ~Project();
+    Project(const Project &) = delete;
+    Project &operator=(const Project &) = delete;
+
+    Store &store() { return *m_store; }
+    const Store &store() const { return *m_store; }
+    const ClassCatalog &catalog() const { return *m_catalog; }
+    QString path() const { return m_store->location(); }
+
+    /** The absolute images root, or empty when none is set. */
+    QString imagesRoot() const;
+    /** Sets the images root; stored relative to the project file when it lies beside it. */
+    void setImagesRoot(const QString &directory);
+    /** Where an item's image is on disk (it may be missing). */
+    QString absoluteImagePath(const ItemRecord &item) const;
+
+    /** Validates and appends one review in its own transaction; returns its id. Throws Error. */
+    ReviewId recordReview(const ReviewInput &input);
+    /** Checks \a input without writing; throws Error describing the first problem. */
+    ReviewRecord prepareReview(const ReviewInput &input);
+
+    /**
+     * The item's label set now: the imported judgements with every review's label edits
+     * applied in order, sorted by class index.
+     */
+    QVector<LabelJudgement> currentLabels(ItemId item) const;
+
+    /** currentLabels() of every item that has any label. */
+    QHash<ItemId, QVector<LabelJudgement>> allCurrentLabels() const;
+
+    /** Each reviewer's latest verdict on the item per model (oldest first). */
+    QVector<ReviewRecord> latestReviews(ItemId item) const;
+
+    /** Throws Error unless \a name is usable as a reviewer or model name. */
+    static void checkName(const QString &name, const char *what);
+
+private:
+    std::unique_ptr<Store> m_store;
+    const ClassCatalog *m_catalog;
+};
+
+/** Applies label edits to a judgement list (the derivation behind Project::currentLabels). */
+QVector<LabelJudgement> applyLabelChanges(QVector<LabelJudgement> labels, const QVector<LabelChange> &changes);
+
+} // namespace bagel

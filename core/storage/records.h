@@ -1,0 +1,125 @@
+#pragma once
+
+#include "vocabulary.h"
+
+#include <QDateTime>
+#include <QString>
+#include <QVector>
+
+#include <optional>
+
+namespace bagel {
+
+using ItemId = qint64;
+using ModelId = qint64;
+using ReviewerId = qint64;
+using ReviewId = qint64;
+
+/** An image under review. */
+struct ItemRecord
+{
+    ItemId id = 0;
+    QString fileName;       ///< unique within a project, e.g. `ILSVRC2012_val_00000001.JPEG`
+    QString imagePath;      ///< relative to the project's images root (or absolute)
+    int originalLabel = -1; ///< class index; -1 when unknown
+};
+
+/** The id, original label and image path of an item, keyed by file name for importers. */
+struct ItemKey
+{
+    ItemId id = 0;
+    int originalLabel = -1;
+    QString imagePath;
+};
+
+/** One class of a model's top-k with its score. */
+struct ClassScore
+{
+    int classIndex = -1;
+    double score = 0.0;
+
+    friend bool operator==(const ClassScore &, const ClassScore &) = default;
+};
+
+/** A model's top-k predictions for one item, best first. */
+struct ModelPrediction
+{
+    ModelId model = 0;
+    QVector<ClassScore> topk;
+};
+
+/** The state of one class in an item's multi-label set. */
+struct LabelJudgement
+{
+    int classIndex = -1;
+    Judgement judgement = Judgement::Correct;
+
+    friend bool operator==(const LabelJudgement &, const LabelJudgement &) = default;
+};
+
+/** Why an image was flagged as not belonging to the evaluation set, as TFDS records it. */
+struct ProblematicInfo
+{
+    QString reason;
+    QString reviewer;
+    QString serverUsername;
+    QString timeMarked;
+    QString timeReviewed;
+
+    friend bool operator==(const ProblematicInfo &, const ProblematicInfo &) = default;
+};
+
+/** A review's change to one class of the item's label set. */
+struct LabelChange
+{
+    int classIndex = -1;
+    LabelEdit edit = LabelEdit::Correct;
+
+    friend bool operator==(const LabelChange &, const LabelChange &) = default;
+};
+
+struct ModelRecord
+{
+    ModelId id = 0;
+    QString name;
+};
+
+struct ReviewerRecord
+{
+    ReviewerId id = 0;
+    QString name;
+};
+
+/** One entry of the append-only review history. */
+struct ReviewRecord
+{
+    ReviewId id = 0;
+    ItemId item = 0;
+    ModelId model = 0; ///< 0: the review is about the image, not a model's prediction
+    ReviewerId reviewer = 0;
+    QDateTime time;    ///< UTC, millisecond precision
+    std::optional<Verdict> verdict; ///< empty for a review that only edits labels
+    std::optional<Category> category;
+    std::optional<SpuriousKind> spuriousKind;
+    std::optional<Severity> severity;
+    QVector<LabelChange> labelChanges;
+    QString note;
+    QString source; ///< `bagel`, `cli`, or the importer that created it
+};
+
+/** Row counts of a project, as `bagel-cli info` reports them. */
+struct ProjectCounts
+{
+    qint64 items = 0;
+    qint64 itemsWithUnknownLabel = 0;
+    qint64 models = 0;
+    qint64 predictions = 0;
+    qint64 reviewers = 0;
+    qint64 reviews = 0;
+    qint64 judgements = 0;
+    qint64 problematic = 0;
+    qint64 imagenetM = 0;
+    qint64 realLabelled = 0;
+};
+
+} // namespace bagel

@@ -1,0 +1,132 @@
+#include "sqliteschema.h"
+
+#include "error.h"
+
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStringList>
+
+namespace bagel::sqliteschema {
+
+namespace {
+
+// The SQL sticks to what PostgreSQL also accepts (INTEGER/TEXT/REAL, CHECK, REFERENCES,
+// ON CONFLICT) except where noted; classes are stored as ImageNet class indices.
+
+const char *const kVersion1[] = {
+    R"(CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL))",
+    R"(CREATE TABLE items (
+        id             INTEGER PRIMARY KEY,
+        file_name      TEXT NOT NULL UNIQUE,
+        image_path     TEXT NOT NULL,
+        original_label INTEGER CHECK (original_label IS NULL OR original_label >= 0),
+        added_at       TEXT NOT NULL))",
+    R"(CREATE TABLE judgements (
+        item_id     INTEGER NOT NULL REFERENCES items(id),
+        class_index INTEGER NOT NULL CHECK (class_index >= 0),
+        judgement   TEXT NOT NULL CHECK (judgement IN ('correct', 'wrong', 'unclear')),
+        PRIMARY KEY (item_id, class_index)))",
+    R"(CREATE TABLE problematic (
+        item_id         INTEGER PRIMARY KEY REFERENCES items(id),
+        reason          TEXT NOT NULL,
+        reviewer        TEXT NOT NULL,
+        server_username TEXT NOT NULL,
+        time_marked     TEXT NOT NULL,
+        time_reviewed   TEXT NOT NULL))",
+    R"(CREATE TABLE models (
+        id       INTEGER PRIMARY KEY,
+        name     TEXT NOT NULL UNIQUE,
+        added_at TEXT NOT NULL))",
+    // One row per (item, model): the top-k as space-separated class indices and scores, best
+    // first (`nan` for an unknown score), with the top-1 and the top-1/top-2 margin in columns
+    // for filtering and sorting.
+    R"(CREATE TABLE predictions (
+        item_id    INTEGER NOT NULL REFERENCES items(id),
+        model_id   INTEGER NOT NULL REFERENCES models(id),
+        top1       INTEGER NOT NULL,
+        top1_score REAL,
+        margin     REAL,
+        classes    TEXT NOT NULL,
+        scores     TEXT NOT NULL,
+        PRIMARY KEY (item_id, model_id)))",
+    R"(CREATE TABLE reviewers (
+        id       INTEGER PRIMARY KEY,
+        name     TEXT NOT NULL UNIQUE,
+        added_at TEXT NOT NULL))",
+    R"(CREATE TABLE reviews (
+        id            INTEGER PRIMARY KEY,
+        item_id       INTEGER NOT NULL REFERENCES items(id),
+        model_id      INTEGER REFERENCES models(id),
+        reviewer_id   INTEGER NOT NULL REFERENCES reviewers(id),
+        created_at    TEXT NOT NULL,
+        verdict       TEXT CHECK (verdict IS NULL OR verdict IN ('correct', 'wrong', 'unclear', 'problematic')),
+        category      TEXT CHECK (category IS NULL OR category IN
+                          ('fine-grained', 'fine-grained-oov', 'spurious-correlation', 'non-prototypical', 'other')),
+        severity      TEXT CHECK (severity IS NULL OR severity IN ('major', 'minor', 'borderline')),
+        note          TEXT NOT NULL DEFAULT '',
+        source        TEXT NOT NULL DEFAULT 'bagel'))",
+    "CREATE INDEX reviews_by_item ON reviews (item_id, id)",
+    "CREATE INDEX predictions_by_model ON predictions (model_id, top1)",
+};
+
+// Version 2: label edits on reviews, the spurious-correlation kind, ImageNet-M and ReaL
+// labels, and append-only enforcement of the review history.
+const char *const kVersion2[] = {
+    "ALTER TABLE reviews ADD COLUMN spurious_kind TEXT CHECK (spurious_kind IS NULL OR spurious_kind IN "
+    "('over-reliance-on-context', 'lack-of-context'))",
+    R"(CREATE TABLE review_labels (
+        review_id   INTEGER NOT NULL REFERENCES reviews(id),
+        class_index INTEGER NOT NULL CHECK (class_index >= 0),
+        edit        TEXT NOT NULL CHECK (edit IN ('correct', 'wrong', 'unclear', 'remove')),
+        PRIMARY KEY (review_id, class_index)))",
+    R"(CREATE TABLE imagenet_m (
+        item_id INTEGER PRIMARY KEY REFERENCES items(id)))",
+    R"(CREATE TABLE real_labels (
+        item_id INTEGER PRIMARY KEY REFERENCES items(id),
+        classes TEXT NOT NULL))",
+    // SQLite trigger syntax; PostgreSQL would use a rule or a trigger function.
+    R"(CREATE TRIGGER reviews_append_only_update BEFORE UPDATE ON reviews
+       BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END)",
+    R"(CREATE TRIGGER reviews_append_only_delete BEFORE DELETE ON reviews
+       BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END)",
+    R"(CREATE TRIGGER review_labels_append_only_update BEFORE UPDATE ON review_labels
+       BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END)",
+    R"(CREATE TRIGGER review_labels_append_only_delete BEFORE DELETE ON review_labels
+       BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END)",
+};
+
+template<std::size_t N>
+void run(QSqlDatabase &db, int version, const char *const (&statements)[N])
+{
+    for (const char *sql : statements) {
+        QSqlQuery query(db);
+        if (!query.exec(QString::fromUtf8(sql))) {
+            throw Error(QStringLiteral("schema migration to version %1 failed: %2")
+                            .arg(version)
+                            .arg(query.lastError().text()));
+        }
+    }
+}
+
+} // namespace
+
+void migrate(QSqlDatabase &db, int from, int to)
+{
+    if (from < 1 && to >= 1)
+        run(db, 1, kVersion1);
+    if (from < 2 && to >= 2)
+        run(db, 2, kVersion2);
+
+    QSqlQuery query(db);
+    query.prepare(QStringLiteral(
+        "INSERT INTO meta (key, value) VALUES ('schema_version', ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+    query.addBindValue(QString::number(to));
+    if (!query.exec())
+        throw Error(QStringLiteral("cannot record schema version %1: %2").arg(to).arg(query.lastError().text()));
+}
+
+} // namespace bagel::sqliteschema

@@ -1,0 +1,110 @@
+#pragma once
+
+#include "store.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+
+#include <unordered_map>
+
+namespace bagel {
+
+/**
+ * A project in one SQLite file (`*.bagel`), through Qt Sql's QSQLITE driver: WAL journal,
+ * foreign keys on, full sync on commit, a busy timeout so that several processes can share
+ * the file. The schema version lives in the `meta` table; opening an older file migrates it
+ * in one transaction after a backup copy, and a newer or foreign file is refused untouched.
+ * A connection belongs to the thread that opened it.
+ */
+class SqliteStore final : public Store
+{
+public:
+    /** Creates a new project file; fails if \a path exists. */
+    static std::unique_ptr<SqliteStore> create(const QString &path);
+    /** Opens an existing project file, migrating it unless \a readOnly. */
+    static std::unique_ptr<SqliteStore> open(const QString &path, bool readOnly = false);
+
+    /** Throws Error unless \a path starts like a Bagel project (SQLite header, application id). */
+    static void checkFileHeader(const QString &path);
+
+    ~SqliteStore() override;
+    SqliteStore(const SqliteStore &) = delete;
+    SqliteStore &operator=(const SqliteStore &) = delete;
+
+    /** The schema version the file had when it was opened (before any migration). */
+    int openedSchemaVersion() const { return m_openedVersion; }
+    /** The backup written before a migration, or empty. */
+    const QString &migrationBackupPath() const { return m_backupPath; }
+
+    QString location() const override { return m_path; }
+    bool isReadOnly() const override { return m_readOnly; }
+
+    void begin() override;
+    void commit() override;
+    void rollback() override;
+
+    QString meta(const QString &key) const override;
+    void setMeta(const QString &key, const QString &value) override;
+
+    QHash<QString, ItemKey> itemIndex() const override;
+    ItemId addItem(const ItemRecord &item) override;
+    void setOriginalLabel(ItemId item, int classIndex) override;
+    void setImagePath(ItemId item, const QString &imagePath) override;
+    std::optional<ItemRecord> item(ItemId id) const override;
+    std::optional<ItemRecord> itemByFileName(const QString &fileName) const override;
+    void forEachItem(const std::function<void(const ItemRecord &)> &visit) const override;
+
+    QVector<LabelJudgement> judgements(ItemId item) const override;
+    void replaceJudgements(ItemId item, const QVector<LabelJudgement> &judgements) override;
+    QHash<ItemId, QVector<LabelJudgement>> allJudgements() const override;
+
+    std::optional<ProblematicInfo> problematic(ItemId item) const override;
+    void setProblematic(ItemId item, const ProblematicInfo &info) override;
+    QHash<ItemId, ProblematicInfo> allProblematic() const override;
+
+    bool inImagenetM(ItemId item) const override;
+    void addToImagenetM(ItemId item) override;
+    QVector<ItemId> imagenetM() const override;
+
+    std::optional<QVector<int>> realLabels(ItemId item) const override;
+    void setRealLabels(ItemId item, const QVector<int> &classes) override;
+
+    ModelId modelId(const QString &name, bool create) override;
+    QVector<ModelRecord> models() const override;
+    bool setPrediction(ItemId item, ModelId model, const QVector<ClassScore> &topk) override;
+    QVector<ModelPrediction> predictions(ItemId item) const override;
+
+    ReviewerId reviewerId(const QString &name, bool create) override;
+    QVector<ReviewerRecord> reviewers() const override;
+    ReviewId appendReview(const ReviewRecord &review) override;
+    QVector<ReviewRecord> reviews(ItemId item) const override;
+    void forEachReview(const std::function<void(const ReviewRecord &)> &visit) const override;
+
+    ProjectCounts counts() const override;
+
+private:
+    SqliteStore(const QString &path, bool readOnly);
+    void connect(bool create);
+    void migrateIfNeeded();
+    void exec(const QString &sql) const;
+    /** A prepared statement, cached by its SQL text (which must be a string literal). */
+    QSqlQuery &prepared(const char *sql) const;
+    [[noreturn]] void fail(const QSqlQuery &query, const QString &what) const;
+    void execPrepared(QSqlQuery &query, const QString &what) const;
+    qint64 countRows(const char *sql) const;
+    QVector<ReviewRecord> readReviews(QSqlQuery &reviews, QSqlQuery &labels) const;
+
+    QString m_path;
+    QString m_connectionName;
+    QSqlDatabase m_db;
+    bool m_readOnly = false;
+    int m_openedVersion = 0;
+    QString m_backupPath;
+    mutable std::unordered_map<const char *, QSqlQuery> m_statements;
+};
+
+/** A time as the project file stores it: ISO 8601, UTC, milliseconds (`2026-01-31T12:00:00.000Z`). */
+QString toStorageTime(const QDateTime &time);
+QDateTime fromStorageTime(const QString &text);
+
+} // namespace bagel

@@ -1,0 +1,115 @@
+#pragma once
+
+#include "records.h"
+
+#include <QHash>
+#include <QString>
+#include <QVector>
+
+#include <functional>
+#include <optional>
+
+namespace bagel {
+
+/**
+ * The one interface through which Bagel reads and writes a project. Everything above it
+ * (importers, exporters, the review window, the CLI) speaks in records, never in SQL, so a
+ * second backend (PostgreSQL for teams) only has to implement this class. Methods throw
+ * Error on failure; writes are only durable once commit() returns.
+ */
+class Store
+{
+public:
+    virtual ~Store() = default;
+
+    virtual QString location() const = 0;
+    virtual bool isReadOnly() const = 0;
+
+    // Transactions do not nest; use the Transaction guard.
+    virtual void begin() = 0;
+    virtual void commit() = 0;
+    virtual void rollback() = 0;
+
+    virtual QString meta(const QString &key) const = 0;
+    virtual void setMeta(const QString &key, const QString &value) = 0;
+
+    // Items
+    virtual QHash<QString, ItemKey> itemIndex() const = 0;
+    virtual ItemId addItem(const ItemRecord &item) = 0;
+    virtual void setOriginalLabel(ItemId item, int classIndex) = 0;
+    virtual void setImagePath(ItemId item, const QString &imagePath) = 0;
+    virtual std::optional<ItemRecord> item(ItemId id) const = 0;
+    virtual std::optional<ItemRecord> itemByFileName(const QString &fileName) const = 0;
+    /** Every item in file-name order. */
+    virtual void forEachItem(const std::function<void(const ItemRecord &)> &visit) const = 0;
+
+    // The imported multi-label judgements (the state before any review)
+    virtual QVector<LabelJudgement> judgements(ItemId item) const = 0;
+    virtual void replaceJudgements(ItemId item, const QVector<LabelJudgement> &judgements) = 0;
+    virtual QHash<ItemId, QVector<LabelJudgement>> allJudgements() const = 0;
+
+    virtual std::optional<ProblematicInfo> problematic(ItemId item) const = 0;
+    virtual void setProblematic(ItemId item, const ProblematicInfo &info) = 0;
+    virtual QHash<ItemId, ProblematicInfo> allProblematic() const = 0;
+
+    virtual bool inImagenetM(ItemId item) const = 0;
+    virtual void addToImagenetM(ItemId item) = 0;
+    virtual QVector<ItemId> imagenetM() const = 0;
+
+    /** ReaL labels; an empty list means ReaL excluded the image, nullopt that none were loaded. */
+    virtual std::optional<QVector<int>> realLabels(ItemId item) const = 0;
+    virtual void setRealLabels(ItemId item, const QVector<int> &classes) = 0;
+
+    // Models and their predictions
+    /** The model's id; 0 when it does not exist and \a create is false. */
+    virtual ModelId modelId(const QString &name, bool create) = 0;
+    virtual QVector<ModelRecord> models() const = 0;
+    /** Sets (or replaces) a model's top-k for an item; returns false when it was already identical. */
+    virtual bool setPrediction(ItemId item, ModelId model, const QVector<ClassScore> &topk) = 0;
+    virtual QVector<ModelPrediction> predictions(ItemId item) const = 0;
+
+    // Reviewers and the append-only review history
+    virtual ReviewerId reviewerId(const QString &name, bool create) = 0;
+    virtual QVector<ReviewerRecord> reviewers() const = 0;
+    virtual ReviewId appendReview(const ReviewRecord &review) = 0;
+    /** An item's reviews, oldest first. */
+    virtual QVector<ReviewRecord> reviews(ItemId item) const = 0;
+    /** Every review, oldest first. */
+    virtual void forEachReview(const std::function<void(const ReviewRecord &)> &visit) const = 0;
+
+    virtual ProjectCounts counts() const = 0;
+};
+
+/** Runs a block in one transaction: rolled back unless commit() is called. */
+class Transaction
+{
+public:
+    explicit Transaction(Store &store)
+        : m_store(store)
+    {
+        m_store.begin();
+    }
+    ~Transaction()
+    {
+        if (!m_done) {
+            try {
+                m_store.rollback();
+            } catch (...) { // a failed rollback leaves nothing committed either
+            }
+        }
+    }
+    Transaction(const Transaction &) = delete;
+    Transaction &operator=(const Transaction &) = delete;
+
+    void commit()
+    {
+        m_store.commit();
+        m_done = true;
+    }
+
+private:
+    Store &m_store;
+    bool m_done = false;
+};
+
+} // namespace bagel

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Bagel needs to build, test and run.
+# Idempotent: packages already present are left alone. Run as root or with sudo available.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config
+  # Qt 6: Core, Gui, Widgets, Sql (SQLite driver), Concurrent, Test
+  qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite
+  # image decoding
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
+  # storage, logging, JSON
+  libsqlite3-dev libspdlog-dev libsimdjson-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # optional at run time: WordNet hypernym paths
+  wordnet-base
+  # GUI smoke tests and screenshots on headless machines
+  xvfb xauth
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages already installed"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
