@@ -8,7 +8,6 @@ int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("bagel"));
-    QApplication::setOrganizationName(QStringLiteral("bagel"));
     QApplication::setApplicationVersion(QStringLiteral(BAGEL_VERSION));
 
     QCommandLineParser parser;

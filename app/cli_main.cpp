@@ -9,7 +9,6 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("bagel"));
-    QCoreApplication::setOrganizationName(QStringLiteral("bagel"));
     QTextStream out(stdout);
     QTextStream err(stderr);
     return bagel::cli::run(QCoreApplication::arguments(), out, err);

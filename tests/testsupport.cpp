@@ -1,0 +1,82 @@
+#include "testsupport.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+
+#include <gtest/gtest.h>
+
+namespace bagel::test {
+
+QString sharedData(const QString &relative)
+{
+    QString root = qEnvironmentVariable("BAGEL_SHARED_DATA");
+    if (root.isEmpty())
+        root = QStringLiteral(BAGEL_SHARED_DATA_DIR);
+    const QString path = QDir(root).filePath(relative);
+    if (!QFileInfo::exists(path))
+        ADD_FAILURE() << "reference data missing: " << path.toStdString() << " (set BAGEL_SHARED_DATA)";
+    return path;
+}
+
+QByteArray fileHash(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(&file);
+    return hash.result().toHex();
+}
+
+QString writeFile(const QString &path, const QByteArray &bytes)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        ADD_FAILURE() << "cannot write " << path.toStdString();
+    file.write(bytes);
+    return path;
+}
+
+QString cliPath()
+{
+    return QStringLiteral(BAGEL_CLI_PATH);
+}
+
+CliResult runCli(const QStringList &arguments, const QString &logDir)
+{
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    if (!logDir.isEmpty())
+        env.insert(QStringLiteral("XDG_DATA_HOME"), logDir);
+    process.setProcessEnvironment(env);
+    process.start(cliPath(), arguments);
+    CliResult result;
+    if (!process.waitForFinished(120000)) {
+        ADD_FAILURE() << "bagel-cli did not finish: " << arguments.join(QLatin1Char(' ')).toStdString();
+        process.kill();
+        process.waitForFinished();
+        return result;
+    }
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.out = QString::fromUtf8(process.readAllStandardOutput());
+    result.err = QString::fromUtf8(process.readAllStandardError());
+    return result;
+}
+
+TempDir::TempDir()
+    : m_dir(std::make_unique<QTemporaryDir>())
+{
+    if (!m_dir->isValid())
+        ADD_FAILURE() << "cannot create a temporary folder";
+}
+
+QString TempDir::path(const QString &name) const
+{
+    return name.isEmpty() ? m_dir->path() : m_dir->filePath(name);
+}
+
+} // namespace bagel::test

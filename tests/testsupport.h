@@ -1,0 +1,57 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+#include <QTemporaryDir>
+
+#include <memory>
+#include <ostream>
+
+/** Lets GoogleTest print QStrings in failure messages. */
+inline void PrintTo(const QString &text, std::ostream *os)
+{
+    *os << '"' << text.toStdString() << '"';
+}
+inline void PrintTo(const QByteArray &bytes, std::ostream *os)
+{
+    *os << '"' << bytes.toStdString() << '"';
+}
+
+namespace bagel::test {
+
+/** A file of the reference data (`../shared/data/<relative>`); fails the test if missing. */
+QString sharedData(const QString &relative);
+
+/** SHA-256 of a file's bytes, hex. */
+QByteArray fileHash(const QString &path);
+
+/** Writes \a bytes to \a path, creating folders; returns \a path. */
+QString writeFile(const QString &path, const QByteArray &bytes);
+
+/** The path of the bagel-cli binary built with the tests. */
+QString cliPath();
+
+/** Result of running bagel-cli in a child process. */
+struct CliResult
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+/** Runs bagel-cli with \a arguments in a child process (logging to \a logDir). */
+CliResult runCli(const QStringList &arguments, const QString &logDir = {});
+
+/** A temporary folder that lives as long as the test. */
+class TempDir
+{
+public:
+    TempDir();
+    QString path(const QString &name = {}) const;
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+};
+
+} // namespace bagel::test
