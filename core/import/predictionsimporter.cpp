@@ -6,6 +6,7 @@
 
 #include "importcontext.h"
 #include "importers.h"
+#include "predictionpipeline.h"
 
 #include "catalog/classcatalog.h"
 #include "error.h"
@@ -29,102 +30,12 @@ namespace bagel {
 
 namespace {
 
-constexpr int kMaxRank = 1000;
+constexpr int kMaxRank = 1000; // ranks beyond it are clamped so the collector reports them
 
 QString fromView(std::string_view v)
 {
     return QString::fromUtf8(v.data(), qsizetype(v.size()));
 }
-
-/** Gathers ranked rows per (file, model) in input order, then writes them. */
-class PredictionCollector
-{
-public:
-    /** \a unit names what the positions count in messages: "line" or "row". */
-    PredictionCollector(ImportContext &context, const char *unit)
-        : m_ctx(context)
-        , m_unit(QLatin1String(unit))
-    {
-    }
-
-    void add(const QString &fileName, const QString &model, int rank, int classIndex, double score, qint64 line,
-             const FailAt &fail)
-    {
-        if (rank < 1 || rank > kMaxRank)
-            fail(QStringLiteral("rank %1 is out of range 1..%2").arg(rank).arg(kMaxRank));
-        Entry *entry = nullptr;
-        if (m_last && m_last->fileName == fileName && m_last->model == model) {
-            entry = m_last;
-        } else {
-            const auto key = std::make_pair(fileName, model);
-            auto it = m_index.find(key);
-            if (it == m_index.end()) {
-                it = m_index.insert(key, m_entries.size());
-                m_entries.push_back(Entry{fileName, model, {}, line});
-            }
-            entry = &m_entries[*it];
-            m_last = entry;
-        }
-        if (entry->slots.size() < rank)
-            entry->slots.resize(rank, ClassScore{-1, 0.0});
-        ClassScore &slot = entry->slots[rank - 1];
-        if (slot.classIndex >= 0)
-            fail(QStringLiteral("%1 has two predictions of rank %2 for model %3").arg(fileName).arg(rank).arg(model));
-        for (const ClassScore &other : std::as_const(entry->slots)) {
-            if (other.classIndex == classIndex)
-                fail(QStringLiteral("%1 lists class %2 twice for model %3")
-                         .arg(fileName, m_ctx.catalog.at(classIndex).wnid, model));
-        }
-        slot = ClassScore{classIndex, score};
-    }
-
-    void write(const QString &source)
-    {
-        QHash<QString, ModelId> models;
-        for (const Entry &entry : m_entries) {
-            const FailAt fail = [&](const QString &message) {
-                throw Error(QStringLiteral("%1: %2 %3: %4").arg(source, m_unit).arg(entry.firstLine).arg(message));
-            };
-            const auto gap = std::find_if(entry.slots.begin(), entry.slots.end(),
-                                          [](const ClassScore &s) { return s.classIndex < 0; });
-            if (gap != entry.slots.end()) {
-                fail(QStringLiteral("%1, model %2: rank %3 is missing (ranks must run 1..k)")
-                         .arg(entry.fileName, entry.model)
-                         .arg(gap - entry.slots.begin() + 1));
-            }
-            auto model = models.find(entry.model);
-            if (model == models.end()) {
-                Project::checkName(entry.model, "model");
-                const bool isNew = m_ctx.store.modelId(entry.model, false) == 0;
-                model = models.insert(entry.model, m_ctx.store.modelId(entry.model, true));
-                if (isNew)
-                    m_ctx.report.add(QStringLiteral("models"));
-            }
-            const ItemId item = m_ctx.item(entry.fileName, fail);
-            if (!item)
-                continue;
-            if (m_ctx.store.setPrediction(item, *model, entry.slots))
-                m_ctx.report.add(QStringLiteral("predictions"));
-            else
-                m_ctx.report.same(QStringLiteral("predictions"));
-        }
-    }
-
-private:
-    struct Entry
-    {
-        QString fileName;
-        QString model;
-        QVector<ClassScore> slots;
-        qint64 firstLine;
-    };
-
-    ImportContext &m_ctx;
-    QString m_unit;
-    std::vector<Entry> m_entries;
-    QHash<std::pair<QString, QString>, std::size_t> m_index;
-    Entry *m_last = nullptr;
-};
 
 int parseClass(const ClassCatalog &catalog, std::string_view text)
 {
@@ -149,7 +60,7 @@ double parseScore(std::string_view text, bool *ok)
     return value;
 }
 
-void importCsv(ImportContext &ctx, const QString &path, PredictionCollector &collector)
+void importCsv(const ImportContext &ctx, const QString &path, PredictionCollector &collector)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
@@ -179,14 +90,14 @@ void importCsv(ImportContext &ctx, const QString &path, PredictionCollector &col
     QString model = ctx.options.model;
     std::string lastFile;
     std::string lastModel;
-    while (reader.next()) {
+    const FailAt fail = [&reader](const QString &message) { reader.fail(-1, message); };
+    while (reader.next() && !collector.stopped()) {
         if (reader.fieldCount() != columns)
             reader.fail(-1, QStringLiteral("expected %1 columns, found %2").arg(columns).arg(reader.fieldCount()));
-        const FailAt fail = [&reader](const QString &message) { reader.fail(-1, message); };
         if (modelCol >= 0) {
             const std::string_view m = reader.field(modelCol);
             if (!onlyModel.isEmpty() && m != std::string_view(onlyModel.constData(), std::size_t(onlyModel.size()))) {
-                ctx.skip(QStringLiteral("rows of other models"), m);
+                collector.skip(QStringLiteral("rows of other models"), QStringLiteral("line %1").arg(reader.line()));
                 continue;
             }
             if (m != lastModel) {
@@ -219,7 +130,7 @@ void importCsv(ImportContext &ctx, const QString &path, PredictionCollector &col
 }
 
 /** Reads a class given as a wnid string or an index number. */
-int readJsonClass(ImportContext &ctx, JsonReader &reader)
+int readJsonClass(const ImportContext &ctx, JsonReader &reader)
 {
     const JsonReader::Token t = reader.next();
     int cls = -1;
@@ -256,14 +167,14 @@ QString readJsonString(JsonReader &reader)
     return reader.qtext();
 }
 
-void importJsonLines(ImportContext &ctx, const QString &path, PredictionCollector &collector)
+void importJsonLines(const ImportContext &ctx, const QString &path, PredictionCollector &collector)
 {
     using Token = JsonReader::Token;
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         throw Error(QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));
     qint64 lineNumber = 0;
-    while (!file.atEnd()) {
+    while (!file.atEnd() && !collector.stopped()) {
         const QByteArray line = file.readLine();
         ++lineNumber;
         if (line.trimmed().isEmpty())
@@ -328,8 +239,7 @@ void importJsonLines(ImportContext &ctx, const QString &path, PredictionCollecto
         }
         if (model.isEmpty()) {
             if (!ctx.options.model.isEmpty()) {
-                const std::string where = "line " + std::to_string(lineNumber);
-                ctx.skip(QStringLiteral("lines of other models"), where);
+                collector.skip(QStringLiteral("lines of other models"), QStringLiteral("line %1").arg(lineNumber));
                 continue;
             }
             reader.fail(QStringLiteral("no model: give \"model\" on each line or --model"));
@@ -373,7 +283,7 @@ QStringList readFileList(const QString &path)
     return names;
 }
 
-void importNpy(ImportContext &ctx, const QString &path, PredictionCollector &collector)
+void importNpy(const ImportContext &ctx, const QString &path, PredictionCollector &collector)
 {
     if (ctx.options.model.isEmpty())
         throw Error(QStringLiteral("%1: name the model these scores belong to (--model)").arg(path));
@@ -418,7 +328,7 @@ void importNpy(ImportContext &ctx, const QString &path, PredictionCollector &col
     }
 
     std::vector<int> order(std::size_t(npy.columns()));
-    for (qint64 r = 0; r < npy.rows(); ++r) {
+    for (qint64 r = 0; r < npy.rows() && !collector.stopped(); ++r) {
         npy.readRow(r, row);
         const FailAt fail = [&](const QString &message) {
             throw Error(QStringLiteral("%1: row %2: %3").arg(path).arg(r).arg(message));
@@ -453,16 +363,17 @@ void importNpy(ImportContext &ctx, const QString &path, PredictionCollector &col
 void importPredictions(ImportContext &context, const QString &path)
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
-    PredictionCollector collector(context, suffix == QLatin1String("npy") ? "row" : "line");
+    std::function<void(const ImportContext &, const QString &, PredictionCollector &)> produce;
     if (suffix == QLatin1String("csv"))
-        importCsv(context, path, collector);
+        produce = importCsv;
     else if (suffix == QLatin1String("jsonl") || suffix == QLatin1String("ndjson") || suffix == QLatin1String("json"))
-        importJsonLines(context, path, collector);
+        produce = importJsonLines;
     else if (suffix == QLatin1String("npy"))
-        importNpy(context, path, collector);
+        produce = importNpy;
     else
         throw Error(QStringLiteral("%1: unknown predictions file type '.%2' (use .csv, .jsonl or .npy)").arg(path, suffix));
-    collector.write(path);
+    runPredictionPipeline(context, path, suffix == QLatin1String("npy") ? "row" : "line",
+                          [&](PredictionCollector &collector) { produce(context, path, collector); });
 }
 
 } // namespace bagel

@@ -6,7 +6,13 @@
 #include <QFileInfo>
 #include <QIODevice>
 
+#include <cstring>
+
 namespace bagel {
+
+namespace {
+constexpr std::size_t kBlock = 1 << 20;
+}
 
 DelimitedReader::DelimitedReader(QIODevice &device, QString sourceName, char delimiter)
     : m_device(device)
@@ -14,6 +20,7 @@ DelimitedReader::DelimitedReader(QIODevice &device, QString sourceName, char del
     , m_delimiter(delimiter)
     , m_quoting(delimiter == ',')
 {
+    m_buffer.resize(kBlock);
 }
 
 char DelimitedReader::delimiterFor(const QString &fileName, std::string_view firstLine)
@@ -29,41 +36,43 @@ char DelimitedReader::delimiterFor(const QString &fileName, std::string_view fir
 
 bool DelimitedReader::readLine()
 {
-    m_line.clear();
-    char chunk[8192];
     for (;;) {
-        const qint64 got = m_device.readLine(chunk, sizeof chunk);
-        if (got < 0) {
-            if (m_line.empty() && m_device.atEnd())
+        const char *start = m_buffer.data() + m_pos;
+        const auto *newline = static_cast<const char *>(std::memchr(start, '\n', m_end - m_pos));
+        if (newline || m_eof) {
+            if (!newline && m_pos == m_end)
                 return false;
-            if (!m_device.atEnd())
-                throw Error(QStringLiteral("%1: read error: %2").arg(m_source, m_device.errorString()));
+            const std::size_t length = newline ? std::size_t(newline - start) : m_end - m_pos;
+            m_line = std::string_view(start, length);
+            m_pos += length + (newline ? 1 : 0);
             break;
         }
-        if (got == 0) {
-            if (m_device.atEnd())
-                break;
-            continue;
-        }
-        m_line.append(chunk, std::size_t(got));
-        if (chunk[got - 1] == '\n')
-            break;
+        // Move the partial line to the front and read more; grow for lines longer than a block.
+        const std::size_t partial = m_end - m_pos;
+        std::memmove(m_buffer.data(), start, partial);
+        m_pos = 0;
+        m_end = partial;
+        if (m_buffer.size() - m_end < kBlock / 2)
+            m_buffer.resize(m_buffer.size() + kBlock);
+        const qint64 got = m_device.read(m_buffer.data() + m_end, qint64(m_buffer.size() - m_end));
+        if (got < 0)
+            throw Error(QStringLiteral("%1: read error: %2").arg(m_source, m_device.errorString()));
+        if (got == 0)
+            m_eof = true;
+        m_end += std::size_t(got);
     }
-    if (m_line.empty())
-        return false;
+
     ++m_lineNumber;
-    if (!m_line.empty() && m_line.back() == '\n')
-        m_line.pop_back();
     if (!m_line.empty() && m_line.back() == '\r')
-        m_line.pop_back();
-    if (m_lineNumber == 1 && m_line.rfind("\xEF\xBB\xBF", 0) == 0)
-        m_line.erase(0, 3);
+        m_line.remove_suffix(1);
+    if (m_lineNumber == 1 && m_line.substr(0, 3) == "\xEF\xBB\xBF")
+        m_line.remove_prefix(3);
     const std::size_t bad = firstInvalidUtf8(m_line);
-    if (bad != std::string::npos) {
+    if (bad != std::string_view::npos) {
         m_recordLine = m_lineNumber;
         throw Error(QStringLiteral("%1:%2:%3: invalid UTF-8").arg(m_source).arg(m_lineNumber).arg(bad + 1));
     }
-    if (m_line.find('\0') != std::string::npos) {
+    if (m_line.find('\0') != std::string_view::npos) {
         m_recordLine = m_lineNumber;
         throw Error(QStringLiteral("%1:%2: NUL byte in the text").arg(m_source).arg(m_lineNumber));
     }
@@ -75,7 +84,7 @@ bool DelimitedReader::next()
     for (;;) {
         if (!readLine())
             return false;
-        if (m_line.find_first_not_of(" \t") == std::string::npos)
+        if (m_line.find_first_not_of(" \t") == std::string_view::npos)
             continue;
         m_recordLine = m_lineNumber;
         parseRecord();
@@ -85,18 +94,31 @@ bool DelimitedReader::next()
 
 void DelimitedReader::parseRecord()
 {
-    m_storage.clear();
     m_fields.clear();
+    if (!m_quoting || m_line.find('"') == std::string_view::npos) {
+        // The common case: fields are views into the line itself.
+        std::size_t i = 0;
+        for (;;) {
+            const std::size_t end = m_line.find(m_delimiter, i);
+            m_fields.push_back(m_line.substr(i, end == std::string_view::npos ? std::string_view::npos : end - i));
+            if (end == std::string_view::npos)
+                return;
+            i = end + 1;
+        }
+    }
+
+    // Quoted fields are unescaped into m_storage; a quoted field may continue on later lines.
+    m_storage.clear();
+    std::vector<std::pair<std::size_t, std::size_t>> spans;
     std::size_t i = 0;
     for (;;) {
         const std::size_t start = m_storage.size();
-        if (m_quoting && i < m_line.size() && m_line[i] == '"') {
+        if (i < m_line.size() && m_line[i] == '"') {
             ++i;
             for (;;) {
                 if (i >= m_line.size()) {
-                    // A quoted field continues on the next line.
                     if (!readLine())
-                        fail(int(m_fields.size()), QStringLiteral("unterminated quoted field"));
+                        fail(int(spans.size()), QStringLiteral("unterminated quoted field"));
                     m_storage += '\n';
                     i = 0;
                     continue;
@@ -113,24 +135,25 @@ void DelimitedReader::parseRecord()
                 m_storage += c;
             }
             if (i < m_line.size() && m_line[i] != m_delimiter)
-                fail(int(m_fields.size()), QStringLiteral("unexpected text after a closing quote"));
+                fail(int(spans.size()), QStringLiteral("unexpected text after a closing quote"));
         } else {
             const std::size_t end = m_line.find(m_delimiter, i);
-            const std::size_t stop = end == std::string::npos ? m_line.size() : end;
-            m_storage.append(m_line, i, stop - i);
+            const std::size_t stop = end == std::string_view::npos ? m_line.size() : end;
+            m_storage.append(m_line.substr(i, stop - i));
             i = stop;
         }
-        m_fields.emplace_back(start, m_storage.size() - start);
+        spans.emplace_back(start, m_storage.size() - start);
         if (i >= m_line.size())
             break;
         ++i; // the delimiter
     }
+    for (const auto &[offset, length] : spans)
+        m_fields.push_back(std::string_view(m_storage).substr(offset, length));
 }
 
 std::string_view DelimitedReader::field(int index) const
 {
-    const auto &[offset, length] = m_fields.at(std::size_t(index));
-    return std::string_view(m_storage).substr(offset, length);
+    return m_fields.at(std::size_t(index));
 }
 
 QString DelimitedReader::qfield(int index) const

@@ -14,6 +14,7 @@ namespace bagel {
 /**
  * Streams records out of CSV (RFC 4180 quoting, quoted fields may span lines) or TSV (no
  * quoting) text, one record at a time, and reports errors with the file, line and column.
+ * It reads 1 MB blocks and hands out fields as views into them (valid until next()).
  * Empty lines are skipped, a UTF-8 byte order mark is dropped, text must be valid UTF-8.
  */
 class DelimitedReader
@@ -48,9 +49,13 @@ private:
     QString m_source;
     char m_delimiter;
     bool m_quoting;
-    std::string m_line;
-    std::string m_storage;
-    std::vector<std::pair<std::size_t, std::size_t>> m_fields;
+    std::vector<char> m_buffer; ///< a block of the input; lines are views into it
+    std::size_t m_pos = 0;
+    std::size_t m_end = 0;
+    bool m_eof = false;
+    std::string_view m_line;
+    std::string m_storage; ///< unescaped quoted fields
+    std::vector<std::string_view> m_fields;
     qint64 m_lineNumber = 0;
     qint64 m_recordLine = 0;
     QStringList m_columnNames;

@@ -69,7 +69,7 @@ const char *const kVersion1[] = {
         note          TEXT NOT NULL DEFAULT '',
         source        TEXT NOT NULL DEFAULT 'bagel'))",
     "CREATE INDEX reviews_by_item ON reviews (item_id, id)",
-    "CREATE INDEX predictions_by_model ON predictions (model_id, top1)",
+
 };
 
 // Version 2: label edits on reviews, the spurious-correlation kind, ImageNet-M and ReaL

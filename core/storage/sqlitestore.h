@@ -5,7 +5,10 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 
+#include <memory>
 #include <unordered_map>
+
+struct sqlite3;
 
 namespace bagel {
 
@@ -15,7 +18,15 @@ namespace bagel {
  * the file. The schema version lives in the `meta` table; opening an older file migrates it
  * in one transaction after a backup copy, and a newer or foreign file is refused untouched.
  * A connection belongs to the thread that opened it.
+ *
+ * Qt Sql opens the connection and runs the schema, settings and reads; the statements an
+ * import repeats per row run as SqliteStatement on the same connection's sqlite3 handle.
+ * The implementation is split by topic: sqlitestore.cpp (files, transactions),
+ * sqlitestoreitems.cpp (items and their labels), sqlitestorereviews.cpp (models,
+ * predictions, reviewers, reviews).
  */
+class SqliteStatement;
+
 class SqliteStore final : public Store
 {
 public:
@@ -87,8 +98,10 @@ private:
     void connect(bool create);
     void migrateIfNeeded();
     void exec(const QString &sql) const;
-    /** A prepared statement, cached by its SQL text (which must be a string literal). */
+    /** A prepared Qt Sql statement, cached by its SQL text (which must be a string literal). */
     QSqlQuery &prepared(const char *sql) const;
+    /** A prepared statement on the native handle, for the writes imports repeat per row. */
+    SqliteStatement &native(const char *sql) const;
     [[noreturn]] void fail(const QSqlQuery &query, const QString &what) const;
     void execPrepared(QSqlQuery &query, const QString &what) const;
     qint64 countRows(const char *sql) const;
@@ -100,7 +113,9 @@ private:
     bool m_readOnly = false;
     int m_openedVersion = 0;
     QString m_backupPath;
+    sqlite3 *m_handle = nullptr;
     mutable std::unordered_map<const char *, QSqlQuery> m_statements;
+    mutable std::unordered_map<const char *, std::unique_ptr<SqliteStatement>> m_native;
 };
 
 /** A time as the project file stores it: ISO 8601, UTC, milliseconds (`2026-01-31T12:00:00.000Z`). */

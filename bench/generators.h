@@ -1,0 +1,23 @@
+#pragma once
+
+#include <QString>
+
+namespace bagel::bench {
+
+/** `ILSVRC2012_val_%08d.JPEG` for row \a i (0-based). */
+QString validationName(int i);
+
+/** A labels TSV of \a items validation images with pseudo-random classes. */
+void writeLabels(const QString &path, int items);
+
+/** Long-form predictions CSV: top-5 of each of \a models models for \a items images. */
+void writePredictionsCsv(const QString &path, int items, int models);
+
+/**
+ * A TFDS-shaped multilabel JSON of about \a megabytes MB: \a validation entries named like
+ * validation images and the rest like training images, each with correct/wrong/unclear lists,
+ * plus problematic images and an ImageNet-M list. Returns the number of entries written.
+ */
+qint64 writeTfdsJson(const QString &path, int validation, qint64 megabytes);
+
+} // namespace bagel::bench

@@ -1,0 +1,196 @@
+// bagel-bench --json [--filter REGEX]
+// Generates its inputs in a temporary folder, measures, prints {"figures": [...]}.
+
+#include "generators.h"
+
+#include "error.h"
+#include "import/importer.h"
+#include "logging.h"
+#include "project.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTextStream>
+
+#include <sys/resource.h>
+
+#include <functional>
+
+using namespace bagel;
+
+namespace {
+
+struct Figure
+{
+    QString name;
+    double value;
+    QString unit;
+    double target; ///< the figure must not exceed it
+};
+
+struct Benchmark
+{
+    QStringList figures;
+    std::function<QVector<Figure>(const QString &workDir)> run;
+};
+
+double peakRssMb()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_maxrss) / 1024.0; // kilobytes on Linux
+}
+
+QVector<Figure> importPredictions(const QString &work)
+{
+    const QString labels = work + QStringLiteral("/labels.tsv");
+    const QString csv = work + QStringLiteral("/predictions.csv");
+    bench::writeLabels(labels, 50000);
+    bench::writePredictionsCsv(csv, 50000, 2);
+    const QString path = work + QStringLiteral("/predictions.bagel");
+    auto project = Project::create(path);
+    importFile(*project, ImportFormat::Labels, labels);
+    QElapsedTimer timer;
+    timer.start();
+    const ImportReport report = importFile(*project, ImportFormat::Predictions, csv);
+    const double ms = double(timer.nsecsElapsed()) / 1e6;
+    if (report.added.value(QStringLiteral("predictions")) != 100000)
+        throw Error(QStringLiteral("the predictions import added %1 predictions, expected 100000")
+                        .arg(report.added.value(QStringLiteral("predictions"))));
+    return {{QStringLiteral("import_predictions_50k_ms"), ms, QStringLiteral("ms"), 1000}};
+}
+
+QVector<Figure> importTfds(const QString &work)
+{
+    const QString json = work + QStringLiteral("/multilabel.json");
+    bench::writeTfdsJson(json, 50000, 200);
+    const QString project = work + QStringLiteral("/tfds.bagel");
+    Project::create(project);
+    // A separate process, so that the peak memory is the import's alone.
+    QProcess child;
+    child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--child-import-tfds"), project, json});
+    if (!child.waitForFinished(600000) || child.exitCode() != 0)
+        throw Error(QStringLiteral("the TFDS import child failed: %1").arg(QString::fromUtf8(child.readAllStandardError())));
+    const QJsonObject result = QJsonDocument::fromJson(child.readAllStandardOutput()).object();
+    return {{QStringLiteral("import_tfds_200mb_ms"), result.value(QStringLiteral("ms")).toDouble(), QStringLiteral("ms"), 2000},
+            {QStringLiteral("import_tfds_200mb_peak_rss_mb"), result.value(QStringLiteral("peak_rss_mb")).toDouble(),
+             QStringLiteral("MB"), 512}};
+}
+
+int childImportTfds(const QString &projectPath, const QString &json, QTextStream &out)
+{
+    auto project = Project::open(projectPath);
+    QElapsedTimer timer;
+    timer.start();
+    const ImportReport report = importFile(*project, ImportFormat::TfdsMultilabel, json);
+    const double ms = double(timer.nsecsElapsed()) / 1e6;
+    if (report.added.value(QStringLiteral("items")) != 50000)
+        throw Error(QStringLiteral("the TFDS import added %1 items, expected 50000").arg(report.added.value(QStringLiteral("items"))));
+    out << QJsonDocument(QJsonObject{{QStringLiteral("ms"), ms}, {QStringLiteral("peak_rss_mb"), peakRssMb()},
+                                     {QStringLiteral("file_mb"), double(QFileInfo(json).size()) / 1e6}})
+               .toJson(QJsonDocument::Compact);
+    return 0;
+}
+
+QVector<Figure> openProject(const QString &work)
+{
+    const QString labels = work + QStringLiteral("/labels.tsv");
+    const QString csv = work + QStringLiteral("/predictions.csv");
+    if (!QFileInfo::exists(csv)) {
+        bench::writeLabels(labels, 50000);
+        bench::writePredictionsCsv(csv, 50000, 2);
+    }
+    const QString path = work + QStringLiteral("/open.bagel");
+    {
+        auto project = Project::create(path);
+        importFile(*project, ImportFormat::Labels, labels);
+        importFile(*project, ImportFormat::Predictions, csv);
+    }
+    QElapsedTimer timer;
+    timer.start();
+    auto project = Project::open(path);
+    const auto first = project->store().itemByFileName(bench::validationName(0));
+    if (!first)
+        throw Error(QStringLiteral("the first item is missing"));
+    const auto predictions = project->store().predictions(first->id);
+    const auto labelsNow = project->currentLabels(first->id);
+    const auto reviews = project->latestReviews(first->id);
+    const double ms = double(timer.nsecsElapsed()) / 1e6;
+    if (predictions.size() != 2)
+        throw Error(QStringLiteral("the first item has %1 predictions, expected 2").arg(predictions.size()));
+    Q_UNUSED(labelsNow);
+    Q_UNUSED(reviews);
+    return {{QStringLiteral("open_project_50k_ms"), ms, QStringLiteral("ms"), 150}};
+}
+
+const QVector<Benchmark> &benchmarks()
+{
+    static const QVector<Benchmark> list = {
+        {{QStringLiteral("import_predictions_50k_ms")}, importPredictions},
+        {{QStringLiteral("import_tfds_200mb_ms"), QStringLiteral("import_tfds_200mb_peak_rss_mb")}, importTfds},
+        {{QStringLiteral("open_project_50k_ms")}, openProject},
+    };
+    return list;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("bagel-bench"));
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Measures Bagel's performance figures on generated inputs."));
+    parser.addHelpOption();
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print the figures as JSON (the default)."));
+    const QCommandLineOption filter(QStringLiteral("filter"), QStringLiteral("Only figures whose name matches REGEX."), QStringLiteral("REGEX"));
+    const QCommandLineOption child(QStringLiteral("child-import-tfds"), QStringLiteral("Internal: one measured TFDS import."));
+    parser.addOptions({json, filter, child});
+    parser.process(app);
+
+    initLogging(LoggingOptions{QDir::temp().filePath(QStringLiteral("bagel-bench.log")), false});
+    try {
+        if (parser.isSet(child)) {
+            const QStringList args = parser.positionalArguments();
+            return childImportTfds(args.value(0), args.value(1), out);
+        }
+        const QRegularExpression pattern(parser.value(filter));
+        if (!pattern.isValid()) {
+            err << "bagel-bench: invalid --filter: " << pattern.errorString() << '\n';
+            return 2;
+        }
+        QTemporaryDir work;
+        QJsonArray figures;
+        for (const Benchmark &b : benchmarks()) {
+            if (!std::any_of(b.figures.begin(), b.figures.end(), [&](const QString &n) { return pattern.match(n).hasMatch(); }))
+                continue;
+            for (const Figure &f : b.run(work.path())) {
+                if (!pattern.match(f.name).hasMatch())
+                    continue;
+                figures.append(QJsonObject{{QStringLiteral("name"), f.name},
+                                           {QStringLiteral("value"), qRound64(f.value * 10) / 10.0},
+                                           {QStringLiteral("unit"), f.unit},
+                                           {QStringLiteral("target"), f.target}});
+                err << f.name << ": " << f.value << ' ' << f.unit << " (target ≤ " << f.target << ")\n";
+                err.flush();
+            }
+        }
+        out << QJsonDocument(QJsonObject{{QStringLiteral("figures"), figures}}).toJson(QJsonDocument::Indented);
+        return 0;
+    } catch (const std::exception &e) {
+        err << "bagel-bench: " << e.what() << '\n';
+        return 1;
+    }
+}

@@ -1,0 +1,226 @@
+#include "predictionpipeline.h"
+
+#include "catalog/classcatalog.h"
+#include "error.h"
+#include "project.h"
+#include "storage/store.h"
+
+#include <QSet>
+
+#include <algorithm>
+#include <thread>
+
+namespace bagel {
+
+namespace {
+constexpr int kMaxRank = 1000;
+constexpr std::size_t kBatch = 512;
+} // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+bool PredictionQueue::push(std::vector<PredictionGroup> batch)
+{
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [this] { return m_closed || m_batches.size() < kCapacity; });
+    if (m_closed)
+        return false;
+    m_batches.push_back(std::move(batch));
+    m_changed.notify_all();
+    return true;
+}
+
+std::optional<std::vector<PredictionGroup>> PredictionQueue::pop()
+{
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [this] { return m_closed || !m_batches.empty(); });
+    if (m_batches.empty())
+        return std::nullopt;
+    std::vector<PredictionGroup> batch = std::move(m_batches.front());
+    m_batches.pop_front();
+    m_changed.notify_all();
+    return batch;
+}
+
+void PredictionQueue::close()
+{
+    std::lock_guard lock(m_mutex);
+    m_closed = true;
+    m_changed.notify_all();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+PredictionCollector::PredictionCollector(const ClassCatalog &catalog, PredictionQueue &queue, QString source,
+                                         const char *unit, std::stop_token stop)
+    : m_catalog(catalog)
+    , m_queue(queue)
+    , m_source(std::move(source))
+    , m_unit(QLatin1String(unit))
+    , m_stop(std::move(stop))
+{
+}
+
+void PredictionCollector::add(const QString &fileName, const QString &model, int rank, int classIndex, double score,
+                              qint64 line, const FailAt &fail)
+{
+    if (rank < 1 || rank > kMaxRank)
+        fail(QStringLiteral("rank %1 is out of range 1..%2").arg(rank).arg(kMaxRank));
+    if (m_current == SIZE_MAX || m_groups[m_current].fileName != fileName || m_groups[m_current].model != model) {
+        if (m_current != SIZE_MAX)
+            close(m_current);
+        const auto key = std::make_pair(fileName, model);
+        auto it = m_index.constFind(key);
+        if (it == m_index.constEnd()) {
+            it = m_index.insert(key, m_groups.size());
+            m_groups.push_back(PredictionGroup{fileName, model, {}, line});
+            m_state.push_back(0);
+        } else if (m_state[*it] == 1) {
+            m_state[*it] = 2; // reopened: pass it on again at the end
+        }
+        m_current = *it;
+    }
+    PredictionGroup &group = m_groups[m_current];
+    if (group.slots.size() < rank)
+        group.slots.resize(rank, ClassScore{-1, 0.0});
+    ClassScore &slot = group.slots[rank - 1];
+    if (slot.classIndex >= 0)
+        fail(QStringLiteral("%1 has two predictions of rank %2 for model %3").arg(fileName).arg(rank).arg(model));
+    for (const ClassScore &other : std::as_const(group.slots)) {
+        if (other.classIndex == classIndex)
+            fail(QStringLiteral("%1 lists class %2 twice for model %3").arg(fileName, m_catalog.at(classIndex).wnid, model));
+    }
+    slot = ClassScore{classIndex, score};
+}
+
+void PredictionCollector::close(std::size_t index)
+{
+    const PredictionGroup &group = m_groups[index];
+    if (m_state[index] != 0)
+        return;
+    const bool complete = std::none_of(group.slots.begin(), group.slots.end(), [](const ClassScore &s) { return s.classIndex < 0; });
+    if (!complete)
+        return; // a later row may fill the gap; finish() decides
+    m_state[index] = 1;
+    m_batch.push_back(group);
+    if (m_batch.size() >= kBatch)
+        flush();
+}
+
+void PredictionCollector::flush()
+{
+    if (m_batch.empty())
+        return;
+    if (!m_queue.push(std::move(m_batch)))
+        throw Error(QStringLiteral("import cancelled"));
+    m_batch = {};
+}
+
+void PredictionCollector::finish()
+{
+    for (std::size_t i = 0; i < m_groups.size(); ++i) {
+        if (m_state[i] == 1)
+            continue;
+        const PredictionGroup &group = m_groups[i];
+        const auto gap = std::find_if(group.slots.begin(), group.slots.end(), [](const ClassScore &s) { return s.classIndex < 0; });
+        if (gap != group.slots.end()) {
+            throw Error(QStringLiteral("%1: %2 %3: %4, model %5: rank %6 is missing (ranks must run 1..k)")
+                            .arg(m_source, m_unit)
+                            .arg(group.firstLine)
+                            .arg(group.fileName, group.model)
+                            .arg(gap - group.slots.begin() + 1));
+        }
+        m_state[i] = 1;
+        m_batch.push_back(group);
+        if (m_batch.size() >= kBatch)
+            flush();
+    }
+    flush();
+}
+
+void PredictionCollector::skip(const QString &reason, const QString &example)
+{
+    m_skipped[reason] += 1;
+    if (m_examples.size() < 5)
+        m_examples << example;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+void runPredictionPipeline(ImportContext &context, const QString &source, const char *unit,
+                           const std::function<void(PredictionCollector &)> &produce)
+{
+    PredictionQueue queue;
+    std::stop_source stop;
+    PredictionCollector collector(context.catalog, queue, source, unit, stop.get_token());
+    std::exception_ptr parseError;
+    std::jthread parser([&] {
+        try {
+            produce(collector);
+            collector.finish();
+        } catch (...) {
+            parseError = std::current_exception();
+        }
+        queue.close();
+    });
+
+    QHash<QString, ModelId> models;
+    QHash<std::pair<ItemId, ModelId>, bool> written; // → whether the first write changed anything
+    try {
+        while (auto batch = queue.pop()) {
+            for (const PredictionGroup &group : *batch) {
+                const FailAt fail = [&](const QString &message) {
+                    throw Error(QStringLiteral("%1: %2 %3: %4").arg(source, QLatin1String(unit)).arg(group.firstLine).arg(message));
+                };
+                auto model = models.find(group.model);
+                if (model == models.end()) {
+                    try {
+                        Project::checkName(group.model, "model");
+                    } catch (const Error &e) {
+                        fail(e.message());
+                    }
+                    const bool isNew = context.store.modelId(group.model, false) == 0;
+                    model = models.insert(group.model, context.store.modelId(group.model, true));
+                    if (isNew)
+                        context.report.add(QStringLiteral("models"));
+                }
+                const ItemId item = context.item(group.fileName, fail);
+                if (!item)
+                    continue;
+                const bool changed = context.store.setPrediction(item, *model, group.slots);
+                // A group passed on twice (an unsorted file) counts once.
+                const auto key = std::make_pair(item, *model);
+                const auto before = written.constFind(key);
+                if (before != written.constEnd()) {
+                    if (changed && !*before) {
+                        context.report.same(QStringLiteral("predictions"), -1);
+                        context.report.add(QStringLiteral("predictions"));
+                        written[key] = true;
+                    }
+                    continue;
+                }
+                written.insert(key, changed);
+                if (changed)
+                    context.report.add(QStringLiteral("predictions"));
+                else
+                    context.report.same(QStringLiteral("predictions"));
+            }
+        }
+    } catch (...) {
+        stop.request_stop();
+        queue.close();
+        parser.join();
+        throw;
+    }
+    parser.join();
+    if (parseError)
+        std::rethrow_exception(parseError);
+    for (auto it = collector.skipped().cbegin(); it != collector.skipped().cend(); ++it)
+        context.report.skipped[it.key()] += it.value();
+    for (const QString &example : collector.skippedExamples()) {
+        if (context.report.skippedExamples.size() < 5)
+            context.report.skippedExamples << example;
+    }
+}
+
+} // namespace bagel

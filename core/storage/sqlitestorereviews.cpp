@@ -1,0 +1,250 @@
+// SqliteStore: models and their predictions, reviewers and the append-only review history.
+
+#include "sqlitestore.h"
+
+#include "error.h"
+#include "sqlitehelpers.h"
+#include "sqlitestatement.h"
+
+#include <QSqlError>
+
+#include <charconv>
+#include <cmath>
+#include <string>
+
+namespace bagel {
+
+using namespace sqlitehelpers;
+
+namespace {
+
+template<typename Enum, typename Parse>
+std::optional<Enum> parseColumn(const QVariant &value, Parse parse)
+{
+    if (value.isNull())
+        return std::nullopt;
+    return parse(value.toString());
+}
+
+template<typename T>
+void appendNumber(std::string &out, T value)
+{
+    char buffer[32];
+    const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    out.append(buffer, ec == std::errc() ? end : buffer);
+}
+
+template<typename E>
+void bindOptional(SqliteStatement &q, int index, const std::optional<E> &value)
+{
+    if (value)
+        q.bind(index, toString(*value));
+    else
+        q.bindNull(index);
+}
+
+} // namespace
+
+ModelId SqliteStore::modelId(const QString &name, bool create)
+{
+    SqliteStatement &q = native("SELECT id FROM models WHERE name = ?");
+    q.bind(1, name);
+    const ModelId found = q.step() ? q.int64(0) : 0;
+    q.reset();
+    if (found || !create)
+        return found;
+    SqliteStatement &ins = native("INSERT INTO models (name, added_at) VALUES (?, ?)");
+    ins.bind(1, name);
+    ins.bind(2, toStorageTime(QDateTime::currentDateTimeUtc()));
+    ins.run();
+    return ins.lastInsertId();
+}
+
+QVector<ModelRecord> SqliteStore::models() const
+{
+    QVector<ModelRecord> out;
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT id, name FROM models ORDER BY id")))
+        fail(q, QStringLiteral("list models"));
+    while (q.next())
+        out << ModelRecord{q.value(0).toLongLong(), q.value(1).toString()};
+    return out;
+}
+
+bool SqliteStore::setPrediction(ItemId item, ModelId model, const QVector<ClassScore> &topk)
+{
+    if (topk.isEmpty())
+        throw Error(QStringLiteral("a prediction needs at least one class"));
+    std::string classes;
+    std::string scores;
+    for (int i = 0; i < topk.size(); ++i) {
+        if (i) {
+            classes += ' ';
+            scores += ' ';
+        }
+        appendNumber(classes, topk[i].classIndex);
+        if (std::isfinite(topk[i].score))
+            appendNumber(scores, topk[i].score); // shortest text that reads back as the same double
+        else
+            scores += "nan";
+    }
+    // An unchanged prediction is left alone, so that re-importing a file reports it as such.
+    SqliteStatement &q = native(
+        "INSERT INTO predictions (item_id, model_id, top1, top1_score, margin, classes, scores) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (item_id, model_id) DO UPDATE SET "
+        "top1 = excluded.top1, top1_score = excluded.top1_score, margin = excluded.margin, "
+        "classes = excluded.classes, scores = excluded.scores "
+        "WHERE predictions.classes <> excluded.classes OR predictions.scores <> excluded.scores");
+    q.bind(1, item);
+    q.bind(2, model);
+    q.bind(3, qint64(topk[0].classIndex));
+    q.bind(4, topk[0].score);
+    q.bind(5, topk.size() > 1 ? topk[0].score - topk[1].score : std::nan(""));
+    q.bind(6, classes);
+    q.bind(7, scores);
+    q.run();
+    return q.changes() > 0;
+}
+
+QVector<ModelPrediction> SqliteStore::predictions(ItemId item) const
+{
+    SqliteStatement &q = native("SELECT model_id, classes, scores FROM predictions WHERE item_id = ? ORDER BY model_id");
+    q.bind(1, item);
+    QVector<ModelPrediction> out;
+    while (q.step()) {
+        ModelPrediction p;
+        p.model = q.int64(0);
+        const QString classes = q.text(1);
+        const QString scores = q.text(2);
+        const auto classParts = QStringView(classes).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        const auto scoreParts = QStringView(scores).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        for (qsizetype i = 0; i < classParts.size(); ++i)
+            p.topk << ClassScore{classParts[i].toInt(), parseScore(i < scoreParts.size() ? scoreParts[i] : QStringView())};
+        out << p;
+    }
+    q.reset();
+    return out;
+}
+
+ReviewerId SqliteStore::reviewerId(const QString &name, bool create)
+{
+    SqliteStatement &q = native("SELECT id FROM reviewers WHERE name = ?");
+    q.bind(1, name);
+    const ReviewerId found = q.step() ? q.int64(0) : 0;
+    q.reset();
+    if (found || !create)
+        return found;
+    SqliteStatement &ins = native("INSERT INTO reviewers (name, added_at) VALUES (?, ?)");
+    ins.bind(1, name);
+    ins.bind(2, toStorageTime(QDateTime::currentDateTimeUtc()));
+    ins.run();
+    return ins.lastInsertId();
+}
+
+QVector<ReviewerRecord> SqliteStore::reviewers() const
+{
+    QVector<ReviewerRecord> out;
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT id, name FROM reviewers ORDER BY id")))
+        fail(q, QStringLiteral("list reviewers"));
+    while (q.next())
+        out << ReviewerRecord{q.value(0).toLongLong(), q.value(1).toString()};
+    return out;
+}
+
+ReviewId SqliteStore::appendReview(const ReviewRecord &review)
+{
+    SqliteStatement &q = native(
+        "INSERT INTO reviews (item_id, model_id, reviewer_id, created_at, verdict, category, spurious_kind, "
+        "severity, note, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, review.item);
+    if (review.model)
+        q.bind(2, review.model);
+    else
+        q.bindNull(2);
+    q.bind(3, review.reviewer);
+    q.bind(4, toStorageTime(review.time.isValid() ? review.time : QDateTime::currentDateTimeUtc()));
+    bindOptional(q, 5, review.verdict);
+    bindOptional(q, 6, review.category);
+    bindOptional(q, 7, review.spuriousKind);
+    bindOptional(q, 8, review.severity);
+    q.bind(9, nonNull(review.note));
+    q.bind(10, review.source.isEmpty() ? QStringLiteral("bagel") : review.source);
+    q.run();
+    const ReviewId id = q.lastInsertId();
+
+    SqliteStatement &labels = native("INSERT INTO review_labels (review_id, class_index, edit) VALUES (?, ?, ?)");
+    for (const LabelChange &change : review.labelChanges) {
+        labels.bind(1, id);
+        labels.bind(2, qint64(change.classIndex));
+        labels.bind(3, toString(change.edit));
+        labels.run();
+    }
+    return id;
+}
+
+QVector<ReviewRecord> SqliteStore::readReviews(QSqlQuery &q, QSqlQuery &labels) const
+{
+    QVector<ReviewRecord> out;
+    QHash<ReviewId, qsizetype> position;
+    while (q.next()) {
+        ReviewRecord r;
+        r.id = q.value(0).toLongLong();
+        r.item = q.value(1).toLongLong();
+        r.model = q.value(2).isNull() ? 0 : q.value(2).toLongLong();
+        r.reviewer = q.value(3).toLongLong();
+        r.time = fromStorageTime(q.value(4).toString());
+        r.verdict = parseColumn<Verdict>(q.value(5), parseVerdict);
+        r.category = parseColumn<Category>(q.value(6), parseCategory);
+        r.spuriousKind = parseColumn<SpuriousKind>(q.value(7), parseSpuriousKind);
+        r.severity = parseColumn<Severity>(q.value(8), parseSeverity);
+        r.note = q.value(9).toString();
+        r.source = q.value(10).toString();
+        position.insert(r.id, out.size());
+        out << r;
+    }
+    while (labels.next()) {
+        const auto it = position.constFind(labels.value(0).toLongLong());
+        if (it == position.constEnd())
+            continue;
+        if (const auto edit = parseLabelEdit(labels.value(2).toString()))
+            out[*it].labelChanges << LabelChange{labels.value(1).toInt(), *edit};
+    }
+    return out;
+}
+
+QVector<ReviewRecord> SqliteStore::reviews(ItemId item) const
+{
+    QSqlQuery &q = prepared("SELECT id, item_id, model_id, reviewer_id, created_at, verdict, category, "
+                            "spurious_kind, severity, note, source FROM reviews WHERE item_id = ? ORDER BY id");
+    q.bindValue(0, item);
+    execPrepared(q, QStringLiteral("read reviews"));
+    QSqlQuery &labels = prepared("SELECT l.review_id, l.class_index, l.edit FROM review_labels l "
+                                 "JOIN reviews r ON r.id = l.review_id WHERE r.item_id = ? "
+                                 "ORDER BY l.review_id, l.class_index");
+    labels.bindValue(0, item);
+    execPrepared(labels, QStringLiteral("read label edits"));
+    QVector<ReviewRecord> out = readReviews(q, labels);
+    q.finish();
+    labels.finish();
+    return out;
+}
+
+void SqliteStore::forEachReview(const std::function<void(const ReviewRecord &)> &visit) const
+{
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    if (!q.exec(QStringLiteral("SELECT id, item_id, model_id, reviewer_id, created_at, verdict, category, "
+                               "spurious_kind, severity, note, source FROM reviews ORDER BY id")))
+        fail(q, QStringLiteral("read reviews"));
+    QSqlQuery labels(m_db);
+    labels.setForwardOnly(true);
+    if (!labels.exec(QStringLiteral("SELECT review_id, class_index, edit FROM review_labels ORDER BY review_id")))
+        fail(labels, QStringLiteral("read label edits"));
+    for (const ReviewRecord &r : readReviews(q, labels))
+        visit(r);
+}
+
+} // namespace bagel
