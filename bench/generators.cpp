@@ -102,27 +102,33 @@ qint64 writeTfdsJson(const QString &path, int validation, qint64 megabytes)
     std::mt19937 rng(3);
     Writer out(path);
     const qint64 target = megabytes * 1000 * 1000;
-    const auto list = [&](int count) {
-        QByteArray s = "[";
+    // Laid out like the released file (json.dump with indent=2): one wnid per line.
+    const auto list = [&](const char *name, int count) {
+        QByteArray s = ",\n      \"";
+        s += name;
+        s += "\": [";
         for (int k = 0; k < count; ++k) {
-            if (k)
-                s += ", ";
-            s += '"' + wnid(int(rng() % 1000)) + '"';
+            s += k ? ",\n        \"" : "\n        \"";
+            s += wnid(int(rng() % 1000));
+            s += '"';
         }
-        return s + ']';
+        s += count ? "\n      ]" : "]";
+        return s;
     };
     const auto annotation = [&]() {
-        QByteArray s = "{\"correct\": " + list(1 + int(rng() % 2));
-        s += ", \"wrong\": " + list(int(rng() % 4));
+        QByteArray s = "{";
+        s += list("correct", 1 + int(rng() % 2)).mid(1);
+        s += list("wrong", int(rng() % 5));
         if (rng() % 8 == 0)
-            s += ", \"unclear\": " + list(1);
-        return s + '}';
+            s += list("unclear", 1);
+        s += "\n    }";
+        return s;
     };
 
     out << "{\n  \"initial_annots\": {\n";
     qint64 entries = 0;
     // Validation entries are spread through the file, as in the real one.
-    const qint64 estimatedEntries = target / 160;
+    const qint64 estimatedEntries = target / 180;
     const qint64 stride = std::max<qint64>(1, estimatedEntries / validation);
     int val = 0;
     qint64 train = 0;
@@ -131,7 +137,7 @@ qint64 writeTfdsJson(const QString &path, int validation, qint64 megabytes)
         if (val < validation && entries % stride == 0)
             key = validationName(val++).toLatin1();
         else
-            key = wnid(int(train % 1000)) + '_' + QByteArray::number(train++) + ".JPEG";
+            key = wnid(int(train % 1000)) + QByteArrayLiteral("_") + QByteArray::number(train++) + QByteArrayLiteral(".JPEG");
         // Distinct lists of distinct classes: draw until no class repeats within an entry.
         QByteArray value;
         for (;;) {

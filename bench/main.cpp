@@ -12,6 +12,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -57,6 +58,8 @@ QVector<Figure> importPredictions(const QString &work)
     bench::writeLabels(labels, 50000);
     bench::writePredictionsCsv(csv, 50000, 2);
     const QString path = work + QStringLiteral("/predictions.bagel");
+    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+        QFile::remove(path + suffix);
     auto project = Project::create(path);
     importFile(*project, ImportFormat::Labels, labels);
     QElapsedTimer timer;
@@ -74,6 +77,8 @@ QVector<Figure> importTfds(const QString &work)
     const QString json = work + QStringLiteral("/multilabel.json");
     bench::writeTfdsJson(json, 50000, 200);
     const QString project = work + QStringLiteral("/tfds.bagel");
+    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+        QFile::remove(project + suffix);
     Project::create(project);
     // A separate process, so that the peak memory is the import's alone.
     QProcess child;
@@ -110,6 +115,8 @@ QVector<Figure> openProject(const QString &work)
         bench::writePredictionsCsv(csv, 50000, 2);
     }
     const QString path = work + QStringLiteral("/open.bagel");
+    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+        QFile::remove(path + suffix);
     {
         auto project = Project::create(path);
         importFile(*project, ImportFormat::Labels, labels);
@@ -157,7 +164,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print the figures as JSON (the default)."));
     const QCommandLineOption filter(QStringLiteral("filter"), QStringLiteral("Only figures whose name matches REGEX."), QStringLiteral("REGEX"));
     const QCommandLineOption child(QStringLiteral("child-import-tfds"), QStringLiteral("Internal: one measured TFDS import."));
-    parser.addOptions({json, filter, child});
+    const QCommandLineOption workDir(QStringLiteral("work-dir"), QStringLiteral("Generate the inputs in DIR and keep them."), QStringLiteral("DIR"));
+    parser.addOptions({json, filter, child, workDir});
     parser.process(app);
 
     initLogging(LoggingOptions{QDir::temp().filePath(QStringLiteral("bagel-bench.log")), false});
@@ -171,12 +179,14 @@ int main(int argc, char *argv[])
             err << "bagel-bench: invalid --filter: " << pattern.errorString() << '\n';
             return 2;
         }
-        QTemporaryDir work;
+        QTemporaryDir temporary;
+        const QString work = parser.isSet(workDir) ? parser.value(workDir) : temporary.path();
+        QDir().mkpath(work);
         QJsonArray figures;
         for (const Benchmark &b : benchmarks()) {
             if (!std::any_of(b.figures.begin(), b.figures.end(), [&](const QString &n) { return pattern.match(n).hasMatch(); }))
                 continue;
-            for (const Figure &f : b.run(work.path())) {
+            for (const Figure &f : b.run(work)) {
                 if (!pattern.match(f.name).hasMatch())
                     continue;
                 figures.append(QJsonObject{{QStringLiteral("name"), f.name},

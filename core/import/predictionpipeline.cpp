@@ -5,59 +5,23 @@
 #include "project.h"
 #include "storage/store.h"
 
-#include <QSet>
 
 #include <algorithm>
-#include <thread>
 
 namespace bagel {
 
 namespace {
 constexpr int kMaxRank = 1000;
-constexpr std::size_t kBatch = 512;
 } // namespace
 
 // ---------------------------------------------------------------------------------------------
 
-bool PredictionQueue::push(std::vector<PredictionGroup> batch)
-{
-    std::unique_lock lock(m_mutex);
-    m_changed.wait(lock, [this] { return m_closed || m_batches.size() < kCapacity; });
-    if (m_closed)
-        return false;
-    m_batches.push_back(std::move(batch));
-    m_changed.notify_all();
-    return true;
-}
-
-std::optional<std::vector<PredictionGroup>> PredictionQueue::pop()
-{
-    std::unique_lock lock(m_mutex);
-    m_changed.wait(lock, [this] { return m_closed || !m_batches.empty(); });
-    if (m_batches.empty())
-        return std::nullopt;
-    std::vector<PredictionGroup> batch = std::move(m_batches.front());
-    m_batches.pop_front();
-    m_changed.notify_all();
-    return batch;
-}
-
-void PredictionQueue::close()
-{
-    std::lock_guard lock(m_mutex);
-    m_closed = true;
-    m_changed.notify_all();
-}
-
-// ---------------------------------------------------------------------------------------------
-
-PredictionCollector::PredictionCollector(const ClassCatalog &catalog, PredictionQueue &queue, QString source,
-                                         const char *unit, std::stop_token stop)
+PredictionCollector::PredictionCollector(const ClassCatalog &catalog, BatchSender<PredictionGroup> &sender,
+                                         QString source, const char *unit)
     : m_catalog(catalog)
-    , m_queue(queue)
+    , m_sender(sender)
     , m_source(std::move(source))
     , m_unit(QLatin1String(unit))
-    , m_stop(std::move(stop))
 {
 }
 
@@ -102,18 +66,7 @@ void PredictionCollector::close(std::size_t index)
     if (!complete)
         return; // a later row may fill the gap; finish() decides
     m_state[index] = 1;
-    m_batch.push_back(group);
-    if (m_batch.size() >= kBatch)
-        flush();
-}
-
-void PredictionCollector::flush()
-{
-    if (m_batch.empty())
-        return;
-    if (!m_queue.push(std::move(m_batch)))
-        throw Error(QStringLiteral("import cancelled"));
-    m_batch = {};
+    m_sender.send(group);
 }
 
 void PredictionCollector::finish()
@@ -131,11 +84,8 @@ void PredictionCollector::finish()
                             .arg(gap - group.slots.begin() + 1));
         }
         m_state[i] = 1;
-        m_batch.push_back(group);
-        if (m_batch.size() >= kBatch)
-            flush();
+        m_sender.send(group);
     }
-    flush();
 }
 
 void PredictionCollector::skip(const QString &reason, const QString &example)
@@ -150,74 +100,60 @@ void PredictionCollector::skip(const QString &reason, const QString &example)
 void runPredictionPipeline(ImportContext &context, const QString &source, const char *unit,
                            const std::function<void(PredictionCollector &)> &produce)
 {
-    PredictionQueue queue;
-    std::stop_source stop;
-    PredictionCollector collector(context.catalog, queue, source, unit, stop.get_token());
-    std::exception_ptr parseError;
-    std::jthread parser([&] {
-        try {
-            produce(collector);
-            collector.finish();
-        } catch (...) {
-            parseError = std::current_exception();
-        }
-        queue.close();
-    });
-
+    QMap<QString, qint64> skipped;
+    QStringList examples;
     QHash<QString, ModelId> models;
     QHash<std::pair<ItemId, ModelId>, bool> written; // → whether the first write changed anything
-    try {
-        while (auto batch = queue.pop()) {
-            for (const PredictionGroup &group : *batch) {
-                const FailAt fail = [&](const QString &message) {
-                    throw Error(QStringLiteral("%1: %2 %3: %4").arg(source, QLatin1String(unit)).arg(group.firstLine).arg(message));
-                };
-                auto model = models.find(group.model);
-                if (model == models.end()) {
-                    try {
-                        Project::checkName(group.model, "model");
-                    } catch (const Error &e) {
-                        fail(e.message());
-                    }
-                    const bool isNew = context.store.modelId(group.model, false) == 0;
-                    model = models.insert(group.model, context.store.modelId(group.model, true));
-                    if (isNew)
-                        context.report.add(QStringLiteral("models"));
-                }
-                const ItemId item = context.item(group.fileName, fail);
-                if (!item)
-                    continue;
-                const bool changed = context.store.setPrediction(item, *model, group.slots);
-                // A group passed on twice (an unsorted file) counts once.
-                const auto key = std::make_pair(item, *model);
-                const auto before = written.constFind(key);
-                if (before != written.constEnd()) {
-                    if (changed && !*before) {
-                        context.report.same(QStringLiteral("predictions"), -1);
-                        context.report.add(QStringLiteral("predictions"));
-                        written[key] = true;
-                    }
-                    continue;
-                }
-                written.insert(key, changed);
-                if (changed)
-                    context.report.add(QStringLiteral("predictions"));
-                else
-                    context.report.same(QStringLiteral("predictions"));
+
+    const auto parse = [&](BatchSender<PredictionGroup> &sender) {
+        PredictionCollector collector(context.catalog, sender, source, unit);
+        produce(collector);
+        collector.finish();
+        skipped = collector.skipped();
+        examples = collector.skippedExamples();
+    };
+    const auto write = [&](PredictionGroup &group) {
+        const FailAt fail = [&](const QString &message) {
+            throw Error(QStringLiteral("%1: %2 %3: %4").arg(source, QLatin1String(unit)).arg(group.firstLine).arg(message));
+        };
+        auto model = models.find(group.model);
+        if (model == models.end()) {
+            try {
+                Project::checkName(group.model, "model");
+            } catch (const Error &e) {
+                fail(e.message());
             }
+            const bool isNew = context.store.modelId(group.model, false) == 0;
+            model = models.insert(group.model, context.store.modelId(group.model, true));
+            if (isNew)
+                context.report.add(QStringLiteral("models"));
         }
-    } catch (...) {
-        stop.request_stop();
-        queue.close();
-        parser.join();
-        throw;
-    }
-    parser.join();
-    if (parseError)
-        std::rethrow_exception(parseError);
-    for (auto it = collector.skipped().cbegin(); it != collector.skipped().cend(); ++it)
+        const ItemId item = context.item(group.fileName, fail);
+        if (!item)
+            return;
+        const bool changed = context.store.setPrediction(item, *model, group.slots);
+        // A group passed on twice (an unsorted file) counts once.
+        const auto key = std::make_pair(item, *model);
+        const auto before = written.constFind(key);
+        if (before != written.constEnd()) {
+            if (changed && !*before) {
+                context.report.same(QStringLiteral("predictions"), -1);
+                context.report.add(QStringLiteral("predictions"));
+                written[key] = true;
+            }
+            return;
+        }
+        written.insert(key, changed);
+        if (changed)
+            context.report.add(QStringLiteral("predictions"));
+        else
+            context.report.same(QStringLiteral("predictions"));
+    };
+    runPipeline<PredictionGroup>(parse, write);
+
+    for (auto it = skipped.cbegin(); it != skipped.cend(); ++it)
         context.report.skipped[it.key()] += it.value();
-    for (const QString &example : collector.skippedExamples()) {
+    for (const QString &example : std::as_const(examples)) {
         if (context.report.skippedExamples.size() < 5)
             context.report.skippedExamples << example;
     }

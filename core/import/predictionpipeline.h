@@ -1,6 +1,7 @@
 #pragma once
 
 #include "importcontext.h"
+#include "pipeline.h"
 #include "storage/records.h"
 
 #include <QHash>
@@ -8,12 +9,7 @@
 #include <QString>
 #include <QStringList>
 
-#include <condition_variable>
-#include <deque>
 #include <functional>
-#include <mutex>
-#include <optional>
-#include <stop_token>
 #include <vector>
 
 namespace bagel {
@@ -29,24 +25,6 @@ struct PredictionGroup
     qint64 firstLine = 0;
 };
 
-/** Batches of groups handed from the parsing thread to the writing thread; bounded. */
-class PredictionQueue
-{
-public:
-    /** Blocks while the queue is full; false once the queue was closed. */
-    bool push(std::vector<PredictionGroup> batch);
-    /** Blocks until a batch arrives; nullopt once the queue is closed and drained. */
-    std::optional<std::vector<PredictionGroup>> pop();
-    void close();
-
-private:
-    static constexpr std::size_t kCapacity = 32;
-    std::mutex m_mutex;
-    std::condition_variable m_changed;
-    std::deque<std::vector<PredictionGroup>> m_batches;
-    bool m_closed = false;
-};
-
 /**
  * The parsing side of a predictions import, which runs on its own thread: it gathers rows into
  * groups, rejects duplicate ranks and classes, and passes each group on as soon as the input
@@ -56,15 +34,14 @@ private:
 class PredictionCollector
 {
 public:
-    PredictionCollector(const ClassCatalog &catalog, PredictionQueue &queue, QString source, const char *unit,
-                        std::stop_token stop);
+    PredictionCollector(const ClassCatalog &catalog, BatchSender<PredictionGroup> &sender, QString source, const char *unit);
 
     void add(const QString &fileName, const QString &model, int rank, int classIndex, double score, qint64 line,
              const FailAt &fail);
     /** Passes on what is left; throws Error for a group with a missing rank. */
     void finish();
     /** True when the writing side gave up; producers should return. */
-    bool stopped() const { return m_stop.stop_requested(); }
+    bool stopped() const { return m_sender.stopped(); }
 
     void skip(const QString &reason, const QString &example);
     const QMap<QString, qint64> &skipped() const { return m_skipped; }
@@ -72,26 +49,22 @@ public:
 
 private:
     void close(std::size_t index);
-    void flush();
 
     const ClassCatalog &m_catalog;
-    PredictionQueue &m_queue;
+    BatchSender<PredictionGroup> &m_sender;
     QString m_source;
     QString m_unit;
-    std::stop_token m_stop;
     std::vector<PredictionGroup> m_groups;
     std::vector<char> m_state; ///< per group: 0 open, 1 passed on, 2 changed after being passed on
     QHash<std::pair<QString, QString>, std::size_t> m_index;
     std::size_t m_current = SIZE_MAX;
-    std::vector<PredictionGroup> m_batch;
     QMap<QString, qint64> m_skipped;
     QStringList m_examples;
 };
 
 /**
  * Runs \a produce (which feeds a PredictionCollector) on a second thread while this thread
- * writes the groups into the project, so that parsing and SQLite overlap on two cores.
- * Errors from either side stop both and are rethrown here.
+ * writes the groups into the project.
  */
 void runPredictionPipeline(ImportContext &context, const QString &source, const char *unit,
                            const std::function<void(PredictionCollector &)> &produce);

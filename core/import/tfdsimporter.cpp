@@ -2,9 +2,12 @@
 // {"initial_annots": {FILE: {"correct": [wnid], "wrong": [wnid], "unclear": [wnid]}},
 //  "problematic_images": {FILE: {"reason", "reviewer", "server_username", "time_marked", "time_reviewed"}},
 //  "imagenet_m": [FILE, ...]}
+// The released file is about 200 MB with over a million entries, most of them not validation
+// images: one thread streams and checks the JSON, the other writes the validation entries.
 
 #include "importcontext.h"
 #include "importers.h"
+#include "pipeline.h"
 
 #include "catalog/classcatalog.h"
 #include "error.h"
@@ -21,24 +24,32 @@ namespace {
 
 using Token = JsonReader::Token;
 
-class TfdsImport
+/** One validation entry of the file, parsed and checked, waiting to be written. */
+struct TfdsRecord
+{
+    enum class Kind { Annotation, Problematic, ImagenetM };
+    Kind kind = Kind::Annotation;
+    QString fileName;
+    QVector<LabelJudgement> labels; ///< Annotation: sorted by class
+    ProblematicInfo problematic;    ///< Problematic
+    QString where;                  ///< `file:line:column: at PATH` for errors found while writing
+};
+
+/** The parsing side: validates the whole file, passes validation entries on. */
+class TfdsParser
 {
 public:
-    TfdsImport(ImportContext &context, JsonReader &reader)
-        : m_ctx(context)
+    TfdsParser(const ClassCatalog &catalog, JsonReader &reader, BatchSender<TfdsRecord> &sender)
+        : m_catalog(catalog)
         , m_reader(reader)
-        , m_fail([&reader](const QString &message) { reader.fail(message); })
-        , m_judgements(context.store.allJudgements())
-        , m_problematic(context.store.allProblematic())
+        , m_sender(sender)
     {
-        for (const ItemId id : context.store.imagenetM())
-            m_imagenetM.insert(id);
     }
 
     void run()
     {
         m_reader.expect(Token::BeginObject, "a JSON object with initial_annots, problematic_images and imagenet_m");
-        for (Token t = m_reader.next(); t != Token::EndObject; t = m_reader.next()) {
+        for (Token t = m_reader.next(); t != Token::EndObject && !m_sender.stopped(); t = m_reader.next()) {
             const std::string_view key = m_reader.text();
             if (key == "initial_annots")
                 readAnnotations();
@@ -47,42 +58,57 @@ public:
             else if (key == "imagenet_m")
                 readImagenetM();
             else {
-                m_ctx.skip(QStringLiteral("unknown top-level keys"), key);
+                skip(QStringLiteral("unknown top-level keys"), key);
                 m_reader.skipValue();
             }
         }
-        m_reader.expect(Token::EndOfInput, "the end of the file");
+        if (!m_sender.stopped())
+            m_reader.expect(Token::EndOfInput, "the end of the file");
     }
 
+    QMap<QString, qint64> skipped;
+    QStringList examples;
+
 private:
-    /** The item of a FILE key, or 0 when it is to be skipped (its value is then skipped too). */
-    ItemId itemForKey(QSet<QString> &seen, const char *section)
+    void skip(const QString &reason, std::string_view name)
+    {
+        skipped[reason] += 1;
+        if (examples.size() < 5)
+            examples << QString::fromUtf8(name.data(), qsizetype(name.size()));
+    }
+
+    QString where() const
+    {
+        return QStringLiteral("%1:%2:%3: at %4").arg(m_reader.sourceName()).arg(m_reader.line()).arg(m_reader.column()).arg(m_reader.path());
+    }
+
+    /** A record for the FILE key just read, or nullopt (value skipped) for other images. */
+    std::optional<TfdsRecord> recordForKey(QSet<QString> &seen, TfdsRecord::Kind kind, const char *section)
     {
         const std::string_view name = m_reader.text();
         if (!ImportContext::isValidationFile(name)) {
-            m_ctx.skip(QStringLiteral("entries that are not ILSVRC2012_val_* images"), name);
+            skip(QStringLiteral("entries that are not ILSVRC2012_val_* images"), name);
             m_reader.skipValue();
-            return 0;
+            return std::nullopt;
         }
-        const QString fileName = m_reader.qtext();
-        if (seen.contains(fileName))
-            m_reader.fail(QStringLiteral("%1 appears twice in %2").arg(fileName, QLatin1String(section)));
-        seen.insert(fileName);
-        const ItemId id = m_ctx.item(fileName, m_fail);
-        if (!id)
-            m_reader.skipValue();
-        return id;
+        TfdsRecord record;
+        record.kind = kind;
+        record.fileName = m_reader.qtext();
+        if (seen.contains(record.fileName))
+            m_reader.fail(QStringLiteral("%1 appears twice in %2").arg(record.fileName, QLatin1String(section)));
+        seen.insert(record.fileName);
+        record.where = where();
+        return record;
     }
 
     void readAnnotations()
     {
         m_reader.expect(Token::BeginObject, "an object of file names");
         QSet<QString> seen;
-        for (Token t = m_reader.next(); t != Token::EndObject; t = m_reader.next()) {
-            const ItemId id = itemForKey(seen, "initial_annots");
-            if (!id)
+        for (Token t = m_reader.next(); t != Token::EndObject && !m_sender.stopped(); t = m_reader.next()) {
+            std::optional<TfdsRecord> record = recordForKey(seen, TfdsRecord::Kind::Annotation, "initial_annots");
+            if (!record)
                 continue;
-            QVector<LabelJudgement> labels;
             m_reader.expect(Token::BeginObject, "an object with correct, wrong and unclear lists");
             for (Token f = m_reader.next(); f != Token::EndObject; f = m_reader.next()) {
                 const std::string_view field = m_reader.text();
@@ -94,27 +120,15 @@ private:
                 else if (field == "unclear")
                     judgement = Judgement::Unclear;
                 if (!judgement) {
-                    m_ctx.skip(QStringLiteral("unknown annotation fields"), field);
+                    skip(QStringLiteral("unknown annotation fields"), field);
                     m_reader.skipValue();
                     continue;
                 }
-                readClassList(*judgement, labels);
+                readClassList(*judgement, record->labels);
             }
-            std::sort(labels.begin(), labels.end(),
+            std::sort(record->labels.begin(), record->labels.end(),
                       [](const LabelJudgement &a, const LabelJudgement &b) { return a.classIndex < b.classIndex; });
-            const auto existing = m_judgements.constFind(id);
-            if (existing != m_judgements.constEnd() && *existing == labels) {
-                m_ctx.report.same(QStringLiteral("multi-label sets"));
-                continue;
-            }
-            if (existing == m_judgements.constEnd() && labels.isEmpty())
-                continue;
-            m_ctx.store.replaceJudgements(id, labels);
-            if (existing != m_judgements.constEnd())
-                m_ctx.report.update(QStringLiteral("multi-label sets"));
-            else
-                m_ctx.report.add(QStringLiteral("multi-label sets"));
-            m_ctx.report.add(QStringLiteral("judgements"), labels.size());
+            m_sender.send(std::move(*record));
         }
     }
 
@@ -124,11 +138,11 @@ private:
         for (Token t = m_reader.next(); t != Token::EndArray; t = m_reader.next()) {
             if (t != Token::String)
                 m_reader.fail(QStringLiteral("expected a wnid string, found %1").arg(QLatin1String(JsonReader::tokenName(t))));
-            const int cls = m_ctx.catalog.indexOfWnid(m_reader.text());
+            const int cls = m_catalog.indexOfWnid(m_reader.text());
             if (cls < 0) {
                 m_reader.fail(QStringLiteral("unknown wnid '%1' (not one of the %2 classes)")
                                   .arg(m_reader.qtext())
-                                  .arg(m_ctx.catalog.size()));
+                                  .arg(m_catalog.size()));
             }
             const auto it = std::find_if(labels.begin(), labels.end(),
                                          [cls](const LabelJudgement &j) { return j.classIndex == cls; });
@@ -155,11 +169,11 @@ private:
     {
         m_reader.expect(Token::BeginObject, "an object of file names");
         QSet<QString> seen;
-        for (Token t = m_reader.next(); t != Token::EndObject; t = m_reader.next()) {
-            const ItemId id = itemForKey(seen, "problematic_images");
-            if (!id)
+        for (Token t = m_reader.next(); t != Token::EndObject && !m_sender.stopped(); t = m_reader.next()) {
+            std::optional<TfdsRecord> record = recordForKey(seen, TfdsRecord::Kind::Problematic, "problematic_images");
+            if (!record)
                 continue;
-            ProblematicInfo info;
+            ProblematicInfo &info = record->problematic;
             m_reader.expect(Token::BeginObject, "an object describing why the image is problematic");
             for (Token f = m_reader.next(); f != Token::EndObject; f = m_reader.next()) {
                 const std::string_view field = m_reader.text();
@@ -174,49 +188,110 @@ private:
                 else if (field == "time_reviewed")
                     info.timeReviewed = readOptionalString();
                 else {
-                    m_ctx.skip(QStringLiteral("unknown problematic-image fields"), field);
+                    skip(QStringLiteral("unknown problematic-image fields"), field);
                     m_reader.skipValue();
                 }
             }
-            const auto existing = m_problematic.constFind(id);
-            if (existing != m_problematic.constEnd() && *existing == info) {
-                m_ctx.report.same(QStringLiteral("problematic flags"));
-                continue;
-            }
-            m_ctx.store.setProblematic(id, info);
-            if (existing != m_problematic.constEnd())
-                m_ctx.report.update(QStringLiteral("problematic flags"));
-            else
-                m_ctx.report.add(QStringLiteral("problematic flags"));
+            m_sender.send(std::move(*record));
         }
     }
 
     void readImagenetM()
     {
         m_reader.expect(Token::BeginArray, "a list of file names");
-        QSet<ItemId> seen;
+        QSet<QString> seen;
         for (Token t = m_reader.next(); t != Token::EndArray; t = m_reader.next()) {
             if (t != Token::String)
                 m_reader.fail(QStringLiteral("expected a file name, found %1").arg(QLatin1String(JsonReader::tokenName(t))));
-            const ItemId id = m_ctx.item(m_reader.qtext(), m_fail);
-            if (!id)
-                continue;
-            if (seen.contains(id))
-                m_reader.fail(QStringLiteral("%1 appears twice in imagenet_m").arg(m_reader.qtext()));
-            seen.insert(id);
-            if (m_imagenetM.contains(id)) {
-                m_ctx.report.same(QStringLiteral("ImageNet-M entries"));
-                continue;
-            }
-            m_ctx.store.addToImagenetM(id);
-            m_imagenetM.insert(id);
-            m_ctx.report.add(QStringLiteral("ImageNet-M entries"));
+            TfdsRecord record;
+            record.kind = TfdsRecord::Kind::ImagenetM;
+            record.fileName = m_reader.qtext();
+            if (seen.contains(record.fileName))
+                m_reader.fail(QStringLiteral("%1 appears twice in imagenet_m").arg(record.fileName));
+            seen.insert(record.fileName);
+            record.where = where();
+            m_sender.send(std::move(record));
         }
     }
 
-    ImportContext &m_ctx;
+    const ClassCatalog &m_catalog;
     JsonReader &m_reader;
-    FailAt m_fail;
+    BatchSender<TfdsRecord> &m_sender;
+};
+
+/** The writing side: compares each entry with the project and writes what changed. */
+class TfdsWriter
+{
+public:
+    explicit TfdsWriter(ImportContext &context)
+        : m_ctx(context)
+        , m_judgements(context.store.allJudgements())
+        , m_problematic(context.store.allProblematic())
+    {
+        for (const ItemId id : context.store.imagenetM())
+            m_imagenetM.insert(id);
+    }
+
+    void write(TfdsRecord &record)
+    {
+        const FailAt fail = [&record](const QString &message) { throw Error(record.where + QStringLiteral(": ") + message); };
+        const ItemId id = m_ctx.item(record.fileName, fail);
+        if (!id)
+            return;
+        switch (record.kind) {
+        case TfdsRecord::Kind::Annotation:
+            writeAnnotation(id, record.labels);
+            break;
+        case TfdsRecord::Kind::Problematic:
+            writeProblematic(id, record.problematic);
+            break;
+        case TfdsRecord::Kind::ImagenetM:
+            if (m_imagenetM.contains(id)) {
+                m_ctx.report.same(QStringLiteral("ImageNet-M entries"));
+            } else {
+                m_ctx.store.addToImagenetM(id);
+                m_imagenetM.insert(id);
+                m_ctx.report.add(QStringLiteral("ImageNet-M entries"));
+            }
+            break;
+        }
+    }
+
+private:
+    void writeAnnotation(ItemId id, const QVector<LabelJudgement> &labels)
+    {
+        const auto existing = m_judgements.constFind(id);
+        if (existing != m_judgements.constEnd() && *existing == labels) {
+            m_ctx.report.same(QStringLiteral("multi-label sets"));
+            return;
+        }
+        if (existing == m_judgements.constEnd() && labels.isEmpty())
+            return;
+        if (existing != m_judgements.constEnd()) {
+            m_ctx.store.replaceJudgements(id, labels);
+            m_ctx.report.update(QStringLiteral("multi-label sets"));
+        } else {
+            m_ctx.store.addJudgements(id, labels);
+            m_ctx.report.add(QStringLiteral("multi-label sets"));
+        }
+        m_ctx.report.add(QStringLiteral("judgements"), labels.size());
+    }
+
+    void writeProblematic(ItemId id, const ProblematicInfo &info)
+    {
+        const auto existing = m_problematic.constFind(id);
+        if (existing != m_problematic.constEnd() && *existing == info) {
+            m_ctx.report.same(QStringLiteral("problematic flags"));
+            return;
+        }
+        m_ctx.store.setProblematic(id, info);
+        if (existing != m_problematic.constEnd())
+            m_ctx.report.update(QStringLiteral("problematic flags"));
+        else
+            m_ctx.report.add(QStringLiteral("problematic flags"));
+    }
+
+    ImportContext &m_ctx;
     QHash<ItemId, QVector<LabelJudgement>> m_judgements;
     QHash<ItemId, ProblematicInfo> m_problematic;
     QSet<ItemId> m_imagenetM;
@@ -230,7 +305,23 @@ void importTfdsMultilabel(ImportContext &context, const QString &path)
     if (!file.open(QIODevice::ReadOnly))
         throw Error(QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));
     JsonReader reader(file, path);
-    TfdsImport(context, reader).run();
+    TfdsWriter writer(context);
+    QMap<QString, qint64> skipped;
+    QStringList examples;
+    runPipeline<TfdsRecord>(
+        [&](BatchSender<TfdsRecord> &sender) {
+            TfdsParser parser(context.catalog, reader, sender);
+            parser.run();
+            skipped = parser.skipped;
+            examples = parser.examples;
+        },
+        [&](TfdsRecord &record) { writer.write(record); });
+    for (auto it = skipped.cbegin(); it != skipped.cend(); ++it)
+        context.report.skipped[it.key()] += it.value();
+    for (const QString &example : std::as_const(examples)) {
+        if (context.report.skippedExamples.size() < 5)
+            context.report.skippedExamples << example;
+    }
 }
 
 } // namespace bagel

@@ -115,18 +115,24 @@ bool JsonReader::fill(std::size_t wanted)
 void JsonReader::skipWhitespace()
 {
     for (;;) {
-        if (m_pos >= m_end && !fill(1))
-            return;
-        const char c = m_buffer[m_pos];
-        if (c == ' ' || c == '\t' || c == '\r') {
-            ++m_pos;
-        } else if (c == '\n') {
-            ++m_pos;
-            ++m_line;
-            m_lineStart = m_base + qint64(m_pos);
-        } else {
-            return;
+        const char *data = m_buffer.data();
+        const char *p = data + m_pos;
+        const char *end = data + m_end;
+        while (p < end) {
+            const char c = *p;
+            if (c == ' ' || c == '\t' || c == '\r') {
+                ++p;
+            } else if (c == '\n') {
+                ++p;
+                ++m_line;
+                m_lineStart = m_base + qint64(p - data);
+            } else {
+                break;
+            }
         }
+        m_pos = std::size_t(p - data);
+        if (p < end || !fill(1))
+            return;
     }
 }
 

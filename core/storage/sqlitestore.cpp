@@ -92,7 +92,7 @@ std::unique_ptr<SqliteStore> SqliteStore::create(const QString &path)
         store->exec(QStringLiteral("PRAGMA journal_mode = WAL"));
         Transaction tx(*store);
         sqliteschema::migrate(store->m_db, 0, sqliteschema::kCurrentVersion);
-        store->setMeta(QStringLiteral("created_at"), toStorageTime(QDateTime::currentDateTimeUtc()));
+        store->setMeta(QStringLiteral("created_at"), store->now());
         store->setMeta(QStringLiteral("created_by"), QStringLiteral("Bagel " BAGEL_VERSION));
         tx.commit();
     } catch (...) {
@@ -240,6 +240,11 @@ qint64 SqliteStore::countRows(const char *sql) const
     return n;
 }
 
+QString SqliteStore::now() const
+{
+    return m_now.isEmpty() ? toStorageTime(QDateTime::currentDateTimeUtc()) : m_now;
+}
+
 void SqliteStore::begin()
 {
     if (m_readOnly)
@@ -247,6 +252,7 @@ void SqliteStore::begin()
     // IMMEDIATE takes the write lock up front, so two writers wait on the busy timeout
     // instead of failing half-way through with SQLITE_BUSY.
     exec(QStringLiteral("BEGIN IMMEDIATE"));
+    m_now = toStorageTime(QDateTime::currentDateTimeUtc());
 }
 
 void SqliteStore::commit()
@@ -256,6 +262,7 @@ void SqliteStore::commit()
     for (auto &[sql, statement] : m_native)
         statement->reset();
     exec(QStringLiteral("COMMIT"));
+    m_now.clear();
 }
 
 void SqliteStore::rollback()
@@ -264,6 +271,7 @@ void SqliteStore::rollback()
         query.finish();
     for (auto &[sql, statement] : m_native)
         statement->reset();
+    m_now.clear();
     exec(QStringLiteral("ROLLBACK"));
 }
 

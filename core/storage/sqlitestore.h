@@ -67,6 +67,7 @@ public:
 
     QVector<LabelJudgement> judgements(ItemId item) const override;
     void replaceJudgements(ItemId item, const QVector<LabelJudgement> &judgements) override;
+    void addJudgements(ItemId item, const QVector<LabelJudgement> &judgements) override;
     QHash<ItemId, QVector<LabelJudgement>> allJudgements() const override;
 
     std::optional<ProblematicInfo> problematic(ItemId item) const override;
@@ -105,6 +106,8 @@ private:
     [[noreturn]] void fail(const QSqlQuery &query, const QString &what) const;
     void execPrepared(QSqlQuery &query, const QString &what) const;
     qint64 countRows(const char *sql) const;
+    /** Now, as stored; fixed for the length of a transaction (formatting a time is not free). */
+    QString now() const;
     QVector<ReviewRecord> readReviews(QSqlQuery &reviews, QSqlQuery &labels) const;
 
     QString m_path;
@@ -113,6 +116,7 @@ private:
     bool m_readOnly = false;
     int m_openedVersion = 0;
     QString m_backupPath;
+    QString m_now; ///< the time writes of the current transaction are stamped with
     sqlite3 *m_handle = nullptr;
     mutable std::unordered_map<const char *, QSqlQuery> m_statements;
     mutable std::unordered_map<const char *, std::unique_ptr<SqliteStatement>> m_native;

@@ -8,6 +8,9 @@
 
 #include <QSqlError>
 
+#include <array>
+#include <string>
+
 namespace bagel {
 
 using namespace sqlitehelpers;
@@ -31,7 +34,7 @@ ItemId SqliteStore::addItem(const ItemRecord &item)
         q.bind(3, qint64(item.originalLabel));
     else
         q.bindNull(3);
-    q.bind(4, toStorageTime(QDateTime::currentDateTimeUtc()));
+    q.bind(4, now());
     q.run();
     return q.lastInsertId();
 }
@@ -118,13 +121,45 @@ void SqliteStore::replaceJudgements(ItemId item, const QVector<LabelJudgement> &
     SqliteStatement &del = native("DELETE FROM judgements WHERE item_id = ?");
     del.bind(1, item);
     del.run();
-    SqliteStatement &ins = native("INSERT INTO judgements (item_id, class_index, judgement) VALUES (?, ?, ?)");
-    for (const LabelJudgement &j : judgements) {
-        ins.bind(1, item);
-        ins.bind(2, qint64(j.classIndex));
-        ins.bind(3, j.judgement == Judgement::Correct ? std::string_view("correct")
-                    : j.judgement == Judgement::Wrong ? std::string_view("wrong")
-                                                      : std::string_view("unclear"));
+    addJudgements(item, judgements);
+}
+
+namespace {
+
+constexpr int kRowsPerInsert = 16;
+
+/** `INSERT INTO judgements … VALUES (?, ?, ?), …` for 1..kRowsPerInsert rows, built once. */
+const char *judgementInsert(int rows)
+{
+    static const std::array<std::string, kRowsPerInsert + 1> sql = [] {
+        std::array<std::string, kRowsPerInsert + 1> out;
+        for (int n = 1; n <= kRowsPerInsert; ++n) {
+            out[std::size_t(n)] = "INSERT INTO judgements (item_id, class_index, judgement) VALUES (?, ?, ?)";
+            for (int i = 1; i < n; ++i)
+                out[std::size_t(n)] += ", (?, ?, ?)";
+        }
+        return out;
+    }();
+    return sql[std::size_t(rows)].c_str();
+}
+
+} // namespace
+
+void SqliteStore::addJudgements(ItemId item, const QVector<LabelJudgement> &judgements)
+{
+    // Several rows per statement: an import adds a few judgements to each of 50,000 items, and
+    // SQLite's cost is mostly per statement, not per row.
+    for (qsizetype start = 0; start < judgements.size(); start += kRowsPerInsert) {
+        const int rows = int(std::min<qsizetype>(kRowsPerInsert, judgements.size() - start));
+        SqliteStatement &ins = native(judgementInsert(rows));
+        for (int i = 0; i < rows; ++i) {
+            const LabelJudgement &j = judgements[start + i];
+            ins.bind(3 * i + 1, item);
+            ins.bind(3 * i + 2, qint64(j.classIndex));
+            ins.bind(3 * i + 3, j.judgement == Judgement::Correct ? std::string_view("correct")
+                                : j.judgement == Judgement::Wrong ? std::string_view("wrong")
+                                                                  : std::string_view("unclear"));
+        }
         ins.run();
     }
 }

@@ -55,7 +55,7 @@ ModelId SqliteStore::modelId(const QString &name, bool create)
         return found;
     SqliteStatement &ins = native("INSERT INTO models (name, added_at) VALUES (?, ?)");
     ins.bind(1, name);
-    ins.bind(2, toStorageTime(QDateTime::currentDateTimeUtc()));
+    ins.bind(2, now());
     ins.run();
     return ins.lastInsertId();
 }
@@ -137,7 +137,7 @@ ReviewerId SqliteStore::reviewerId(const QString &name, bool create)
         return found;
     SqliteStatement &ins = native("INSERT INTO reviewers (name, added_at) VALUES (?, ?)");
     ins.bind(1, name);
-    ins.bind(2, toStorageTime(QDateTime::currentDateTimeUtc()));
+    ins.bind(2, now());
     ins.run();
     return ins.lastInsertId();
 }

@@ -46,6 +46,8 @@ public:
     // The imported multi-label judgements (the state before any review)
     virtual QVector<LabelJudgement> judgements(ItemId item) const = 0;
     virtual void replaceJudgements(ItemId item, const QVector<LabelJudgement> &judgements) = 0;
+    /** Adds judgements to an item that has none yet (cheaper than replaceJudgements). */
+    virtual void addJudgements(ItemId item, const QVector<LabelJudgement> &judgements) = 0;
     virtual QHash<ItemId, QVector<LabelJudgement>> allJudgements() const = 0;
 
     virtual std::optional<ProblematicInfo> problematic(ItemId item) const = 0;
