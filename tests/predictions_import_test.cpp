@@ -77,6 +77,18 @@ TEST(PredictionsImport, LongFormCsvInAnyOrder)
     EXPECT_TRUE(std::isnan(a[2].score));
     EXPECT_EQ(topk(*project, QStringLiteral("a.JPEG"), QStringLiteral("soup")), (QVector<ClassScore>{{999, 0.6}}));
 
+    // A changed file updates what changed and reports the rest as unchanged.
+    const QString changed = test::writeFile(dir.path(QStringLiteral("p2.csv")),
+                                            "file_name,model,rank,class,score\n"
+                                            "a.JPEG,vit,1,0,0.5\na.JPEG,vit,2,n01443537,0.25\na.JPEG,vit,3,2,\n"
+                                            "b.JPEG,vit,1,n01484850,0.8\n");
+    const ImportReport second = importFile(*project, ImportFormat::Predictions, changed);
+    EXPECT_EQ(second.unchanged.value(QStringLiteral("predictions")), 1);
+    EXPECT_EQ(second.updated.value(QStringLiteral("predictions")), 1);
+    EXPECT_TRUE(second.added.isEmpty());
+    EXPECT_EQ(topk(*project, QStringLiteral("b.JPEG"), QStringLiteral("vit")), (QVector<ClassScore>{{2, 0.8}}));
+    importFile(*project, ImportFormat::Predictions, csv);
+
     // Only one model, by request.
     ImportOptions options;
     options.model = QStringLiteral("soup");
@@ -186,4 +198,42 @@ TEST(PredictionsImport, NpyOfTheWrongShapeIsRefused)
     const QString ok = test::writeFile(dir.path(QStringLiteral("ok.npy")), npyFloat32(2, 1000, std::vector<float>(2000, 0.001f)));
     EXPECT_TRUE(importError(*project, ok, options).contains(QStringLiteral("has 2 rows but")));
     EXPECT_EQ(project->store().counts().predictions, 0);
+}
+
+TEST(PredictionsImport, AnErrorWhileWritingStopsTheParsingThread)
+{
+    // The first group fails on the writing side (a model name with a leading space) while the
+    // parsing thread still has 60,000 rows to go: the import must fail at once, not hang.
+    test::TempDir dir;
+    auto project = Project::create(dir.path(QStringLiteral("p.bagel")));
+    QByteArray csv = "file_name,model,rank,class,score\n";
+    for (int i = 0; i < 60000; ++i)
+        csv += "img" + QByteArray::number(i) + ".JPEG, vit,1," + QByteArray::number(i % 1000) + ",0.5\n";
+    const QString path = test::writeFile(dir.path(QStringLiteral("p.csv")), csv);
+    const QString error = importError(*project, path);
+    EXPECT_TRUE(error.startsWith(path + QStringLiteral(": line 2: the model name ' vit' starts or ends with spaces")))
+        << error.toStdString();
+    EXPECT_EQ(project->store().counts().items, 0);
+}
+
+TEST(PredictionsImport, UnsortedRowsAreMergedAndCountedOnce)
+{
+    test::TempDir dir;
+    auto project = Project::create(dir.path(QStringLiteral("p.bagel")));
+    QByteArray csv = "file_name,model,rank,class,score\n";
+    for (int rank = 1; rank <= 3; ++rank) {
+        for (int i = 0; i < 2000; ++i)
+            csv += "img" + QByteArray::number(i) + ".JPEG,vit," + QByteArray::number(rank) + ","
+                   + QByteArray::number((i + rank) % 1000) + "," + QByteArray::number(1.0 / (rank + 1), 'g', 17) + "\n";
+    }
+    const QString path = test::writeFile(dir.path(QStringLiteral("p.csv")), csv);
+    const ImportReport report = importFile(*project, ImportFormat::Predictions, path);
+    EXPECT_EQ(report.added.value(QStringLiteral("predictions")), 2000);
+    EXPECT_EQ(report.unchanged.value(QStringLiteral("predictions")), 0);
+    const QVector<ClassScore> p = topk(*project, QStringLiteral("img7.JPEG"), QStringLiteral("vit"));
+    EXPECT_EQ(p, (QVector<ClassScore>{{8, 0.5}, {9, 1.0 / 3}, {10, 0.25}}));
+    // Importing it again changes nothing.
+    const ImportReport again = importFile(*project, ImportFormat::Predictions, path);
+    EXPECT_EQ(again.unchanged.value(QStringLiteral("predictions")), 2000);
+    EXPECT_TRUE(again.added.isEmpty());
 }

@@ -6,6 +6,8 @@
 #include "storage/store.h"
 
 
+#include <QSet>
+
 #include <algorithm>
 
 namespace bagel {
@@ -103,7 +105,12 @@ void runPredictionPipeline(ImportContext &context, const QString &source, const 
     QMap<QString, qint64> skipped;
     QStringList examples;
     QHash<QString, ModelId> models;
-    QHash<std::pair<ItemId, ModelId>, bool> written; // → whether the first write changed anything
+    QSet<ModelId> modelsWithPredictions; // models that had predictions before this import
+    // What each (item, model) held before the import and what it holds now: an unsorted file
+    // may write a group twice, so the report compares these two at the end.
+    using Key = std::pair<ItemId, ModelId>;
+    QHash<Key, std::optional<QVector<ClassScore>>> before;
+    QHash<Key, QVector<ClassScore>> after;
 
     const auto parse = [&](BatchSender<PredictionGroup> &sender) {
         PredictionCollector collector(context.catalog, sender, source, unit);
@@ -127,29 +134,37 @@ void runPredictionPipeline(ImportContext &context, const QString &source, const 
             model = models.insert(group.model, context.store.modelId(group.model, true));
             if (isNew)
                 context.report.add(QStringLiteral("models"));
+            else if (context.store.predictionCount(*model) > 0)
+                modelsWithPredictions.insert(*model);
         }
         const ItemId item = context.item(group.fileName, fail);
         if (!item)
             return;
-        const bool changed = context.store.setPrediction(item, *model, group.slots);
-        // A group passed on twice (an unsorted file) counts once.
-        const auto key = std::make_pair(item, *model);
-        const auto before = written.constFind(key);
-        if (before != written.constEnd()) {
-            if (changed && !*before) {
-                context.report.same(QStringLiteral("predictions"), -1);
-                context.report.add(QStringLiteral("predictions"));
-                written[key] = true;
+        const Key key{item, *model};
+        if (!before.contains(key)) {
+            std::optional<QVector<ClassScore>> previous;
+            if (modelsWithPredictions.contains(*model)) {
+                for (const ModelPrediction &p : context.store.predictions(item)) {
+                    if (p.model == *model)
+                        previous = p.topk;
+                }
             }
-            return;
+            before.insert(key, previous);
         }
-        written.insert(key, changed);
-        if (changed)
-            context.report.add(QStringLiteral("predictions"));
-        else
-            context.report.same(QStringLiteral("predictions"));
+        context.store.setPrediction(item, *model, group.slots);
+        after.insert(key, group.slots);
     };
     runPipeline<PredictionGroup>(parse, write);
+
+    for (auto it = after.cbegin(); it != after.cend(); ++it) {
+        const std::optional<QVector<ClassScore>> &previous = before[it.key()];
+        if (!previous)
+            context.report.add(QStringLiteral("predictions"));
+        else if (*previous == it.value())
+            context.report.same(QStringLiteral("predictions"));
+        else
+            context.report.update(QStringLiteral("predictions"));
+    }
 
     for (auto it = skipped.cbegin(); it != skipped.cend(); ++it)
         context.report.skipped[it.key()] += it.value();

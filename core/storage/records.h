@@ -36,9 +36,13 @@ struct ItemKey
 struct ClassScore
 {
     int classIndex = -1;
-    double score = 0.0;
+    double score = 0.0; ///< NaN when the source gave none
 
-    friend bool operator==(const ClassScore &, const ClassScore &) = default;
+    /** Scores compare equal when both are unknown (NaN). */
+    friend bool operator==(const ClassScore &a, const ClassScore &b)
+    {
+        return a.classIndex == b.classIndex && (a.score == b.score || (a.score != a.score && b.score != b.score));
+    }
 };
 
 /** A model's top-k predictions for one item, best first. */

@@ -85,6 +85,7 @@ public:
     QVector<ModelRecord> models() const override;
     bool setPrediction(ItemId item, ModelId model, const QVector<ClassScore> &topk) override;
     QVector<ModelPrediction> predictions(ItemId item) const override;
+    qint64 predictionCount(ModelId model) const override;
 
     ReviewerId reviewerId(const QString &name, bool create) override;
     QVector<ReviewerRecord> reviewers() const override;

@@ -127,6 +127,15 @@ QVector<ModelPrediction> SqliteStore::predictions(ItemId item) const
     return out;
 }
 
+qint64 SqliteStore::predictionCount(ModelId model) const
+{
+    SqliteStatement &q = native("SELECT COUNT(*) FROM predictions WHERE model_id = ?");
+    q.bind(1, model);
+    const qint64 n = q.step() ? q.int64(0) : 0;
+    q.reset();
+    return n;
+}
+
 ReviewerId SqliteStore::reviewerId(const QString &name, bool create)
 {
     SqliteStatement &q = native("SELECT id FROM reviewers WHERE name = ?");

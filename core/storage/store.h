@@ -69,6 +69,7 @@ public:
     /** Sets (or replaces) a model's top-k for an item; returns false when it was already identical. */
     virtual bool setPrediction(ItemId item, ModelId model, const QVector<ClassScore> &topk) = 0;
     virtual QVector<ModelPrediction> predictions(ItemId item) const = 0;
+    virtual qint64 predictionCount(ModelId model) const = 0;
 
     // Reviewers and the append-only review history
     virtual ReviewerId reviewerId(const QString &name, bool create) = 0;
