@@ -141,7 +141,7 @@ QString definition(Verdict v)
             "The model's top-1 prediction names an object that is really in the image and that a "
             "careful annotator would accept as a label for it, even if the original label says "
             "something else (a valid second object, or a wrong original label). The predicted "
-            "class joins the image's correct labels; the apparent mistake is not a mistake.");
+            "class belongs among the image's correct labels; the apparent mistake is not a mistake.");
     case Verdict::Wrong:
         return QStringLiteral(
             "The top-1 prediction does not describe the image: no object of the predicted class "

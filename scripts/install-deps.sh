@@ -10,10 +10,10 @@ packages=(
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite
   # image decoding
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
-  # storage, logging, JSON
-  libsqlite3-dev libspdlog-dev libsimdjson-dev
+  # storage and logging
+  libsqlite3-dev libspdlog-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev
   # optional at run time: WordNet hypernym paths
   wordnet-base
   # GUI smoke tests and screenshots on headless machines

@@ -86,8 +86,11 @@ TEST_F(Cli, InitImportInfoReviewExport)
               (QJsonObject{{QStringLiteral("correct"), QJsonArray{QStringLiteral("n02085620")}},
                            {QStringLiteral("unclear"), QJsonArray{QStringLiteral("n01751748")}}}));
 
-    // The log went to the standard data location.
+    // The log went to the standard data location, or where --log-file says (before or after the command).
     EXPECT_TRUE(QFileInfo::exists(dir.path(QStringLiteral("xdg/bagel/bagel.log"))));
+    const QString log = dir.path(QStringLiteral("own.log"));
+    EXPECT_EQ(cli({QStringLiteral("--log-file"), log, QStringLiteral("info"), project}).exitCode, 0);
+    EXPECT_TRUE(QFileInfo(log).size() > 0);
 }
 
 TEST_F(Cli, BadInputIsOneLineAndLeavesTheProjectUnchanged)
@@ -119,6 +122,12 @@ TEST_F(Cli, BadInputIsOneLineAndLeavesTheProjectUnchanged)
     EXPECT_FALSE(QFileInfo::exists(dir.path(QStringLiteral("nope.bagel"))));
     EXPECT_TRUE(failure(cli({QStringLiteral("info"), bad})).contains(QStringLiteral("not a Bagel project")));
     EXPECT_TRUE(failure(cli({QStringLiteral("frobnicate")})).contains(QStringLiteral("unknown command")));
+
+    // Usage mistakes exit with 2, failed commands with 1.
+    EXPECT_EQ(cli({QStringLiteral("review"), project, QStringLiteral("--item"), QStringLiteral("x"), QStringLiteral("--reviewer"),
+                   QStringLiteral("ann"), QStringLiteral("--label"), QStringLiteral("crane=correct")}).exitCode, 2);
+    EXPECT_EQ(cli({QStringLiteral("import"), project, QStringLiteral("real"), bad}).exitCode, 1);
+    EXPECT_EQ(cli({}).exitCode, 2);
 }
 
 TEST_F(Cli, ClassesAndHelp)

@@ -159,3 +159,15 @@ TEST(JsonReader, LineNumbersContinueFromTheFirstLine)
         EXPECT_EQ(e.message(), QStringLiteral("p.jsonl:41:7: at $.a: expected a value, found 'x'"));
     }
 }
+
+TEST(JsonReader, AcceptsAByteOrderMark)
+{
+    EXPECT_EQ(tokens("\xEF\xBB\xBF[1]"), (QStringList{QStringLiteral("["), QStringLiteral("n:1"), QStringLiteral("]")}));
+    EXPECT_EQ(errorOf("\xEF\xBB\xBF[x]"), QStringLiteral("t.json:1:2: at $[0]: expected a value, found 'x'"));
+}
+
+TEST(JsonReader, RefusesHugeStrings)
+{
+    const QByteArray json = "[\"" + QByteArray(JsonReader::kMaxStringBytes + 10, 'a') + "\"]";
+    EXPECT_TRUE(errorOf(json).contains(QStringLiteral("string longer than")));
+}

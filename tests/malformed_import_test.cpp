@@ -147,3 +147,78 @@ TEST_F(MalformedImport, MissingFilesAndFolders)
     EXPECT_TRUE(failingImport(ImportFormat::Real, test::sharedData(QStringLiteral("formats/real.json")), options)
                     .contains(QStringLiteral("missing.tsv: cannot open")));
 }
+
+TEST_F(MalformedImport, RepeatedKeysAreErrorsNotSilentOverwrites)
+{
+    const QString section = write(QStringLiteral("s.json"),
+                                  "{\"initial_annots\": {\"ILSVRC2012_val_00000001.JPEG\": {\"correct\": [\"n01751748\"]}},\n"
+                                  " \"initial_annots\": {}}");
+    EXPECT_EQ(failingImport(ImportFormat::TfdsMultilabel, section),
+              section + QStringLiteral(":2:2: at $.initial_annots: duplicate key 'initial_annots'"));
+    const QString field = write(QStringLiteral("f.json"),
+                                R"({"initial_annots": {"ILSVRC2012_val_00000001.JPEG": {"correct": [], "correct": ["n01751748"]}}})");
+    EXPECT_TRUE(failingImport(ImportFormat::TfdsMultilabel, field).contains(QStringLiteral("duplicate key 'correct'")));
+    const QString paper = write(QStringLiteral("z_mistakes.json"),
+                                R"({"ILSVRC2012_val_00000612.JPEG": {"top_prediction": 192, "top_prediction": 5}})");
+    EXPECT_TRUE(failingImport(ImportFormat::PaperMistakes, paper)
+                    .contains(QStringLiteral("at $[\"ILSVRC2012_val_00000612.JPEG\"].top_prediction: duplicate key 'top_prediction'")));
+    const QString lines = write(QStringLiteral("p.jsonl"),
+                                R"({"file_name": "a.JPEG", "model": "m", "predictions": [[1, 0.5]], "predictions": [[3, 0.1]]})");
+    EXPECT_TRUE(failingImport(ImportFormat::Predictions, lines).contains(QStringLiteral("duplicate key 'predictions'")));
+}
+
+TEST_F(MalformedImport, FileNamesWithSurroundingSpacesAreRefused)
+{
+    const QString csv = write(QStringLiteral("p.csv"), "file_name,model,rank,class,score\nILSVRC2012_val_00000001.JPEG ,m,1,5,0.5\n");
+    EXPECT_EQ(failingImport(ImportFormat::Predictions, csv),
+              csv + QStringLiteral(":2: the file name 'ILSVRC2012_val_00000001.JPEG ' starts or ends with white space"));
+    const QString tsv = write(QStringLiteral("l.tsv"), "file_name\twnid\n a.JPEG\tn01440764\n");
+    EXPECT_TRUE(failingImport(ImportFormat::Labels, tsv).contains(QStringLiteral("white space")));
+    const QString json = write(QStringLiteral("w.json"), "{\"initial_annots\": {\"ILSVRC2012_val_00000001.JPEG\\u200b\": {}}}");
+    EXPECT_TRUE(failingImport(ImportFormat::TfdsMultilabel, json).contains(QStringLiteral("U+200b")));
+}
+
+TEST_F(MalformedImport, RealMustHaveOneListPerValidationImage)
+{
+    const QString shortList = write(QStringLiteral("short.json"), "[[1], [], [2, 3]]");
+    EXPECT_EQ(failingImport(ImportFormat::Real, shortList),
+              shortList + QStringLiteral(":1:17: at $: 3 entries; ReaL has exactly one per ILSVRC-2012 validation image (50000)"));
+    QByteArray tooLong = "[";
+    for (int i = 0; i <= 50000; ++i)
+        tooLong += i ? ", []" : "[]";
+    tooLong += "]";
+    const QString longList = write(QStringLiteral("long.json"), tooLong);
+    EXPECT_TRUE(failingImport(ImportFormat::Real, longList).contains(QStringLiteral("at $[50000]: more than 50000 entries")));
+}
+
+TEST_F(MalformedImport, NpyHeaderWhoseSizeOverflows)
+{
+    QByteArray header = "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2305843009213693952), }";
+    while ((10 + header.size() + 1) % 64 != 0)
+        header += ' ';
+    header += '\n';
+    QByteArray bytes("\x93NUMPY\x01\x00", 8);
+    bytes += char(header.size());
+    bytes += char(0);
+    bytes += header;
+    const QString path = write(QStringLiteral("huge.npy"), bytes);
+    ImportOptions options;
+    options.model = QStringLiteral("m");
+    EXPECT_TRUE(failingImport(ImportFormat::Predictions, path, options).contains(QStringLiteral("too large")));
+}
+
+TEST_F(MalformedImport, SkippingEverythingAddsNothing)
+{
+    ImportOptions options;
+    options.onlyExisting = true;
+    const QString csv = write(QStringLiteral("p.csv"), "file_name,model,rank,class,score\nnot-in-project.JPEG,newmodel,1,5,0.5\n");
+    const QByteArray before = test::fileHash(projectPath);
+    {
+        auto project = Project::open(projectPath);
+        const ImportReport report = importFile(*project, ImportFormat::Predictions, csv, options);
+        EXPECT_TRUE(report.added.isEmpty());
+        EXPECT_EQ(report.skipped.value(QStringLiteral("entries for items not in the project")), 1);
+        EXPECT_EQ(project->store().modelId(QStringLiteral("newmodel"), false), 0);
+    }
+    EXPECT_EQ(test::fileHash(projectPath), before);
+}

@@ -4,7 +4,9 @@
 #include "storage/sqlitestore.h"
 #include "testsupport.h"
 
+#include <QDir>
 #include <QFileInfo>
+#include <QProcess>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 
@@ -96,5 +98,26 @@ TEST(Migration, ReadOnlyOldProjectIsNotMigrated)
         FAIL() << "opened";
     } catch (const Error &e) {
         EXPECT_TRUE(e.message().contains(QStringLiteral("read-only")));
+    }
+}
+
+TEST(Migration, TwoProcessesOpeningAnOldProjectMigrateItOnce)
+{
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        test::TempDir dir;
+        const QString path = dir.path(QStringLiteral("old.bagel"));
+        writeVersion1Project(path);
+        QProcess a;
+        QProcess b;
+        const QStringList args{QStringLiteral("info"), path, QStringLiteral("--json")};
+        a.start(test::cliPath(), args);
+        b.start(test::cliPath(), args);
+        ASSERT_TRUE(a.waitForFinished(30000) && b.waitForFinished(30000));
+        EXPECT_EQ(a.exitCode(), 0) << a.readAllStandardError().toStdString();
+        EXPECT_EQ(b.exitCode(), 0) << b.readAllStandardError().toStdString();
+        const QStringList backups = QDir(dir.path()).entryList({QStringLiteral("*.bak*")});
+        EXPECT_EQ(backups, QStringList{QStringLiteral("old.bagel.schema-v1.bak")});
+        auto store = SqliteStore::open(path);
+        EXPECT_EQ(store->counts().reviews, 1);
     }
 }

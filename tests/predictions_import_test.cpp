@@ -114,7 +114,7 @@ TEST(PredictionsImport, CsvErrorsNameTheLine)
     EXPECT_EQ(importError(*project, write("a,vit,1,1,0.5\na,vit,1,2,0.4\n")),
               path + QStringLiteral(":3: a has two predictions of rank 1 for model vit"));
     EXPECT_EQ(importError(*project, write("a,vit,1,1,0.5\na,vit,3,2,0.4\n")),
-              path + QStringLiteral(": line 2: a, model vit: rank 2 is missing (ranks must run 1..k)"));
+              path + QStringLiteral(":2: a, model vit: rank 2 is missing (ranks must run 1..k)"));
     EXPECT_EQ(importError(*project, write("a,vit,1,1,nan\n")),
               path + QStringLiteral(":2: column 5 (score): 'nan' is not a finite number"));
     EXPECT_TRUE(importError(*project, test::writeFile(path, "file,class\n")).contains(QStringLiteral("must name the columns")));
@@ -211,7 +211,7 @@ TEST(PredictionsImport, AnErrorWhileWritingStopsTheParsingThread)
         csv += "img" + QByteArray::number(i) + ".JPEG, vit,1," + QByteArray::number(i % 1000) + ",0.5\n";
     const QString path = test::writeFile(dir.path(QStringLiteral("p.csv")), csv);
     const QString error = importError(*project, path);
-    EXPECT_TRUE(error.startsWith(path + QStringLiteral(": line 2: the model name ' vit' starts or ends with spaces")))
+    EXPECT_TRUE(error.startsWith(path + QStringLiteral(":2: the model name ' vit' starts or ends with spaces")))
         << error.toStdString();
     EXPECT_EQ(project->store().counts().items, 0);
 }

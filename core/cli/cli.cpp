@@ -76,6 +76,7 @@ QCommandLineOption jsonOption()
     return QCommandLineOption(QStringLiteral("json"), QStringLiteral("Print the result as JSON."));
 }
 
+/** Opens read-write when the file allows it (so an older project is upgraded), else read-only. */
 std::unique_ptr<Project> openProject(const QString &path, bool readOnly = false)
 {
     if (!readOnly && QFileInfo::exists(path) && !QFileInfo(path).isWritable())
@@ -111,8 +112,16 @@ void runImport(Context &ctx)
                              .arg(args[1], importFormatNames().join(QLatin1String(", "))));
     ImportOptions options;
     options.model = ctx.parser.value(QStringLiteral("model"));
-    if (ctx.parser.isSet(QStringLiteral("reviewer")))
-        options.reviewer = ctx.parser.value(QStringLiteral("reviewer"));
+    try {
+        if (ctx.parser.isSet(QStringLiteral("reviewer"))) {
+            options.reviewer = ctx.parser.value(QStringLiteral("reviewer"));
+            Project::checkName(options.reviewer, "reviewer");
+        }
+        if (!options.model.isEmpty())
+            Project::checkName(options.model, "model");
+    } catch (const Error &e) {
+        throw UsageError(e.message());
+    }
     options.labelsFile = ctx.parser.value(QStringLiteral("labels"));
     options.filesList = ctx.parser.value(QStringLiteral("files"));
     options.onlyExisting = ctx.parser.isSet(QStringLiteral("only-existing"));
@@ -145,7 +154,7 @@ void runImport(Context &ctx)
 void runInfo(Context &ctx)
 {
     const QStringList args = positionals(ctx.parser, 1, "info PROJECT");
-    auto project = openProject(args[0], true);
+    auto project = openProject(args[0]);
     const Store &store = project->store();
     const ProjectCounts c = store.counts();
     QStringList models;
@@ -238,7 +247,11 @@ void runReview(Context &ctx)
         const auto edit = parseLabelEdit(spec.mid(eq + 1));
         if (!edit)
             throw UsageError(QStringLiteral("--label %1: '%2' is not one of correct, wrong, unclear, remove").arg(spec, spec.mid(eq + 1)));
-        input.labelChanges << LabelChange{catalog.resolve(spec.left(eq)).index, *edit};
+        try {
+            input.labelChanges << LabelChange{catalog.resolve(spec.left(eq)).index, *edit};
+        } catch (const Error &e) {
+            throw UsageError(QStringLiteral("--label %1: %2").arg(spec, e.message()));
+        }
     }
 
     auto project = openProject(args[0]);
@@ -258,7 +271,7 @@ void runExport(Context &ctx)
     if (!format)
         throw UsageError(QStringLiteral("unknown export format '%1' (one of: %2)")
                              .arg(args[1], exportFormatNames().join(QLatin1String(", "))));
-    auto project = openProject(args[0], true);
+    auto project = openProject(args[0]);
     const ExportReport report = exportFile(*project, *format, args[2]);
     if (ctx.json)
         printJson(ctx.out, report.toJson());
@@ -344,7 +357,7 @@ const std::vector<Command> &commands()
          [](QCommandLineParser &p) {
              p.addOption({QStringLiteral("model"), QStringLiteral("The model the predictions or mistakes belong to."), QStringLiteral("M")});
              p.addOption({QStringLiteral("reviewer"), QStringLiteral("paper-mistakes: who the reviews are attributed to (default: paper)."), QStringLiteral("R")});
-             p.addOption({QStringLiteral("labels"), QStringLiteral("Original labels (file_name, wnid/index) for the items the import adds."), QStringLiteral("TSV")});
+             p.addOption({QStringLiteral("labels"), QStringLiteral("Original labels (file_name, wnid/index) for items the import adds or whose label is unknown."), QStringLiteral("TSV")});
              p.addOption({QStringLiteral("files"), QStringLiteral(".npy predictions: the file name of each row, one per line."), QStringLiteral("LIST")});
              p.addOption({QStringLiteral("top-k"), QStringLiteral(".npy predictions: how many classes to keep (default 5)."), QStringLiteral("K")});
              p.addOption({QStringLiteral("scores"), QStringLiteral(".npy predictions: auto, probabilities or logits (default auto)."), QStringLiteral("KIND")});
@@ -391,8 +404,13 @@ QString overview()
 
 int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
 {
+    // The command is the first argument that is neither an option nor a global option's value.
     QString commandName;
     for (qsizetype i = 1; i < arguments.size(); ++i) {
+        if (arguments[i] == QLatin1String("--log-file")) {
+            ++i;
+            continue;
+        }
         if (!arguments[i].startsWith(QLatin1Char('-'))) {
             commandName = arguments[i];
             break;
@@ -433,9 +451,13 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return 0;
     }
     if (!command) {
-        if (parser.isSet(helpOption) || commandName.isEmpty()) {
+        if (parser.isSet(helpOption)) {
             out << overview();
-            return commandName.isEmpty() && !parser.isSet(helpOption) ? 2 : 0;
+            return 0;
+        }
+        if (commandName.isEmpty()) {
+            err << overview();
+            return 2;
         }
         err << "bagel-cli: unknown command '" << commandName << "' (run bagel-cli --help)\n";
         return 2;
@@ -450,7 +472,7 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
 
     Context ctx{parser, out, parser.optionNames().contains(QStringLiteral("json"))};
     try {
-        spdlog::debug("bagel-cli {}", arguments.join(QLatin1Char(' ')).toStdString());
+        spdlog::info("bagel-cli {}", arguments.mid(1).join(QLatin1Char(' ')).toStdString());
         command->run(ctx);
         out.flush();
         return 0;

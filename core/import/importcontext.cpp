@@ -38,9 +38,12 @@ void checkFileName(const QString &name, const FailAt &fail)
         fail(QStringLiteral("empty file name"));
     if (name.size() > 1024)
         fail(QStringLiteral("file name longer than 1024 characters"));
+    if (name.front().isSpace() || name.back().isSpace())
+        fail(QStringLiteral("the file name '%1' starts or ends with white space").arg(name));
     for (const QChar c : name) {
-        if (c.unicode() < 0x20 || c.unicode() == 0x7F)
-            fail(QStringLiteral("file name contains a control character"));
+        if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format)
+            fail(QStringLiteral("file name contains a control or invisible format character (U+%1)")
+                     .arg(c.unicode(), 4, 16, QLatin1Char('0')));
     }
 }
 
@@ -93,7 +96,7 @@ void readLabelsTable(const QString &path, const ClassCatalog &catalog, const std
 
         LabelRow row;
         row.line = reader.line();
-        row.fileName = reader.qfield(fileColumn).trimmed();
+        row.fileName = reader.qfield(fileColumn);
         checkFileName(row.fileName, [&](const QString &m) { reader.fail(fileColumn, m); });
         bool ok = false;
         if (wnidColumn >= 0) {

@@ -4,12 +4,25 @@ namespace bagel {
 
 namespace {
 
+/** "1 item", "2 items": the report's counts are keyed by plural nouns. */
+QString counted(qint64 n, const QString &plural)
+{
+    if (n != 1)
+        return QStringLiteral("%1 %2").arg(n).arg(plural);
+    QString singular = plural;
+    if (singular.endsWith(QLatin1String("entries")))
+        singular.replace(singular.size() - 7, 7, QStringLiteral("entry"));
+    else if (singular.endsWith(QLatin1Char('s')) && !singular.endsWith(QLatin1String("ss")))
+        singular.chop(1);
+    return QStringLiteral("1 %1").arg(singular);
+}
+
 QString describe(const QMap<QString, qint64> &counts)
 {
     QStringList parts;
     for (auto it = counts.cbegin(); it != counts.cend(); ++it) {
         if (it.value() > 0)
-            parts << QStringLiteral("%1 %2").arg(it.value()).arg(it.key());
+            parts << counted(it.value(), it.key());
     }
     return parts.join(QLatin1String(", "));
 }
@@ -24,13 +37,6 @@ QJsonObject toObject(const QMap<QString, qint64> &counts)
 
 } // namespace
 
-void ImportReport::skip(const QString &reason, const QString &example)
-{
-    skipped[reason] += 1;
-    if (skippedExamples.size() < 5)
-        skippedExamples << example;
-}
-
 QString ImportReport::summary() const
 {
     QStringList lines;
@@ -44,7 +50,7 @@ QString ImportReport::summary() const
     if (!s.isEmpty())
         lines << QStringLiteral("  already present: %1").arg(s);
     for (auto it = skipped.cbegin(); it != skipped.cend(); ++it)
-        lines << QStringLiteral("  skipped %1 %2").arg(it.value()).arg(it.key());
+        lines << QStringLiteral("  skipped (%1): %2").arg(it.value()).arg(it.key());
     if (!skippedExamples.isEmpty())
         lines << QStringLiteral("  first skipped: %1").arg(skippedExamples.join(QLatin1String(", ")));
     return lines.join(QLatin1Char('\n'));

@@ -21,7 +21,6 @@ struct ImportReport
     void add(const QString &what, qint64 n = 1) { added[what] += n; }
     void update(const QString &what, qint64 n = 1) { updated[what] += n; }
     void same(const QString &what, qint64 n = 1) { unchanged[what] += n; }
-    void skip(const QString &reason, const QString &example);
 
     /** One paragraph for a terminal: "Imported …: 378 reviews, 1 model added; skipped …". */
     QString summary() const;

@@ -58,21 +58,25 @@ void importPaperMistakes(ImportContext &context, const QString &path)
     JsonReader reader(file, path);
     const FailAt fail = [&reader](const QString &message) { reader.fail(message); };
 
-    const bool newModel = context.store.modelId(model, false) == 0;
-    const ModelId modelId = context.store.modelId(model, true);
-    if (newModel)
-        context.report.add(QStringLiteral("models"));
-    const bool newReviewer = context.store.reviewerId(context.options.reviewer, false) == 0;
-    const ReviewerId reviewerId = context.store.reviewerId(context.options.reviewer, true);
-    if (newReviewer)
-        context.report.add(QStringLiteral("reviewers"));
-
-    // Reviews already recorded by this reviewer on this model: importing a file twice adds nothing.
-    std::set<ReviewKey> existing;
-    context.store.forEachReview([&](const ReviewRecord &r) {
-        if (r.reviewer == reviewerId && r.model == modelId)
-            existing.insert(keyOf(r.item, r.verdict, r.category, r.severity, r.note));
-    });
+    // The model and the reviewer are created with the first entry that is imported, so that an
+    // import that skips everything (--only-existing) adds nothing.
+    ModelId modelId = 0;
+    ReviewerId reviewerId = 0;
+    std::set<ReviewKey> existing; // reviews this reviewer already has on this model
+    const auto prepare = [&] {
+        if (modelId)
+            return;
+        if (context.store.modelId(model, false) == 0)
+            context.report.add(QStringLiteral("models"));
+        modelId = context.store.modelId(model, true);
+        if (context.store.reviewerId(context.options.reviewer, false) == 0)
+            context.report.add(QStringLiteral("reviewers"));
+        reviewerId = context.store.reviewerId(context.options.reviewer, true);
+        context.store.forEachReview([&](const ReviewRecord &r) {
+            if (r.reviewer == reviewerId && r.model == modelId)
+                existing.insert(keyOf(r.item, r.verdict, r.category, r.severity, r.note));
+        });
+    };
 
     const QDateTime importTime = QDateTime::currentDateTimeUtc();
     QSet<QString> seen;
@@ -94,7 +98,9 @@ void importPaperMistakes(ImportContext &context, const QString &path)
         std::optional<Category> category;
         std::optional<Severity> severity;
         reader.expect(Token::BeginObject, "an object with top_prediction, failure category and failure severity");
+        JsonKeySet fields;
         for (Token f = reader.next(); f != Token::EndObject; f = reader.next()) {
+            fields.check(reader);
             const std::string_view field = reader.text();
             if (field == "top_prediction") {
                 if (reader.next() != Token::Number)
@@ -129,6 +135,7 @@ void importPaperMistakes(ImportContext &context, const QString &path)
         }
         if (top1 < 0)
             reader.fail(QStringLiteral("%1 has no top_prediction").arg(fileName));
+        prepare();
 
         // The model's top-1; a full top-k imported earlier is kept when it agrees.
         const QVector<ModelPrediction> predictions = context.store.predictions(item);

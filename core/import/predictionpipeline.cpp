@@ -13,7 +13,17 @@
 namespace bagel {
 
 namespace {
+
 constexpr int kMaxRank = 1000;
+
+/** `file:12: ` for a line of text, `file: row 12: ` for a row of an array. */
+QString locate(const QString &source, const QString &unit, qint64 position)
+{
+    if (unit == QLatin1String("line"))
+        return QStringLiteral("%1:%2: ").arg(source).arg(position);
+    return QStringLiteral("%1: %2 %3: ").arg(source, unit).arg(position);
+}
+
 } // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -79,11 +89,10 @@ void PredictionCollector::finish()
         const PredictionGroup &group = m_groups[i];
         const auto gap = std::find_if(group.slots.begin(), group.slots.end(), [](const ClassScore &s) { return s.classIndex < 0; });
         if (gap != group.slots.end()) {
-            throw Error(QStringLiteral("%1: %2 %3: %4, model %5: rank %6 is missing (ranks must run 1..k)")
-                            .arg(m_source, m_unit)
-                            .arg(group.firstLine)
-                            .arg(group.fileName, group.model)
-                            .arg(gap - group.slots.begin() + 1));
+            throw Error(locate(m_source, m_unit, group.firstLine)
+                        + QStringLiteral("%1, model %2: rank %3 is missing (ranks must run 1..k)")
+                              .arg(group.fileName, group.model)
+                              .arg(gap - group.slots.begin() + 1));
         }
         m_state[i] = 1;
         m_sender.send(group);
@@ -99,9 +108,10 @@ void PredictionCollector::skip(const QString &reason, const QString &example)
 
 // ---------------------------------------------------------------------------------------------
 
-void runPredictionPipeline(ImportContext &context, const QString &source, const char *unit,
+void runPredictionPipeline(ImportContext &context, const QString &source, const char *unitName,
                            const std::function<void(PredictionCollector &)> &produce)
 {
+    const QString unit = QLatin1String(unitName);
     QMap<QString, qint64> skipped;
     QStringList examples;
     QHash<QString, ModelId> models;
@@ -113,7 +123,7 @@ void runPredictionPipeline(ImportContext &context, const QString &source, const 
     QHash<Key, QVector<ClassScore>> after;
 
     const auto parse = [&](BatchSender<PredictionGroup> &sender) {
-        PredictionCollector collector(context.catalog, sender, source, unit);
+        PredictionCollector collector(context.catalog, sender, source, unitName);
         produce(collector);
         collector.finish();
         skipped = collector.skipped();
@@ -121,8 +131,12 @@ void runPredictionPipeline(ImportContext &context, const QString &source, const 
     };
     const auto write = [&](PredictionGroup &group) {
         const FailAt fail = [&](const QString &message) {
-            throw Error(QStringLiteral("%1: %2 %3: %4").arg(source, QLatin1String(unit)).arg(group.firstLine).arg(message));
+            throw Error(locate(source, unit, group.firstLine) + message);
         };
+        // The item first: a skipped item (--only-existing) must not create the model either.
+        const ItemId item = context.item(group.fileName, fail);
+        if (!item)
+            return;
         auto model = models.find(group.model);
         if (model == models.end()) {
             try {
@@ -137,9 +151,6 @@ void runPredictionPipeline(ImportContext &context, const QString &source, const 
             else if (context.store.predictionCount(*model) > 0)
                 modelsWithPredictions.insert(*model);
         }
-        const ItemId item = context.item(group.fileName, fail);
-        if (!item)
-            return;
         const Key key{item, *model};
         if (!before.contains(key)) {
             std::optional<QVector<ClassScore>> previous;

@@ -79,7 +79,8 @@ void importCsv(const ImportContext &ctx, const QString &path, PredictionCollecto
     const int classCol = header.indexOf(QLatin1String("class"));
     const int scoreCol = header.indexOf(QLatin1String("score"));
     if (fileCol < 0 || rankCol < 0 || classCol < 0)
-        reader.fail(-1, QStringLiteral("the header must name the columns file_name, model, rank, class and score; found: %1")
+        reader.fail(-1, QStringLiteral("the header must name the columns file_name, rank and class (and model and score "
+                                       "where the file has them); found: %1")
                             .arg(header.join(QLatin1Char(','))));
     if (modelCol < 0 && ctx.options.model.isEmpty())
         reader.fail(-1, QStringLiteral("the file has no model column: name the model with --model"));
@@ -138,7 +139,7 @@ int readJsonClass(const ImportContext &ctx, JsonReader &reader)
         cls = ctx.catalog.indexOfWnid(reader.text());
     else if (t == JsonReader::Token::Number) {
         const qint64 i = reader.intValue();
-        cls = ctx.catalog.contains(int(i)) && i < ctx.catalog.size() ? int(i) : -1;
+        cls = i >= 0 && i < ctx.catalog.size() ? int(i) : -1;
     } else {
         reader.fail(QStringLiteral("expected a class (wnid or index)"));
     }
@@ -180,7 +181,10 @@ void importJsonLines(const ImportContext &ctx, const QString &path, PredictionCo
         if (line.trimmed().isEmpty())
             continue;
         JsonReader reader(line, path, lineNumber);
-        const FailAt fail = [&reader](const QString &message) { reader.fail(message); };
+        // Problems found once the line is read concern the line as a whole.
+        const FailAt fail = [&](const QString &message) {
+            throw Error(QStringLiteral("%1:%2: %3").arg(path).arg(lineNumber).arg(message));
+        };
         QString fileName;
         QString model = ctx.options.model;
         int rank = 0;
@@ -189,7 +193,9 @@ void importJsonLines(const ImportContext &ctx, const QString &path, PredictionCo
         QVector<ClassScore> list;
         bool hasList = false;
         reader.expect(Token::BeginObject, "one JSON object per line");
+        JsonKeySet keys;
         for (Token t = reader.next(); t != Token::EndObject; t = reader.next()) {
+            keys.check(reader);
             const std::string_view key = reader.text();
             if (key == "file_name") {
                 fileName = readJsonString(reader);
@@ -214,7 +220,9 @@ void importJsonLines(const ImportContext &ctx, const QString &path, PredictionCo
                 for (Token p = reader.next(); p != Token::EndArray; p = reader.next()) {
                     ClassScore entry{-1, std::numeric_limits<double>::quiet_NaN()};
                     if (p == Token::BeginObject) {
+                        JsonKeySet fields;
                         for (Token k = reader.next(); k != Token::EndObject; k = reader.next()) {
+                            fields.check(reader);
                             if (reader.text() == "class")
                                 entry.classIndex = readJsonClass(ctx, reader);
                             else if (reader.text() == "score")
@@ -331,7 +339,7 @@ void importNpy(const ImportContext &ctx, const QString &path, PredictionCollecto
     for (qint64 r = 0; r < npy.rows() && !collector.stopped(); ++r) {
         npy.readRow(r, row);
         const FailAt fail = [&](const QString &message) {
-            throw Error(QStringLiteral("%1: row %2: %3").arg(path).arg(r).arg(message));
+            throw Error(QStringLiteral("%1: row %2 (0-based): %3").arg(path).arg(r).arg(message));
         };
         for (std::size_t c = 0; c < row.size(); ++c) {
             if (!std::isfinite(row[c]))
@@ -372,7 +380,7 @@ void importPredictions(ImportContext &context, const QString &path)
         produce = importNpy;
     else
         throw Error(QStringLiteral("%1: unknown predictions file type '.%2' (use .csv, .jsonl or .npy)").arg(path, suffix));
-    runPredictionPipeline(context, path, suffix == QLatin1String("npy") ? "row" : "line",
+    runPredictionPipeline(context, path, suffix == QLatin1String("npy") ? "row (0-based)" : "line",
                           [&](PredictionCollector &collector) { produce(context, path, collector); });
 }
 

@@ -15,6 +15,10 @@
 
 namespace bagel {
 
+namespace {
+constexpr qint64 kValidationImages = 50000;
+}
+
 void importReal(ImportContext &context, const QString &path)
 {
     using Token = JsonReader::Token;
@@ -27,6 +31,8 @@ void importReal(ImportContext &context, const QString &path)
     reader.expect(Token::BeginArray, "a list with one list of class indices per validation image");
     qint64 row = 0;
     for (Token t = reader.next(); t != Token::EndArray; t = reader.next(), ++row) {
+        if (row >= kValidationImages)
+            reader.fail(QStringLiteral("more than %1 entries; ReaL has one per ILSVRC-2012 validation image").arg(kValidationImages));
         if (t != Token::BeginArray)
             reader.fail(QStringLiteral("expected a list of class indices, found %1").arg(QLatin1String(JsonReader::tokenName(t))));
         QVector<int> classes;
@@ -34,7 +40,7 @@ void importReal(ImportContext &context, const QString &path)
             if (c != Token::Number)
                 reader.fail(QStringLiteral("expected a class index, found %1").arg(QLatin1String(JsonReader::tokenName(c))));
             const qint64 index = reader.intValue();
-            if (!context.catalog.contains(int(index)) || index > context.catalog.size())
+            if (index < 0 || index >= context.catalog.size())
                 reader.fail(QStringLiteral("class index %1 is out of range 0..%2").arg(index).arg(context.catalog.size() - 1));
             if (!classes.contains(int(index)))
                 classes << int(index);
@@ -55,6 +61,11 @@ void importReal(ImportContext &context, const QString &path)
         else
             context.report.add(QStringLiteral("ReaL label lists"));
     }
+    // ReaL is positional: a shorter list would attach labels to the wrong images.
+    if (row != kValidationImages)
+        reader.fail(QStringLiteral("%1 entries; ReaL has exactly one per ILSVRC-2012 validation image (%2)")
+                        .arg(row)
+                        .arg(kValidationImages));
     reader.expect(Token::EndOfInput, "the end of the file");
 }
 

@@ -49,7 +49,9 @@ public:
     void run()
     {
         m_reader.expect(Token::BeginObject, "a JSON object with initial_annots, problematic_images and imagenet_m");
+        JsonKeySet sections;
         for (Token t = m_reader.next(); t != Token::EndObject && !m_sender.stopped(); t = m_reader.next()) {
+            sections.check(m_reader);
             const std::string_view key = m_reader.text();
             if (key == "initial_annots")
                 readAnnotations();
@@ -110,7 +112,9 @@ private:
             if (!record)
                 continue;
             m_reader.expect(Token::BeginObject, "an object with correct, wrong and unclear lists");
+            JsonKeySet fields;
             for (Token f = m_reader.next(); f != Token::EndObject; f = m_reader.next()) {
+                fields.check(m_reader);
                 const std::string_view field = m_reader.text();
                 std::optional<Judgement> judgement;
                 if (field == "correct")
@@ -175,8 +179,16 @@ private:
                 continue;
             ProblematicInfo &info = record->problematic;
             m_reader.expect(Token::BeginObject, "an object describing why the image is problematic");
+            JsonKeySet fields;
+            bool hasUsername = false;
             for (Token f = m_reader.next(); f != Token::EndObject; f = m_reader.next()) {
+                fields.check(m_reader);
                 const std::string_view field = m_reader.text();
+                if (field == "server_username" || field == "server_user_name") {
+                    if (hasUsername)
+                        m_reader.fail(QStringLiteral("server_username is given twice"));
+                    hasUsername = true;
+                }
                 if (field == "reason")
                     info.reason = readOptionalString();
                 else if (field == "reviewer")
@@ -203,6 +215,10 @@ private:
         for (Token t = m_reader.next(); t != Token::EndArray; t = m_reader.next()) {
             if (t != Token::String)
                 m_reader.fail(QStringLiteral("expected a file name, found %1").arg(QLatin1String(JsonReader::tokenName(t))));
+            if (!ImportContext::isValidationFile(m_reader.text())) {
+                skip(QStringLiteral("entries that are not ILSVRC2012_val_* images"), m_reader.text());
+                continue;
+            }
             TfdsRecord record;
             record.kind = TfdsRecord::Kind::ImagenetM;
             record.fileName = m_reader.qtext();
@@ -274,6 +290,7 @@ private:
             m_ctx.store.addJudgements(id, labels);
             m_ctx.report.add(QStringLiteral("multi-label sets"));
         }
+        m_judgements.insert(id, labels);
         m_ctx.report.add(QStringLiteral("judgements"), labels.size());
     }
 
@@ -289,6 +306,7 @@ private:
             m_ctx.report.update(QStringLiteral("problematic flags"));
         else
             m_ctx.report.add(QStringLiteral("problematic flags"));
+        m_problematic.insert(id, info);
     }
 
     ImportContext &m_ctx;

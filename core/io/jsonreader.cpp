@@ -216,6 +216,8 @@ void JsonReader::readString()
         }
         m_text.append(m_buffer.data() + m_pos, run - m_pos);
         m_pos = run;
+        if (m_text.size() > kMaxStringBytes)
+            fail(QStringLiteral("string longer than %1 bytes").arg(kMaxStringBytes));
         if (m_pos >= m_end)
             continue;
         const auto c = static_cast<unsigned char>(m_buffer[m_pos]);
@@ -385,6 +387,13 @@ void JsonReader::afterValue()
 
 JsonReader::Token JsonReader::next()
 {
+    if (m_base == 0 && m_pos == 0 && m_stack.size() == 1 && m_stack.back().state == State::ExpectValue) {
+        // A UTF-8 byte order mark before the document is allowed (RFC 8259, section 8.1).
+        if (fill(3) && std::memcmp(m_buffer.data(), "\xEF\xBB\xBF", 3) == 0) {
+            m_pos = 3;
+            m_lineStart = 3;
+        }
+    }
     for (;;) {
         skipWhitespace();
         markToken();

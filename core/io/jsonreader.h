@@ -24,6 +24,8 @@ public:
     enum class Token { BeginObject, EndObject, BeginArray, EndArray, Key, String, Number, True, False, Null, EndOfInput };
 
     static constexpr int kMaxDepth = 256;
+    /** Longest string or key accepted, in bytes: real inputs hold file names and wnids. */
+    static constexpr std::size_t kMaxStringBytes = 1 << 20;
 
     /** Reads from \a device (which must stay open and alive). */
     JsonReader(QIODevice &device, QString sourceName);
@@ -101,6 +103,28 @@ private:
     std::string m_text;
     std::string m_number;
     Token m_last = Token::EndOfInput;
+};
+
+/**
+ * Remembers the keys of one (small) JSON object, so that a repeated key is an error rather than
+ * a silent overwrite: `{"top_prediction": 1, "top_prediction": 2}` names no single prediction.
+ */
+class JsonKeySet
+{
+public:
+    /** Call after next() returned a Key; fails at the key's position if it was seen before. */
+    void check(const JsonReader &reader)
+    {
+        const std::string key(reader.text());
+        for (const std::string &seen : m_keys) {
+            if (seen == key)
+                reader.fail(QStringLiteral("duplicate key '%1'").arg(reader.qtext()));
+        }
+        m_keys.push_back(key);
+    }
+
+private:
+    std::vector<std::string> m_keys;
 };
 
 } // namespace bagel

@@ -38,7 +38,7 @@ NpyReader::NpyReader(const QString &path)
     parseHeader(m_file.read(headerLength));
 
     const qint64 dataStart = headerStart + headerLength;
-    const qint64 expected = m_rows * m_columns * m_itemSize;
+    const qint64 expected = m_rows * m_columns * m_itemSize; // bounded by parseHeader
     const qint64 actual = m_file.size() - dataStart;
     if (actual < expected) {
         fail(QStringLiteral("truncated: the header promises %1×%2 values (%3 bytes), the file holds %4 bytes of data")
@@ -96,7 +96,10 @@ void NpyReader::parseHeader(const QByteArray &headerBytes)
         fail(QStringLiteral("has shape (%1); expected a 2-D array (images × classes)").arg(shape.captured(1)));
     m_rows = dims[0];
     m_columns = dims[1];
-    if (m_columns > 0 && m_rows > (qint64(1) << 40) / (m_columns * m_itemSize))
+    qint64 rowBytes = 0;
+    qint64 totalBytes = 0;
+    if (__builtin_mul_overflow(m_columns, qint64(m_itemSize), &rowBytes)
+        || __builtin_mul_overflow(m_rows, rowBytes, &totalBytes) || totalBytes > (qint64(1) << 40))
         fail(QStringLiteral("shape (%1) is too large").arg(shape.captured(1)));
 }
 

@@ -12,7 +12,7 @@ namespace bagel::sqliteschema {
 namespace {
 
 // The SQL sticks to what PostgreSQL also accepts (INTEGER/TEXT/REAL, CHECK, REFERENCES,
-// ON CONFLICT) except where noted; classes are stored as ImageNet class indices.
+// ON CONFLICT) except where noted; classes are stored as ImageNet-1k class indices (0..999).
 // CHECKs spell out `a = 'x' OR a = 'y'` rather than `a IN ('x', 'y')`: SQLite evaluates an
 // IN list through a temporary b-tree built per statement, which made bulk inserts 3× slower.
 
@@ -24,11 +24,11 @@ const char *const kVersion1[] = {
         id             INTEGER PRIMARY KEY,
         file_name      TEXT NOT NULL UNIQUE,
         image_path     TEXT NOT NULL,
-        original_label INTEGER CHECK (original_label IS NULL OR original_label >= 0),
+        original_label INTEGER CHECK (original_label IS NULL OR (original_label >= 0 AND original_label < 1000)),
         added_at       TEXT NOT NULL))",
     R"(CREATE TABLE judgements (
         item_id     INTEGER NOT NULL REFERENCES items(id),
-        class_index INTEGER NOT NULL CHECK (class_index >= 0),
+        class_index INTEGER NOT NULL CHECK (class_index >= 0 AND class_index < 1000),
         judgement   TEXT NOT NULL CHECK (judgement = 'correct' OR judgement = 'wrong' OR judgement = 'unclear'),
         PRIMARY KEY (item_id, class_index)))",
     R"(CREATE TABLE problematic (
@@ -48,7 +48,7 @@ const char *const kVersion1[] = {
     R"(CREATE TABLE predictions (
         item_id    INTEGER NOT NULL REFERENCES items(id),
         model_id   INTEGER NOT NULL REFERENCES models(id),
-        top1       INTEGER NOT NULL,
+        top1       INTEGER NOT NULL CHECK (top1 >= 0 AND top1 < 1000),
         top1_score REAL,
         margin     REAL,
         classes    TEXT NOT NULL,
@@ -83,7 +83,7 @@ const char *const kVersion2[] = {
     "spurious_kind = 'over-reliance-on-context' OR spurious_kind = 'lack-of-context')",
     R"(CREATE TABLE review_labels (
         review_id   INTEGER NOT NULL REFERENCES reviews(id),
-        class_index INTEGER NOT NULL CHECK (class_index >= 0),
+        class_index INTEGER NOT NULL CHECK (class_index >= 0 AND class_index < 1000),
         edit        TEXT NOT NULL CHECK (edit = 'correct' OR edit = 'wrong' OR edit = 'unclear' OR edit = 'remove'),
         PRIMARY KEY (review_id, class_index)))",
     R"(CREATE TABLE imagenet_m (

@@ -136,20 +136,24 @@ void SqliteStore::connect(bool create)
     // even on power failure. Verdicts are single small transactions; imports commit once.
     exec(QStringLiteral("PRAGMA synchronous = FULL"));
     exec(QStringLiteral("PRAGMA cache_size = -65536"));
-    if (!create && !m_readOnly)
-        exec(QStringLiteral("PRAGMA journal_mode = WAL"));
 }
 
-void SqliteStore::migrateIfNeeded()
+int SqliteStore::readSchemaVersion() const
 {
     QSqlQuery query(m_db);
     if (!query.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'schema_version'")) || !query.next())
         throw Error(QStringLiteral("%1: not a Bagel project (no schema version)").arg(m_path));
+    const QString text = query.value(0).toString();
     bool ok = false;
-    m_openedVersion = query.value(0).toString().toInt(&ok);
-    query.finish();
-    if (!ok || m_openedVersion < 1)
-        throw Error(QStringLiteral("%1: damaged project (schema version '%2')").arg(m_path, query.value(0).toString()));
+    const int version = text.toInt(&ok);
+    if (!ok || version < 1)
+        throw Error(QStringLiteral("%1: damaged project (schema version '%2')").arg(m_path, text));
+    return version;
+}
+
+void SqliteStore::migrateIfNeeded()
+{
+    m_openedVersion = readSchemaVersion();
     if (m_openedVersion > sqliteschema::kCurrentVersion) {
         throw Error(QStringLiteral("%1: written by a newer Bagel (schema version %2; this build reads up to %3). "
                                    "The file was not changed.")
@@ -157,31 +161,66 @@ void SqliteStore::migrateIfNeeded()
                         .arg(m_openedVersion)
                         .arg(sqliteschema::kCurrentVersion));
     }
-    if (m_openedVersion == sqliteschema::kCurrentVersion)
-        return;
-    if (m_readOnly) {
+    if (m_openedVersion < sqliteschema::kCurrentVersion && m_readOnly) {
         throw Error(QStringLiteral("%1: uses schema version %2 and must be upgraded to %3, "
                                    "but it is opened read-only")
                         .arg(m_path)
                         .arg(m_openedVersion)
                         .arg(sqliteschema::kCurrentVersion));
     }
+    // Only now, with the version known to be readable, may anything be written.
+    if (m_readOnly)
+        return;
+    exec(QStringLiteral("PRAGMA journal_mode = WAL"));
+    if (m_openedVersion == sqliteschema::kCurrentVersion)
+        return;
 
-    QString backup = QStringLiteral("%1.schema-v%2.bak").arg(m_path).arg(m_openedVersion);
-    for (int n = 2; QFileInfo::exists(backup); ++n)
-        backup = QStringLiteral("%1.schema-v%2.%3.bak").arg(m_path).arg(m_openedVersion).arg(n);
-    QSqlQuery vacuum(m_db);
-    vacuum.prepare(QStringLiteral("VACUUM INTO ?"));
-    vacuum.addBindValue(backup);
-    if (!vacuum.exec())
-        throw Error(QStringLiteral("%1: cannot back up before upgrading: %2").arg(m_path, vacuum.lastError().text()));
-    m_backupPath = backup;
-
+    // Under the write lock, so that two processes opening an old project migrate it once.
     Transaction tx(*this);
-    sqliteschema::migrate(m_db, m_openedVersion, sqliteschema::kCurrentVersion);
+    const int version = readSchemaVersion();
+    if (version < sqliteschema::kCurrentVersion) {
+        m_backupPath = backUp(QStringLiteral("%1.schema-v%2.bak").arg(m_path).arg(version));
+        sqliteschema::migrate(m_db, version, sqliteschema::kCurrentVersion);
+    }
     tx.commit();
-    spdlog::info("migrated {} from schema {} to {} (backup {})", m_path.toStdString(), m_openedVersion,
-                 sqliteschema::kCurrentVersion, backup.toStdString());
+    if (!m_backupPath.isEmpty()) {
+        spdlog::info("migrated {} from schema {} to {} (backup {})", m_path.toStdString(), version,
+                     sqliteschema::kCurrentVersion, m_backupPath.toStdString());
+    }
+}
+
+QString SqliteStore::backUp(const QString &preferredPath) const
+{
+    QString path = preferredPath;
+    for (int n = 2; QFileInfo::exists(path); ++n)
+        path = QStringLiteral("%1.%2").arg(preferredPath).arg(n);
+    // The caller holds the write lock, so nobody changes the file meanwhile; a second, read-only
+    // connection copies it (a connection cannot back up a database it is writing to).
+    sqlite3 *source = nullptr;
+    sqlite3 *target = nullptr;
+    const QByteArray sourceName = QFile::encodeName(m_path);
+    const QByteArray targetName = QFile::encodeName(path);
+    QString problem;
+    if (sqlite3_open_v2(sourceName.constData(), &source, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+        problem = QString::fromUtf8(sqlite3_errmsg(source));
+    } else if (sqlite3_open_v2(targetName.constData(), &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr)
+               != SQLITE_OK) {
+        problem = QString::fromUtf8(sqlite3_errmsg(target));
+    } else {
+        sqlite3_backup *backup = sqlite3_backup_init(target, "main", source, "main");
+        const int rc = backup ? sqlite3_backup_step(backup, -1) : SQLITE_ERROR;
+        if (rc != SQLITE_DONE)
+            problem = QString::fromUtf8(sqlite3_errstr(rc));
+        if (backup && sqlite3_backup_finish(backup) != SQLITE_OK && problem.isEmpty())
+            problem = QString::fromUtf8(sqlite3_errmsg(target));
+    }
+    sqlite3_close(source);
+    sqlite3_close(target);
+    if (!problem.isEmpty()) {
+        QFile::remove(path);
+        throw Error(QStringLiteral("%1: cannot back up to %2 before upgrading: %3").arg(m_path, path, problem));
+    }
+    return path;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -98,7 +98,10 @@ public:
 private:
     SqliteStore(const QString &path, bool readOnly);
     void connect(bool create);
+    int readSchemaVersion() const;
     void migrateIfNeeded();
+    /** Copies the database to \a preferredPath (or a free variant of it); returns the path used. */
+    QString backUp(const QString &preferredPath) const;
     void exec(const QString &sql) const;
     /** A prepared Qt Sql statement, cached by its SQL text (which must be a string literal). */
     QSqlQuery &prepared(const char *sql) const;
