@@ -98,15 +98,7 @@ TEST_F(MalformedImport, WrongColumnCount)
 
 TEST_F(MalformedImport, NpyOfTheWrongShape)
 {
-    QByteArray header = "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 100), }";
-    while ((10 + header.size() + 1) % 64 != 0)
-        header += ' ';
-    header += '\n';
-    QByteArray bytes("\x93NUMPY\x01\x00", 8);
-    bytes += char(header.size());
-    bytes += char(0);
-    bytes += header + QByteArray(3 * 100 * 4, '\0');
-    const QString path = write(QStringLiteral("s.npy"), bytes);
+    const QString path = write(QStringLiteral("s.npy"), test::npyFloat32(3, 100, std::vector<float>(300, 0.0f)));
     ImportOptions options;
     options.model = QStringLiteral("m");
     EXPECT_EQ(failingImport(ImportFormat::Predictions, path, options),
@@ -193,15 +185,7 @@ TEST_F(MalformedImport, RealMustHaveOneListPerValidationImage)
 
 TEST_F(MalformedImport, NpyHeaderWhoseSizeOverflows)
 {
-    QByteArray header = "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2305843009213693952), }";
-    while ((10 + header.size() + 1) % 64 != 0)
-        header += ' ';
-    header += '\n';
-    QByteArray bytes("\x93NUMPY\x01\x00", 8);
-    bytes += char(header.size());
-    bytes += char(0);
-    bytes += header;
-    const QString path = write(QStringLiteral("huge.npy"), bytes);
+    const QString path = write(QStringLiteral("huge.npy"), test::npyBytes("<f8", false, "(1, 2305843009213693952)", {}));
     ImportOptions options;
     options.model = QStringLiteral("m");
     EXPECT_TRUE(failingImport(ImportFormat::Predictions, path, options).contains(QStringLiteral("too large")));

@@ -12,23 +12,14 @@ using namespace bagel;
 
 namespace {
 
-/** Builds a version-1 .npy file the way numpy.save does (header padded to 64 bytes). */
 QByteArray npyWithShape(const QByteArray &descr, bool fortran, const QByteArray &shape, const QByteArray &data)
 {
-    QByteArray header = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False")
-                        + ", 'shape': " + shape + ", }";
-    while ((10 + header.size() + 1) % 64 != 0)
-        header += ' ';
-    header += '\n';
-    QByteArray out("\x93NUMPY\x01\x00", 8);
-    const quint16 length = qToLittleEndian<quint16>(quint16(header.size()));
-    out.append(reinterpret_cast<const char *>(&length), 2);
-    return out + header + data;
+    return test::npyBytes(descr, fortran, shape, data);
 }
 
 QByteArray npy(const QByteArray &descr, bool fortran, qint64 rows, qint64 cols, const QByteArray &data)
 {
-    return npyWithShape(descr, fortran, "(" + QByteArray::number(rows) + ", " + QByteArray::number(cols) + ")", data);
+    return test::npyBytes(descr, fortran, "(" + QByteArray::number(rows) + ", " + QByteArray::number(cols) + ")", data);
 }
 
 template<typename T>

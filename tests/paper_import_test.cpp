@@ -118,8 +118,9 @@ TEST(PaperMistakesImport, EveryEntryOfBothFilesIsImportedFaithfully)
             }
             EXPECT_TRUE(found) << it.key().toStdString();
             for (const ModelPrediction &p : project->store().predictions(item->id)) {
-                if (p.model == model)
+                if (p.model == model) {
                     EXPECT_EQ(p.topk.first().classIndex, entry.value(QStringLiteral("top_prediction")).toInt());
+                }
             }
             ++checked;
         }

@@ -3,7 +3,6 @@
 #include "project.h"
 #include "testsupport.h"
 
-#include <QtEndian>
 
 #include <gtest/gtest.h>
 
@@ -35,21 +34,6 @@ QString importError(Project &project, const QString &path, const ImportOptions &
         return e.message();
     }
     return QStringLiteral("imported");
-}
-
-QByteArray npyFloat32(int rows, int cols, const std::vector<float> &values)
-{
-    QByteArray header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + QByteArray::number(rows) + ", "
-                        + QByteArray::number(cols) + "), }";
-    while ((10 + header.size() + 1) % 64 != 0)
-        header += ' ';
-    header += '\n';
-    QByteArray out("\x93NUMPY\x01\x00", 8);
-    const quint16 length = qToLittleEndian<quint16>(quint16(header.size()));
-    out.append(reinterpret_cast<const char *>(&length), 2);
-    out += header;
-    out.append(reinterpret_cast<const char *>(values.data()), qsizetype(values.size() * sizeof(float)));
-    return out;
 }
 
 } // namespace
@@ -153,7 +137,7 @@ TEST(PredictionsImport, NpyProbabilitiesAndLogitsReduceToTopK)
     probs[0 * 1000 + 3] = 0.3f;
     probs[0 * 1000 + 500] = 0.1f;
     probs[1 * 1000 + 999] = 1.0f;
-    const QString npy = test::writeFile(dir.path(QStringLiteral("probs.npy")), npyFloat32(2, 1000, probs));
+    const QString npy = test::writeFile(dir.path(QStringLiteral("probs.npy")), test::npyFloat32(2, 1000, probs));
     const QString files = test::writeFile(dir.path(QStringLiteral("files.txt")), "x.JPEG\ny.JPEG\n");
 
     ImportOptions options;
@@ -173,7 +157,7 @@ TEST(PredictionsImport, NpyProbabilitiesAndLogitsReduceToTopK)
     std::vector<float> logits(1000, 0.0f);
     logits[42] = 5.0f;
     logits[43] = 4.0f;
-    const QString logitsPath = test::writeFile(dir.path(QStringLiteral("logits.npy")), npyFloat32(1, 1000, logits));
+    const QString logitsPath = test::writeFile(dir.path(QStringLiteral("logits.npy")), test::npyFloat32(1, 1000, logits));
     options.filesList.clear(); // rows follow the validation-set naming
     options.model = QStringLiteral("l");
     options.topK = 2;
@@ -192,10 +176,10 @@ TEST(PredictionsImport, NpyOfTheWrongShapeIsRefused)
     auto project = Project::create(dir.path(QStringLiteral("p.bagel")));
     ImportOptions options;
     options.model = QStringLiteral("m");
-    const QString wide = test::writeFile(dir.path(QStringLiteral("w.npy")), npyFloat32(2, 10, std::vector<float>(20, 0.1f)));
+    const QString wide = test::writeFile(dir.path(QStringLiteral("w.npy")), test::npyFloat32(2, 10, std::vector<float>(20, 0.1f)));
     EXPECT_EQ(importError(*project, wide, options), wide + QStringLiteral(": has 10 columns; expected one per class (1000)"));
     options.filesList = test::writeFile(dir.path(QStringLiteral("f.txt")), "a\nb\nc\n");
-    const QString ok = test::writeFile(dir.path(QStringLiteral("ok.npy")), npyFloat32(2, 1000, std::vector<float>(2000, 0.001f)));
+    const QString ok = test::writeFile(dir.path(QStringLiteral("ok.npy")), test::npyFloat32(2, 1000, std::vector<float>(2000, 0.001f)));
     EXPECT_TRUE(importError(*project, ok, options).contains(QStringLiteral("has 2 rows but")));
     EXPECT_EQ(project->store().counts().predictions, 0);
 }

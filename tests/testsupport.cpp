@@ -41,6 +41,25 @@ QString writeFile(const QString &path, const QByteArray &bytes)
     return path;
 }
 
+QByteArray npyBytes(const QByteArray &descr, bool fortranOrder, const QByteArray &shape, const QByteArray &data)
+{
+    QByteArray header = "{'descr': '" + descr + "', 'fortran_order': " + (fortranOrder ? "True" : "False")
+                        + ", 'shape': " + shape + ", }";
+    while ((10 + header.size() + 1) % 64 != 0) // numpy pads the header to a multiple of 64 bytes
+        header += ' ';
+    header += '\n';
+    QByteArray out("\x93NUMPY\x01\x00", 8);
+    out += char(header.size() & 0xff);
+    out += char(header.size() >> 8);
+    return out + header + data;
+}
+
+QByteArray npyFloat32(qint64 rows, qint64 columns, const std::vector<float> &values)
+{
+    const QByteArray data(reinterpret_cast<const char *>(values.data()), qsizetype(values.size() * sizeof(float)));
+    return npyBytes("<f4", false, "(" + QByteArray::number(rows) + ", " + QByteArray::number(columns) + ")", data);
+}
+
 QString cliPath()
 {
     return QStringLiteral(BAGEL_CLI_PATH);

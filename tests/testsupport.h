@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <ostream>
+#include <vector>
 
 /** Lets GoogleTest print QStrings in failure messages. */
 inline void PrintTo(const QString &text, std::ostream *os)
@@ -28,6 +29,12 @@ QByteArray fileHash(const QString &path);
 
 /** Writes \a bytes to \a path, creating folders; returns \a path. */
 QString writeFile(const QString &path, const QByteArray &bytes);
+
+/** A version-1 `.npy` file as numpy.save writes it: \a shape like "(2, 3)", \a data the raw values. */
+QByteArray npyBytes(const QByteArray &descr, bool fortranOrder, const QByteArray &shape, const QByteArray &data);
+
+/** A row-major float32 `.npy` of \a rows × \a columns values. */
+QByteArray npyFloat32(qint64 rows, qint64 columns, const std::vector<float> &values);
 
 /** The path of the bagel-cli binary built with the tests. */
 QString cliPath();

@@ -27,11 +27,6 @@ int resolveClassField(const ClassCatalog &catalog, std::string_view text, bool *
     return -1;
 }
 
-QString fromView(std::string_view v)
-{
-    return QString::fromUtf8(v.data(), qsizetype(v.size()));
-}
-
 void checkFileName(const QString &name, const FailAt &fail)
 {
     if (name.isEmpty())
@@ -147,8 +142,7 @@ ItemId ImportContext::item(const QString &fileName, const FailAt &fail, int labe
     if (it == m_items.end()) {
         checkFileName(fileName, fail);
         if (options.onlyExisting) {
-            const QByteArray utf8 = fileName.toUtf8();
-            skip(QStringLiteral("entries for items not in the project"), std::string_view(utf8.constData(), std::size_t(utf8.size())));
+            report.skip(QStringLiteral("entries for items not in the project"), fileName);
             return 0;
         }
         ItemRecord record;
@@ -189,13 +183,6 @@ ItemId ImportContext::item(const QString &fileName, const FailAt &fail, int labe
             report.same(QStringLiteral("items"));
     }
     return known.id;
-}
-
-void ImportContext::skip(const QString &reason, std::string_view name)
-{
-    report.skipped[reason] += 1;
-    if (report.skippedExamples.size() < 5)
-        report.skippedExamples << fromView(name);
 }
 
 bool ImportContext::isValidationFile(std::string_view fileName)

@@ -53,9 +53,6 @@ public:
      */
     ItemId item(const QString &fileName, const FailAt &fail, int label = -1, const QString &imagePath = {});
 
-    /** Skips one entry, keeping the first few names as examples. */
-    void skip(const QString &reason, std::string_view name);
-
     /** True for ILSVRC-2012 validation file names (`ILSVRC2012_val_00000001.JPEG`). */
     static bool isValidationFile(std::string_view fileName);
     /** The validation file name of ReaL/.npy row \a row (0-based). */

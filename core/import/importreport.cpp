@@ -4,6 +4,8 @@ namespace bagel {
 
 namespace {
 
+constexpr qsizetype kExamples = 5;
+
 /** "1 item", "2 items": the report's counts are keyed by plural nouns. */
 QString counted(qint64 n, const QString &plural)
 {
@@ -36,6 +38,30 @@ QJsonObject toObject(const QMap<QString, qint64> &counts)
 }
 
 } // namespace
+
+void ImportReport::skip(const QString &reason, const QString &example)
+{
+    skipped[reason] += 1;
+    if (skippedExamples.size() < kExamples)
+        skippedExamples << example;
+}
+
+void ImportReport::skip(const QString &reason, std::string_view example)
+{
+    skipped[reason] += 1;
+    if (skippedExamples.size() < kExamples)
+        skippedExamples << QString::fromUtf8(example.data(), qsizetype(example.size()));
+}
+
+void ImportReport::mergeSkips(const ImportReport &other)
+{
+    for (auto it = other.skipped.cbegin(); it != other.skipped.cend(); ++it)
+        skipped[it.key()] += it.value();
+    for (const QString &example : other.skippedExamples) {
+        if (skippedExamples.size() < kExamples)
+            skippedExamples << example;
+    }
+}
 
 QString ImportReport::summary() const
 {

@@ -68,8 +68,7 @@ void importImageFolder(ImportContext &context, const QString &path)
             const QString relative = rootDir.relativeFilePath(filePath);
             const QString fileName = QFileInfo(filePath).fileName();
             if (!isImageFile(fileName)) {
-                const QByteArray utf8 = relative.toUtf8();
-                context.skip(QStringLiteral("files that are not images"), std::string_view(utf8.constData(), std::size_t(utf8.size())));
+                context.report.skip(QStringLiteral("files that are not images"), relative);
                 continue;
             }
             const auto fail = [&](const QString &message) {
@@ -85,8 +84,7 @@ void importImageFolder(ImportContext &context, const QString &path)
     }
     const QStringList loose = top.entryList(QDir::Files, QDir::Name);
     for (const QString &name : loose) {
-        const QByteArray utf8 = name.toUtf8();
-        context.skip(QStringLiteral("files outside a class folder"), std::string_view(utf8.constData(), std::size_t(utf8.size())));
+        context.report.skip(QStringLiteral("files outside a class folder"), name);
     }
 }
 

@@ -129,7 +129,7 @@ void importPaperMistakes(ImportContext &context, const QString &path)
                         reader.fail(QStringLiteral("unknown severity '%1' (expected Major, Minor or Borderline)").arg(text));
                 }
             } else {
-                context.skip(QStringLiteral("unknown entry fields"), field);
+                context.report.skip(QStringLiteral("unknown entry fields"), field);
                 reader.skipValue();
             }
         }

@@ -94,16 +94,11 @@ void PredictionCollector::finish()
                               .arg(group.fileName, group.model)
                               .arg(gap - group.slots.begin() + 1));
         }
+        PredictionGroup last = group;
+        last.resent = m_state[i] == 2;
         m_state[i] = 1;
-        m_sender.send(group);
+        m_sender.send(std::move(last));
     }
-}
-
-void PredictionCollector::skip(const QString &reason, const QString &example)
-{
-    m_skipped[reason] += 1;
-    if (m_examples.size() < 5)
-        m_examples << example;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -112,8 +107,7 @@ void runPredictionPipeline(ImportContext &context, const QString &source, const 
                            const std::function<void(PredictionCollector &)> &produce)
 {
     const QString unit = QLatin1String(unitName);
-    QMap<QString, qint64> skipped;
-    QStringList examples;
+    ImportReport skips;
     QHash<QString, ModelId> models;
     QSet<ModelId> modelsWithPredictions; // models that had predictions before this import
     // What each (item, model) held before the import and what it holds now: an unsorted file
@@ -126,8 +120,7 @@ void runPredictionPipeline(ImportContext &context, const QString &source, const 
         PredictionCollector collector(context.catalog, sender, source, unitName);
         produce(collector);
         collector.finish();
-        skipped = collector.skipped();
-        examples = collector.skippedExamples();
+        skips = collector.skips();
     };
     const auto write = [&](PredictionGroup &group) {
         const FailAt fail = [&](const QString &message) {
@@ -151,14 +144,21 @@ void runPredictionPipeline(ImportContext &context, const QString &source, const 
             else if (context.store.predictionCount(*model) > 0)
                 modelsWithPredictions.insert(*model);
         }
+        if (!modelsWithPredictions.contains(*model)) {
+            // The model had no predictions: every (item, model) is new, and sent once unless
+            // an unsorted file made the collector send it again, complete.
+            context.store.setPrediction(item, *model, group.slots);
+            if (!group.resent)
+                context.report.add(QStringLiteral("predictions"));
+            return;
+        }
+        // A re-import: remember what the project held, compare once the last write is known.
         const Key key{item, *model};
-        if (!before.contains(key)) {
+        if (!group.resent) {
             std::optional<QVector<ClassScore>> previous;
-            if (modelsWithPredictions.contains(*model)) {
-                for (const ModelPrediction &p : context.store.predictions(item)) {
-                    if (p.model == *model)
-                        previous = p.topk;
-                }
+            for (const ModelPrediction &p : context.store.predictions(item)) {
+                if (p.model == *model)
+                    previous = p.topk;
             }
             before.insert(key, previous);
         }
@@ -176,13 +176,7 @@ void runPredictionPipeline(ImportContext &context, const QString &source, const 
         else
             context.report.update(QStringLiteral("predictions"));
     }
-
-    for (auto it = skipped.cbegin(); it != skipped.cend(); ++it)
-        context.report.skipped[it.key()] += it.value();
-    for (const QString &example : std::as_const(examples)) {
-        if (context.report.skippedExamples.size() < 5)
-            context.report.skippedExamples << example;
-    }
+    context.report.mergeSkips(skips);
 }
 
 } // namespace bagel

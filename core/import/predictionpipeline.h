@@ -23,6 +23,7 @@ struct PredictionGroup
     QString model;
     QVector<ClassScore> slots; ///< by rank; classIndex -1 marks a rank not seen yet
     qint64 firstLine = 0;
+    bool resent = false; ///< sent before, incomplete or changed since (an unsorted file)
 };
 
 /**
@@ -43,9 +44,8 @@ public:
     /** True when the writing side gave up; producers should return. */
     bool stopped() const { return m_sender.stopped(); }
 
-    void skip(const QString &reason, const QString &example);
-    const QMap<QString, qint64> &skipped() const { return m_skipped; }
-    const QStringList &skippedExamples() const { return m_examples; }
+    void skip(const QString &reason, const QString &example) { m_skips.skip(reason, example); }
+    const ImportReport &skips() const { return m_skips; }
 
 private:
     void close(std::size_t index);
@@ -58,8 +58,7 @@ private:
     std::vector<char> m_state; ///< per group: 0 open, 1 passed on, 2 changed after being passed on
     QHash<std::pair<QString, QString>, std::size_t> m_index;
     std::size_t m_current = SIZE_MAX;
-    QMap<QString, qint64> m_skipped;
-    QStringList m_examples;
+    ImportReport m_skips;
 };
 
 /**

@@ -68,15 +68,13 @@ public:
             m_reader.expect(Token::EndOfInput, "the end of the file");
     }
 
-    QMap<QString, qint64> skipped;
-    QStringList examples;
+    /** What the parser skipped; merged into the import's report at the end. */
+    ImportReport skips;
 
 private:
     void skip(const QString &reason, std::string_view name)
     {
-        skipped[reason] += 1;
-        if (examples.size() < 5)
-            examples << QString::fromUtf8(name.data(), qsizetype(name.size()));
+        skips.skip(reason, name);
     }
 
     QString where() const
@@ -324,22 +322,15 @@ void importTfdsMultilabel(ImportContext &context, const QString &path)
         throw Error(QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));
     JsonReader reader(file, path);
     TfdsWriter writer(context);
-    QMap<QString, qint64> skipped;
-    QStringList examples;
+    ImportReport skips;
     runPipeline<TfdsRecord>(
         [&](BatchSender<TfdsRecord> &sender) {
             TfdsParser parser(context.catalog, reader, sender);
             parser.run();
-            skipped = parser.skipped;
-            examples = parser.examples;
+            skips = parser.skips;
         },
         [&](TfdsRecord &record) { writer.write(record); });
-    for (auto it = skipped.cbegin(); it != skipped.cend(); ++it)
-        context.report.skipped[it.key()] += it.value();
-    for (const QString &example : std::as_const(examples)) {
-        if (context.report.skippedExamples.size() < 5)
-            context.report.skippedExamples << example;
-    }
+    context.report.mergeSkips(skips);
 }
 
 } // namespace bagel
