@@ -1,0 +1,194 @@
+#include "image/imagedecoder.h"
+#include "image/imageheader.h"
+#include "image/imageloader.h"
+#include "testsupport.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTest>
+#include <QtEndian>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include <gtest/gtest.h>
+
+using namespace bagel;
+
+namespace {
+
+QString writeImage(const QString &path, const cv::Mat &mat)
+{
+    EXPECT_TRUE(cv::imwrite(path.toStdString(), mat)) << path.toStdString();
+    return path;
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    f.open(QIODevice::ReadOnly);
+    return f.readAll();
+}
+
+/** A JPEG carrying EXIF orientation 6 ("rotate 90° clockwise to display"). */
+QByteArray withExifOrientation6(const QByteArray &jpeg)
+{
+    QByteArray tiff("II*\0", 4);
+    const auto le16 = [](quint16 v) { QByteArray b(2, 0); qToLittleEndian(v, b.data()); return b; };
+    const auto le32 = [](quint32 v) { QByteArray b(4, 0); qToLittleEndian(v, b.data()); return b; };
+    tiff += le32(8) + le16(1) + le16(0x0112) + le16(3) + le32(1) + le32(6) + le32(0);
+    const QByteArray app1 = QByteArray("Exif\0\0", 6) + tiff;
+    QByteArray segment("\xFF\xE1", 2);
+    segment += char((app1.size() + 2) >> 8);
+    segment += char((app1.size() + 2) & 0xFF);
+    return jpeg.left(2) + segment + app1 + jpeg.mid(2);
+}
+
+} // namespace
+
+TEST(ImageHeader, ReadsTheDeclaredSizeOfTheReferencePhotos)
+{
+    for (const char *name : {"gcompris_jaguar.webp", "opencv_baboon.jpg", "opencv_chicky_512.png",
+                             "matplotlib_grace_hopper.jpg", "skimage_coffee.png"}) {
+        const QString path = test::sharedData(QStringLiteral("photos/") + QLatin1String(name));
+        const QSize header = imageHeaderSize(readAll(path));
+        const cv::Mat decoded = cv::imread(path.toStdString(), cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION);
+        EXPECT_EQ(header, QSize(decoded.cols, decoded.rows)) << name;
+    }
+    EXPECT_FALSE(imageHeaderSize("not an image").isValid());
+    EXPECT_FALSE(imageHeaderSize(QByteArray()).isValid());
+}
+
+TEST(ImageDecoder, DecodesRealPhotosInRgbOrder)
+{
+    for (const char *name : {"gcompris_jaguar.webp", "opencv_baboon.jpg", "opencv_chicky_512.png"}) {
+        const DecodedImage d = decodeImage(test::sharedData(QStringLiteral("photos/") + QLatin1String(name)));
+        ASSERT_FALSE(d.isNull()) << name << d.error.toStdString();
+        EXPECT_EQ(d.image.size(), d.fullSize) << name;
+        EXPECT_EQ(d.reduction, 1);
+    }
+    test::TempDir dir;
+    cv::Mat red(10, 20, CV_8UC3, cv::Scalar(0, 0, 255)); // OpenCV is BGR
+    const DecodedImage d = decodeImage(writeImage(dir.path(QStringLiteral("red.png")), red));
+    ASSERT_FALSE(d.isNull());
+    EXPECT_EQ(d.image.pixel(3, 3), qRgb(255, 0, 0));
+    EXPECT_EQ(d.image.format(), QImage::Format_RGB888);
+}
+
+TEST(ImageDecoder, HonoursExifOrientation)
+{
+    test::TempDir dir;
+    cv::Mat wide(100, 300, CV_8UC3, cv::Scalar(0, 0, 255));
+    const QString plain = writeImage(dir.path(QStringLiteral("wide.jpg")), wide);
+    const QString rotated = test::writeFile(dir.path(QStringLiteral("rotated.jpg")), withExifOrientation6(readAll(plain)));
+    const DecodedImage d = decodeImage(rotated);
+    ASSERT_FALSE(d.isNull()) << d.error.toStdString();
+    EXPECT_EQ(d.image.size(), QSize(100, 300));
+    EXPECT_EQ(d.fullSize, QSize(100, 300));
+}
+
+TEST(ImageDecoder, DecodesJpegsReducedToWhatTheViewNeeds)
+{
+    test::TempDir dir;
+    const QString path = writeImage(dir.path(QStringLiteral("big.jpg")), cv::Mat(3000, 4000, CV_8UC3, cv::Scalar(10, 200, 30)));
+    const DecodedImage d = decodeImage(path, QSize(900, 600));
+    ASSERT_FALSE(d.isNull());
+    EXPECT_EQ(d.reduction, 4);
+    EXPECT_EQ(d.image.size(), QSize(1000, 750));
+    EXPECT_EQ(d.fullSize, QSize(4000, 3000));
+    EXPECT_EQ(decodeImage(path).image.size(), QSize(4000, 3000));
+}
+
+TEST(ImageDecoder, HugeImagesAreReducedOrRefusedWithoutAllocatingThem)
+{
+    test::TempDir dir;
+    // 9000 × 9000 JPEG (81 MP): over the limit at full size, decoded at half size instead.
+    const QString jpeg = writeImage(dir.path(QStringLiteral("huge.jpg")), cv::Mat(9000, 9000, CV_8UC1, cv::Scalar(128)));
+    DecodeLimits limits;
+    const DecodedImage reduced = decodeImage(jpeg, {}, limits);
+    ASSERT_FALSE(reduced.isNull()) << reduced.error.toStdString();
+    EXPECT_EQ(reduced.reduction, 2);
+    EXPECT_EQ(reduced.fullSize, QSize(9000, 9000));
+
+    // A PNG header declaring 50000 × 50000 is refused from the header alone.
+    QByteArray png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+    QByteArray size(8, 0);
+    qToBigEndian<quint32>(50000, size.data());
+    qToBigEndian<quint32>(50000, size.data() + 4);
+    png += size + QByteArray("\x08\x02\0\0\0", 5) + QByteArray(4, 0);
+    const QString bomb = test::writeFile(dir.path(QStringLiteral("bomb.png")), png);
+    QElapsedTimer timer;
+    timer.start();
+    const DecodedImage refused = decodeImage(bomb);
+    EXPECT_TRUE(refused.isNull());
+    EXPECT_EQ(refused.error, QStringLiteral("The image is too large to show: 50000 × 50000 pixels"));
+    EXPECT_LT(timer.elapsed(), 1000);
+}
+
+TEST(ImageDecoder, BrokenFilesGiveAReasonInsteadOfAPicture)
+{
+    test::TempDir dir;
+    EXPECT_TRUE(decodeImage(dir.path(QStringLiteral("none.jpg"))).error.startsWith(QStringLiteral("The image file is missing")));
+    EXPECT_EQ(decodeImage(test::writeFile(dir.path(QStringLiteral("empty.jpg")), {})).error,
+              QStringLiteral("The image file is empty (0 bytes)"));
+    const QByteArray photo = readAll(test::sharedData(QStringLiteral("photos/opencv_baboon.jpg")));
+    EXPECT_EQ(decodeImage(test::writeFile(dir.path(QStringLiteral("cut.jpg")), photo.left(photo.size() / 2))).error,
+              QStringLiteral("The JPEG file is truncated (it has no end marker)"));
+    const QByteArray png = readAll(test::sharedData(QStringLiteral("photos/opencv_chicky_512.png")));
+    EXPECT_TRUE(decodeImage(test::writeFile(dir.path(QStringLiteral("cut.png")), png.left(png.size() / 3)))
+                    .error.startsWith(QStringLiteral("Cannot decode this PNG")));
+    EXPECT_EQ(decodeImage(test::writeFile(dir.path(QStringLiteral("text.jpg")), "just some text")).error,
+              QStringLiteral("Unsupported or corrupt image file"));
+}
+
+TEST(ImageLoader, DecodesOffTheCallerThreadAndCaches)
+{
+    test::TempDir dir;
+    const QString path = dir.path(QStringLiteral("a.jpg"));
+    QFile::copy(test::sharedData(QStringLiteral("photos/opencv_baboon.jpg")), path);
+    ImageLoader loader(64 * 1024 * 1024);
+    QSignalSpy spy(&loader, &ImageLoader::ready);
+    EXPECT_EQ(loader.request(path, QSize(256, 256)), nullptr);
+    ASSERT_TRUE(spy.wait(5000));
+    const DecodedImage *cached = loader.request(path, QSize(256, 256));
+    ASSERT_NE(cached, nullptr);
+    EXPECT_FALSE(cached->isNull());
+    EXPECT_GT(loader.cacheBytes(), 0);
+    // A smaller request is served by the larger decode; a full-size one is not.
+    EXPECT_NE(loader.request(path, QSize(100, 100)), nullptr);
+    EXPECT_EQ(loader.request(path, QSize()), nullptr);
+    ASSERT_TRUE(spy.wait(5000));
+
+    // A changed file is decoded again.
+    QFile::remove(path);
+    QFile::copy(test::sharedData(QStringLiteral("photos/opencv_orange.jpg")), path);
+    QFile touched(path);
+    touched.open(QIODevice::ReadWrite);
+    touched.setFileTime(QDateTime::currentDateTime().addSecs(60), QFileDevice::FileModificationTime);
+    touched.close();
+    EXPECT_EQ(loader.request(path, QSize(256, 256)), nullptr);
+}
+
+TEST(ImageLoader, PrefetchFillsTheCacheAndTheCacheStaysWithinItsBudget)
+{
+    test::TempDir dir;
+    QStringList paths;
+    for (int i = 0; i < 12; ++i) {
+        const QString path = dir.path(QStringLiteral("p%1.jpg").arg(i));
+        writeImage(path, cv::Mat(600, 800, CV_8UC3, cv::Scalar(i * 20, 0, 0)));
+        paths << path;
+    }
+    ImageLoader loader(4 * 1024 * 1024); // room for about two decodes of 800 × 600
+    QSignalSpy spy(&loader, &ImageLoader::ready);
+    loader.prefetch(paths.mid(0, 2), QSize(800, 600));
+    while (spy.count() < 2)
+        ASSERT_TRUE(spy.wait(5000));
+    EXPECT_NE(loader.request(paths[0], QSize(800, 600)), nullptr);
+    EXPECT_NE(loader.request(paths[1], QSize(800, 600)), nullptr);
+    loader.prefetch(paths, QSize(800, 600));
+    loader.waitForDone();
+    QCoreApplication::processEvents();
+    QTest::qWait(50);
+    EXPECT_LE(loader.cacheBytes(), loader.cacheCapacity());
+}
