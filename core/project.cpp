@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QSet>
 
 #include <algorithm>
 #include <map>
@@ -155,6 +156,59 @@ ReviewId Project::recordReview(const ReviewInput &input)
     return id;
 }
 
+ReviewId Project::retractReview(ReviewId id)
+{
+    Transaction tx(*m_store);
+    const std::optional<ReviewRecord> original = m_store->review(id);
+    if (!original)
+        throw Error(QStringLiteral("no review %1 in %2").arg(id).arg(path()));
+    if (original->retracts)
+        throw Error(QStringLiteral("review %1 is itself an undo and cannot be undone").arg(id));
+    for (const ReviewRecord &other : m_store->reviews(original->item)) {
+        if (other.retracts == id)
+            throw Error(QStringLiteral("review %1 was already undone").arg(id));
+    }
+    ReviewRecord retraction;
+    retraction.item = original->item;
+    retraction.model = original->model;
+    retraction.reviewer = original->reviewer;
+    retraction.time = QDateTime::currentDateTimeUtc();
+    retraction.source = QStringLiteral("undo");
+    retraction.retracts = id;
+    const ReviewId retractionId = m_store->appendReview(retraction);
+    tx.commit();
+    return retractionId;
+}
+
+ReviewId Project::repeatReview(ReviewId id)
+{
+    Transaction tx(*m_store);
+    std::optional<ReviewRecord> copy = m_store->review(id);
+    if (!copy || copy->retracts)
+        throw Error(QStringLiteral("no review %1 to repeat in %2").arg(id).arg(path()));
+    copy->id = 0;
+    copy->time = QDateTime::currentDateTimeUtc();
+    const ReviewId newId = m_store->appendReview(*copy);
+    tx.commit();
+    return newId;
+}
+
+QVector<ReviewRecord> effectiveReviews(const QVector<ReviewRecord> &reviews)
+{
+    QSet<ReviewId> retracted;
+    for (const ReviewRecord &r : reviews) {
+        if (r.retracts)
+            retracted.insert(r.retracts);
+    }
+    QVector<ReviewRecord> out;
+    out.reserve(reviews.size());
+    for (const ReviewRecord &r : reviews) {
+        if (!r.retracts && !retracted.contains(r.id))
+            out << r;
+    }
+    return out;
+}
+
 QVector<LabelJudgement> applyLabelChanges(QVector<LabelJudgement> labels, const QVector<LabelChange> &changes)
 {
     for (const LabelChange &change : changes) {
@@ -181,7 +235,7 @@ QVector<LabelJudgement> applyLabelChanges(QVector<LabelJudgement> labels, const 
 QVector<LabelJudgement> Project::currentLabels(ItemId item) const
 {
     QVector<LabelJudgement> labels = m_store->judgements(item);
-    for (const ReviewRecord &review : m_store->reviews(item))
+    for (const ReviewRecord &review : effectiveReviews(m_store->reviews(item)))
         labels = applyLabelChanges(std::move(labels), review.labelChanges);
     return labels;
 }
@@ -189,21 +243,23 @@ QVector<LabelJudgement> Project::currentLabels(ItemId item) const
 QHash<ItemId, QVector<LabelJudgement>> Project::allCurrentLabels() const
 {
     QHash<ItemId, QVector<LabelJudgement>> labels = m_store->allJudgements();
-    m_store->forEachReview([&labels](const ReviewRecord &review) {
+    QVector<ReviewRecord> all;
+    m_store->forEachReview([&all](const ReviewRecord &review) { all << review; });
+    for (const ReviewRecord &review : effectiveReviews(all)) {
         if (review.labelChanges.isEmpty())
-            return;
+            continue;
         QVector<LabelJudgement> &current = labels[review.item];
         current = applyLabelChanges(std::move(current), review.labelChanges);
         if (current.isEmpty())
             labels.remove(review.item);
-    });
+    }
     return labels;
 }
 
 QVector<ReviewRecord> Project::latestReviews(ItemId item) const
 {
     std::map<std::pair<ReviewerId, ModelId>, ReviewRecord> latest;
-    for (const ReviewRecord &review : m_store->reviews(item)) {
+    for (const ReviewRecord &review : effectiveReviews(m_store->reviews(item))) {
         if (review.verdict) // label-only edits do not replace a verdict
             latest[{review.reviewer, review.model}] = review;
     }

@@ -58,6 +58,14 @@ public:
 
     /** Validates and appends one review in its own transaction; returns its id. Throws Error. */
     ReviewId recordReview(const ReviewInput &input);
+    /**
+     * Undoes review \a id by appending a retraction (the history keeps both; the derived state
+     * ignores the pair). Returns the retraction's id. Throws Error for an unknown or already
+     * retracted review.
+     */
+    ReviewId retractReview(ReviewId id);
+    /** Appends a copy of review \a id as a new review (redo after retractReview). */
+    ReviewId repeatReview(ReviewId id);
     /** Checks \a input without writing; throws Error describing the first problem. */
     ReviewRecord prepareReview(const ReviewInput &input);
 
@@ -80,6 +88,9 @@ private:
     std::unique_ptr<Store> m_store;
     const ClassCatalog *m_catalog;
 };
+
+/** The reviews that count: without retractions and the reviews they retract, in order. */
+QVector<ReviewRecord> effectiveReviews(const QVector<ReviewRecord> &reviews);
 
 /** Applies label edits to a judgement list (the derivation behind Project::currentLabels). */
 QVector<LabelJudgement> applyLabelChanges(QVector<LabelJudgement> labels, const QVector<LabelChange> &changes);

@@ -150,3 +150,29 @@ TEST_F(ProjectTest, ImagesRootIsStoredRelativeWhenBesideTheProject)
     project->setImagesRoot(elsewhere.path());
     EXPECT_EQ(project->store().meta(QStringLiteral("images_root")), QDir::cleanPath(elsewhere.path()));
 }
+
+TEST_F(ProjectTest, UndoRetractsAReviewAndRedoRepeatsIt)
+{
+    addModel(QStringLiteral("vit"));
+    ReviewInput in = input(Verdict::Wrong);
+    in.category = Category::FineGrained;
+    in.labelChanges = {{66, LabelEdit::Correct}};
+    const ReviewId first = project->recordReview(in);
+    ASSERT_EQ(project->latestReviews(item).size(), 1);
+
+    const ReviewId undo = project->retractReview(first);
+    EXPECT_GT(undo, first);
+    EXPECT_TRUE(project->latestReviews(item).isEmpty());
+    EXPECT_EQ(project->currentLabels(item), (QVector<LabelJudgement>{{65, Judgement::Correct}, {66, Judgement::Wrong}}));
+    EXPECT_EQ(project->store().reviews(item).size(), 2); // the history keeps both
+    EXPECT_THROW(project->retractReview(first), Error);
+    EXPECT_THROW(project->retractReview(undo), Error);
+    EXPECT_THROW(project->retractReview(9999), Error);
+
+    const ReviewId redo = project->repeatReview(first);
+    const QVector<ReviewRecord> latest = project->latestReviews(item);
+    ASSERT_EQ(latest.size(), 1);
+    EXPECT_EQ(latest[0].id, redo);
+    EXPECT_EQ(latest[0].category, Category::FineGrained);
+    EXPECT_EQ(project->currentLabels(item), (QVector<LabelJudgement>{{65, Judgement::Correct}, {66, Judgement::Correct}}));
+}

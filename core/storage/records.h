@@ -109,6 +109,16 @@ struct ReviewRecord
     QVector<LabelChange> labelChanges;
     QString note;
     QString source; ///< `bagel`, `cli`, or the importer that created it
+    ReviewId retracts = 0; ///< non-zero: this entry undoes that earlier review and says nothing else
+};
+
+/** What the review queue needs of one prediction: its top-1, score and top-1/top-2 margin. */
+struct PredictionSummary
+{
+    ItemId item = 0;
+    int top1 = -1;
+    double score = 0.0;  ///< NaN when unknown
+    double margin = 0.0; ///< NaN when unknown
 };
 
 /** Row counts of a project, as `bagel-cli info` reports them. */

@@ -102,6 +102,12 @@ const char *const kVersion2[] = {
        BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END)",
 };
 
+// Version 3: undo. A review can retract an earlier one (the reviewer's Ctrl+Z); the history
+// keeps both, and the derived state ignores the pair.
+const char *const kVersion3[] = {
+    "ALTER TABLE reviews ADD COLUMN retracts INTEGER REFERENCES reviews(id)",
+};
+
 template<std::size_t N>
 void run(QSqlDatabase &db, int version, const char *const (&statements)[N])
 {
@@ -123,6 +129,8 @@ void migrate(QSqlDatabase &db, int from, int to)
         run(db, 1, kVersion1);
     if (from < 2 && to >= 2)
         run(db, 2, kVersion2);
+    if (from < 3 && to >= 3)
+        run(db, 3, kVersion3);
 
     QSqlQuery query(db);
     query.prepare(QStringLiteral(

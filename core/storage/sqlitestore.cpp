@@ -85,7 +85,7 @@ std::unique_ptr<SqliteStore> SqliteStore::create(const QString &path)
         throw Error(QStringLiteral("%1: already exists; open it instead of creating it").arg(path));
     std::unique_ptr<SqliteStore> store(new SqliteStore(path, false));
     try {
-        store->connect(true);
+        store->connect();
         // Identify the file before switching to WAL, so that the id lands in the main file's
         // header at once and checkFileHeader() recognises it even after a crash.
         store->exec(QStringLiteral("PRAGMA application_id = %1").arg(sqliteschema::kApplicationId));
@@ -111,12 +111,12 @@ std::unique_ptr<SqliteStore> SqliteStore::open(const QString &path, bool readOnl
 {
     checkFileHeader(path);
     std::unique_ptr<SqliteStore> store(new SqliteStore(path, readOnly));
-    store->connect(false);
+    store->connect();
     store->migrateIfNeeded();
     return store;
 }
 
-void SqliteStore::connect(bool create)
+void SqliteStore::connect()
 {
     m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
     m_db.setDatabaseName(m_path);

@@ -86,10 +86,12 @@ public:
     bool setPrediction(ItemId item, ModelId model, const QVector<ClassScore> &topk) override;
     QVector<ModelPrediction> predictions(ItemId item) const override;
     qint64 predictionCount(ModelId model) const override;
+    QVector<PredictionSummary> predictionSummaries(ModelId model) const override;
 
     ReviewerId reviewerId(const QString &name, bool create) override;
     QVector<ReviewerRecord> reviewers() const override;
     ReviewId appendReview(const ReviewRecord &review) override;
+    std::optional<ReviewRecord> review(ReviewId id) const override;
     QVector<ReviewRecord> reviews(ItemId item) const override;
     void forEachReview(const std::function<void(const ReviewRecord &)> &visit) const override;
 
@@ -97,7 +99,7 @@ public:
 
 private:
     SqliteStore(const QString &path, bool readOnly);
-    void connect(bool create);
+    void connect();
     int readSchemaVersion() const;
     void migrateIfNeeded();
     /** Copies the database to \a preferredPath (or a free variant of it); returns the path used. */

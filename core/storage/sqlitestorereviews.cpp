@@ -7,6 +7,7 @@
 #include "sqlitestatement.h"
 
 #include <QSqlError>
+#include <QtNumeric>
 
 #include <charconv>
 #include <cmath>
@@ -127,6 +128,19 @@ QVector<ModelPrediction> SqliteStore::predictions(ItemId item) const
     return out;
 }
 
+QVector<PredictionSummary> SqliteStore::predictionSummaries(ModelId model) const
+{
+    QVector<PredictionSummary> out;
+    SqliteStatement &q = native("SELECT item_id, top1, top1_score, margin FROM predictions WHERE model_id = ?");
+    q.bind(1, model);
+    while (q.step()) {
+        out << PredictionSummary{q.int64(0), int(q.int64(1)), q.isNull(2) ? qQNaN() : q.real(2),
+                                 q.isNull(3) ? qQNaN() : q.real(3)};
+    }
+    q.reset();
+    return out;
+}
+
 qint64 SqliteStore::predictionCount(ModelId model) const
 {
     SqliteStatement &q = native("SELECT COUNT(*) FROM predictions WHERE model_id = ?");
@@ -167,7 +181,7 @@ ReviewId SqliteStore::appendReview(const ReviewRecord &review)
 {
     SqliteStatement &q = native(
         "INSERT INTO reviews (item_id, model_id, reviewer_id, created_at, verdict, category, spurious_kind, "
-        "severity, note, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "severity, note, source, retracts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, review.item);
     if (review.model)
         q.bind(2, review.model);
@@ -181,6 +195,10 @@ ReviewId SqliteStore::appendReview(const ReviewRecord &review)
     bindOptional(q, 8, review.severity);
     q.bind(9, nonNull(review.note));
     q.bind(10, review.source.isEmpty() ? QStringLiteral("bagel") : review.source);
+    if (review.retracts)
+        q.bind(11, review.retracts);
+    else
+        q.bindNull(11);
     q.run();
     const ReviewId id = q.lastInsertId();
 
@@ -211,6 +229,7 @@ QVector<ReviewRecord> SqliteStore::readReviews(QSqlQuery &q, QSqlQuery &labels) 
         r.severity = parseColumn<Severity>(q.value(8), parseSeverity);
         r.note = q.value(9).toString();
         r.source = q.value(10).toString();
+        r.retracts = q.value(11).isNull() ? 0 : q.value(11).toLongLong();
         position.insert(r.id, out.size());
         out << r;
     }
@@ -224,10 +243,26 @@ QVector<ReviewRecord> SqliteStore::readReviews(QSqlQuery &q, QSqlQuery &labels) 
     return out;
 }
 
+std::optional<ReviewRecord> SqliteStore::review(ReviewId id) const
+{
+    QSqlQuery &q = prepared("SELECT id, item_id, model_id, reviewer_id, created_at, verdict, category, "
+                            "spurious_kind, severity, note, source, retracts FROM reviews WHERE id = ?");
+    q.bindValue(0, id);
+    execPrepared(q, QStringLiteral("read review"));
+    QSqlQuery &labels = prepared("SELECT review_id, class_index, edit FROM review_labels WHERE review_id = ? "
+                                 "ORDER BY class_index");
+    labels.bindValue(0, id);
+    execPrepared(labels, QStringLiteral("read label edits"));
+    const QVector<ReviewRecord> found = readReviews(q, labels);
+    q.finish();
+    labels.finish();
+    return found.isEmpty() ? std::nullopt : std::optional(found.first());
+}
+
 QVector<ReviewRecord> SqliteStore::reviews(ItemId item) const
 {
     QSqlQuery &q = prepared("SELECT id, item_id, model_id, reviewer_id, created_at, verdict, category, "
-                            "spurious_kind, severity, note, source FROM reviews WHERE item_id = ? ORDER BY id");
+                            "spurious_kind, severity, note, source, retracts FROM reviews WHERE item_id = ? ORDER BY id");
     q.bindValue(0, item);
     execPrepared(q, QStringLiteral("read reviews"));
     QSqlQuery &labels = prepared("SELECT l.review_id, l.class_index, l.edit FROM review_labels l "
@@ -246,7 +281,7 @@ void SqliteStore::forEachReview(const std::function<void(const ReviewRecord &)> 
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
     if (!q.exec(QStringLiteral("SELECT id, item_id, model_id, reviewer_id, created_at, verdict, category, "
-                               "spurious_kind, severity, note, source FROM reviews ORDER BY id")))
+                               "spurious_kind, severity, note, source, retracts FROM reviews ORDER BY id")))
         fail(q, QStringLiteral("read reviews"));
     QSqlQuery labels(m_db);
     labels.setForwardOnly(true);

@@ -70,11 +70,14 @@ public:
     virtual bool setPrediction(ItemId item, ModelId model, const QVector<ClassScore> &topk) = 0;
     virtual QVector<ModelPrediction> predictions(ItemId item) const = 0;
     virtual qint64 predictionCount(ModelId model) const = 0;
+    /** Top-1, score and margin of every prediction of \a model, for building review queues. */
+    virtual QVector<PredictionSummary> predictionSummaries(ModelId model) const = 0;
 
     // Reviewers and the append-only review history
     virtual ReviewerId reviewerId(const QString &name, bool create) = 0;
     virtual QVector<ReviewerRecord> reviewers() const = 0;
     virtual ReviewId appendReview(const ReviewRecord &review) = 0;
+    virtual std::optional<ReviewRecord> review(ReviewId id) const = 0;
     /** An item's reviews, oldest first. */
     virtual QVector<ReviewRecord> reviews(ItemId item) const = 0;
     /** Every review, oldest first. */
