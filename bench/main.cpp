@@ -7,6 +7,7 @@
 #include "import/importer.h"
 #include "logging.h"
 #include "project.h"
+#include "review/reviewqueue.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -122,17 +123,23 @@ QVector<Figure> openProject(const QString &work)
         importFile(*project, ImportFormat::Labels, labels);
         importFile(*project, ImportFormat::Predictions, csv);
     }
+    // What the review window does before it can show the first item: open the file, build the
+    // default queue (the first model's mistakes) and read the first queued item's facts.
     QElapsedTimer timer;
     timer.start();
     auto project = Project::open(path);
-    const auto first = project->store().itemByFileName(bench::validationName(0));
-    if (!first)
-        throw Error(QStringLiteral("the first item is missing"));
-    const auto predictions = project->store().predictions(first->id);
-    const auto labelsNow = project->currentLabels(first->id);
-    const auto reviews = project->latestReviews(first->id);
+    const ModelId model = project->store().models().value(0).id;
+    const QVector<QueueRow> rows = loadQueue(*project, model, 0);
+    const QVector<int> queue = arrangeQueue(rows, QueueFilter{}, QueueOrder::FileName);
+    if (queue.isEmpty())
+        throw Error(QStringLiteral("the default queue is empty"));
+    const ItemId first = rows[queue.first()].item;
+    const auto item = project->store().item(first);
+    const auto predictions = project->store().predictions(first);
+    const auto labelsNow = project->currentLabels(first);
+    const auto reviews = project->latestReviews(first);
     const double ms = double(timer.nsecsElapsed()) / 1e6;
-    if (predictions.size() != 2)
+    if (!item || predictions.size() != 2)
         throw Error(QStringLiteral("the first item has %1 predictions, expected 2").arg(predictions.size()));
     Q_UNUSED(labelsNow);
     Q_UNUSED(reviews);

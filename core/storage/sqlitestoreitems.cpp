@@ -96,12 +96,16 @@ std::optional<ItemRecord> SqliteStore::itemByFileName(const QString &fileName) c
 
 void SqliteStore::forEachItem(const std::function<void(const ItemRecord &)> &visit) const
 {
-    QSqlQuery q(m_db);
-    q.setForwardOnly(true);
-    if (!q.exec(QStringLiteral("SELECT id, file_name, image_path, original_label FROM items ORDER BY file_name")))
-        fail(q, QStringLiteral("list items"));
-    while (q.next())
-        visit(itemFromRow(q));
+    // Not a cached statement: \a visit may read the store meanwhile.
+    SqliteStatement q(m_handle, "SELECT id, file_name, image_path, original_label FROM items ORDER BY file_name");
+    ItemRecord r;
+    while (q.step()) {
+        r.id = q.int64(0);
+        r.fileName = q.text(1);
+        r.imagePath = q.text(2);
+        r.originalLabel = q.isNull(3) ? -1 : int(q.int64(3));
+        visit(r);
+    }
 }
 
 QVector<LabelJudgement> SqliteStore::judgements(ItemId item) const
