@@ -2,6 +2,7 @@
 
 #include "catalog/classcatalog.h"
 #include "catalog/wordnet.h"
+#include "demo.h"
 #include "error.h"
 #include "export/exporter.h"
 #include "import/importer.h"
@@ -125,6 +126,7 @@ void runImport(Context &ctx)
     options.labelsFile = ctx.parser.value(QStringLiteral("labels"));
     options.filesList = ctx.parser.value(QStringLiteral("files"));
     options.onlyExisting = ctx.parser.isSet(QStringLiteral("only-existing"));
+    options.validationOnly = !ctx.parser.isSet(QStringLiteral("all-entries"));
     if (ctx.parser.isSet(QStringLiteral("top-k"))) {
         bool ok = false;
         options.topK = ctx.parser.value(QStringLiteral("top-k")).toInt(&ok);
@@ -338,6 +340,18 @@ void runClasses(Context &ctx)
     ctx.out << "  " << chain.join(QStringLiteral(" → ")) << '\n';
 }
 
+void runDemo(Context &ctx)
+{
+    const QStringList args = positionals(ctx.parser, 1, "demo DIR");
+    auto project = createDemoProject(args[0]);
+    const ProjectCounts c = project->store().counts();
+    if (ctx.json) {
+        printJson(ctx.out, {{QStringLiteral("project"), project->path()}, {QStringLiteral("items"), c.items}});
+    } else {
+        ctx.out << "Demo project: " << project->path() << " (" << c.items << " items, " << c.models << " models)\n";
+    }
+}
+
 void runVocabulary(Context &ctx)
 {
     ctx.out << vocabularyHelpText();
@@ -362,6 +376,7 @@ const std::vector<Command> &commands()
              p.addOption({QStringLiteral("top-k"), QStringLiteral(".npy predictions: how many classes to keep (default 5)."), QStringLiteral("K")});
              p.addOption({QStringLiteral("scores"), QStringLiteral(".npy predictions: auto, probabilities or logits (default auto)."), QStringLiteral("KIND")});
              p.addOption({QStringLiteral("only-existing"), QStringLiteral("Skip entries for items the project does not have.")});
+             p.addOption({QStringLiteral("all-entries"), QStringLiteral("tfds-multilabel: import entries of any file name, not only ILSVRC2012_val_*.")});
          },
          runImport},
         {"info", "info PROJECT", "Print what the project holds.", nullptr, runInfo},
@@ -384,6 +399,7 @@ const std::vector<Command> &commands()
         {"export", "export PROJECT FORMAT OUT", "Write the corrected labels. FORMAT: tfds-multilabel.", nullptr, runExport},
         {"images-root", "images-root PROJECT [DIR]", "Print, or change, the folder the item images are under.", nullptr, runImagesRoot},
         {"classes", "classes show WNID|INDEX|NAME", "Show a class: names, definition and WordNet hypernym path.", nullptr, runClasses},
+        {"demo", "demo DIR", "Create (or open) the demo project in DIR: 55 photos, two illustrative models.", nullptr, runDemo},
         {"vocabulary", "vocabulary", "Print the definitions of verdicts, categories and severities.", nullptr, runVocabulary},
     };
     return list;

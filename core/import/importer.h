@@ -30,6 +30,7 @@ struct ImportOptions
     int topK = 5;                            ///< `.npy` predictions: how many classes to keep
     ScoreKind scores = ScoreKind::Auto;      ///< `.npy` predictions
     bool onlyExisting = false;               ///< skip entries for items the project does not have
+    bool validationOnly = true;              ///< tfds-multilabel: only ILSVRC2012_val_* entries
 };
 
 /**

@@ -39,10 +39,11 @@ struct TfdsRecord
 class TfdsParser
 {
 public:
-    TfdsParser(const ClassCatalog &catalog, JsonReader &reader, BatchSender<TfdsRecord> &sender)
+    TfdsParser(const ClassCatalog &catalog, JsonReader &reader, BatchSender<TfdsRecord> &sender, bool validationOnly)
         : m_catalog(catalog)
         , m_reader(reader)
         , m_sender(sender)
+        , m_validationOnly(validationOnly)
     {
     }
 
@@ -86,7 +87,7 @@ private:
     std::optional<TfdsRecord> recordForKey(QSet<QString> &seen, TfdsRecord::Kind kind, const char *section)
     {
         const std::string_view name = m_reader.text();
-        if (!ImportContext::isValidationFile(name)) {
+        if (m_validationOnly && !ImportContext::isValidationFile(name)) {
             skip(QStringLiteral("entries that are not ILSVRC2012_val_* images"), name);
             m_reader.skipValue();
             return std::nullopt;
@@ -213,7 +214,7 @@ private:
         for (Token t = m_reader.next(); t != Token::EndArray; t = m_reader.next()) {
             if (t != Token::String)
                 m_reader.fail(QStringLiteral("expected a file name, found %1").arg(QLatin1String(JsonReader::tokenName(t))));
-            if (!ImportContext::isValidationFile(m_reader.text())) {
+            if (m_validationOnly && !ImportContext::isValidationFile(m_reader.text())) {
                 skip(QStringLiteral("entries that are not ILSVRC2012_val_* images"), m_reader.text());
                 continue;
             }
@@ -231,6 +232,7 @@ private:
     const ClassCatalog &m_catalog;
     JsonReader &m_reader;
     BatchSender<TfdsRecord> &m_sender;
+    bool m_validationOnly;
 };
 
 /** The writing side: compares each entry with the project and writes what changed. */
@@ -325,7 +327,7 @@ void importTfdsMultilabel(ImportContext &context, const QString &path)
     ImportReport skips;
     runPipeline<TfdsRecord>(
         [&](BatchSender<TfdsRecord> &sender) {
-            TfdsParser parser(context.catalog, reader, sender);
+            TfdsParser parser(context.catalog, reader, sender, context.options.validationOnly);
             parser.run();
             skips = parser.skips;
         },
