@@ -1,8 +1,10 @@
 #include "logging.h"
 #include "mainwindow.h"
+#include "settings.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QStandardPaths>
 
 int main(int argc, char *argv[])
 {
@@ -15,14 +17,18 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption verbose(QStringLiteral("verbose"), QStringLiteral("Log debug messages to stderr."));
-    parser.addOption(verbose);
+    const QCommandLineOption settingsFile(QStringLiteral("settings"), QStringLiteral("Use FILE for the settings."), QStringLiteral("FILE"));
+    parser.addOptions({verbose, settingsFile});
     parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("The .bagel project to open."), QStringLiteral("[PROJECT]"));
     parser.process(app);
     bagel::initLogging(bagel::LoggingOptions{{}, parser.isSet(verbose)});
 
-    bagel::MainWindow window;
+    bagel::Settings settings(parser.isSet(settingsFile) ? parser.value(settingsFile) : bagel::Settings::defaultPath());
+    bagel::MainWindow window(settings);
+    window.show();
     if (!parser.positionalArguments().isEmpty())
         window.openProject(parser.positionalArguments().first());
-    window.show();
+    else
+        window.openStartupProject(QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/demo"));
     return QApplication::exec();
 }

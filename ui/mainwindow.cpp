@@ -1,53 +1,460 @@
+// MainWindow: the window, its actions and menus, opening projects, settings.
+// The review itself (queue, images, verdicts, undo) is in mainwindow_review.cpp.
+
 #include "mainwindow.h"
 
+#include "catalog/classcatalog.h"
+#include "demo.h"
 #include "error.h"
+#include "factspanel.h"
+#include "import/importer.h"
+#include "imageview.h"
 #include "project.h"
+#include "review/queuelistmodel.h"
+#include "settings.h"
+#include "verdictpanel.h"
 
 #include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
+#include <QListView>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProgressBar>
+#include <QSplitter>
+#include <QStandardPaths>
 #include <QStatusBar>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <spdlog/spdlog.h>
 
 namespace bagel {
 
-MainWindow::MainWindow(QWidget *parent)
-    : QMainWindow(parent)
-    , m_summary(new QLabel(this))
+namespace {
+
+/** The table of actions: stable id, text, default shortcuts. Ids are what settings store. */
+struct ActionSpec
 {
-    setWindowTitle(QStringLiteral("Bagel"));
-    m_summary->setAlignment(Qt::AlignCenter);
-    m_summary->setTextFormat(Qt::PlainText);
-    setCentralWidget(m_summary);
+    const char *id;
+    const char *text;
+    QList<QKeySequence> keys;
+};
 
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    QAction *open = file->addAction(tr("&Open…"));
-    open->setObjectName(QStringLiteral("file.open"));
-    open->setShortcut(QKeySequence::Open);
-    connect(open, &QAction::triggered, this, &MainWindow::chooseProject);
-    file->addSeparator();
-    QAction *quit = file->addAction(tr("&Quit"));
-    quit->setObjectName(QStringLiteral("file.quit"));
-    quit->setShortcut(QKeySequence::Quit);
-    connect(quit, &QAction::triggered, this, &QWidget::close);
-
-    resize(900, 600);
-    refresh();
+QList<ActionSpec> actionTable()
+{
+    using K = QKeySequence;
+    return {
+        {"file.new", QT_TRANSLATE_NOOP("MainWindow", "&New project…"), {K(K::New)}},
+        {"file.open", QT_TRANSLATE_NOOP("MainWindow", "&Open project…"), {K(K::Open)}},
+        {"file.demo", QT_TRANSLATE_NOOP("MainWindow", "Open the &demo project"), {}},
+        {"file.import", QT_TRANSLATE_NOOP("MainWindow", "&Import…"), {K(Qt::CTRL | Qt::Key_I)}},
+        {"file.quit", QT_TRANSLATE_NOOP("MainWindow", "&Quit"), {K(K::Quit)}},
+        {"edit.undo", QT_TRANSLATE_NOOP("MainWindow", "&Undo"), {K(Qt::CTRL | Qt::Key_Z)}},
+        {"edit.redo", QT_TRANSLATE_NOOP("MainWindow", "&Redo"), {K(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), K(Qt::CTRL | Qt::Key_Y)}},
+        {"edit.reviewer", QT_TRANSLATE_NOOP("MainWindow", "Change &reviewer…"), {}},
+        {"edit.blind", QT_TRANSLATE_NOOP("MainWindow", "&Blind mode (hide others' verdicts until mine is recorded)"), {}},
+        {"edit.note", QT_TRANSLATE_NOOP("MainWindow", "Edit the &note"), {K(Qt::Key_E)}},
+        {"queue.search", QT_TRANSLATE_NOOP("MainWindow", "&Search the queue"), {K(K::Find)}},
+        {"go.next", QT_TRANSLATE_NOOP("MainWindow", "&Next item"), {K(Qt::Key_Right), K(Qt::Key_J)}},
+        {"go.previous", QT_TRANSLATE_NOOP("MainWindow", "&Previous item"), {K(Qt::Key_Left), K(Qt::Key_K)}},
+        {"verdict.correct", QT_TRANSLATE_NOOP("MainWindow", "Correct"), {K(Qt::Key_1)}},
+        {"verdict.wrong", QT_TRANSLATE_NOOP("MainWindow", "Wrong"), {K(Qt::Key_2)}},
+        {"verdict.unclear", QT_TRANSLATE_NOOP("MainWindow", "Unclear"), {K(Qt::Key_3)}},
+        {"verdict.problematic", QT_TRANSLATE_NOOP("MainWindow", "Problematic"), {K(Qt::Key_4)}},
+        {"category.fine-grained", QT_TRANSLATE_NOOP("MainWindow", "Fine-grained"), {K(Qt::Key_F)}},
+        {"category.fine-grained-oov", QT_TRANSLATE_NOOP("MainWindow", "Fine-grained OOV"), {K(Qt::Key_O)}},
+        {"category.spurious-correlation", QT_TRANSLATE_NOOP("MainWindow", "Spurious correlation"), {K(Qt::Key_S)}},
+        {"category.non-prototypical", QT_TRANSLATE_NOOP("MainWindow", "Non-prototypical"), {K(Qt::Key_P)}},
+        {"category.other", QT_TRANSLATE_NOOP("MainWindow", "Other"), {K(Qt::Key_X)}},
+        {"severity.major", QT_TRANSLATE_NOOP("MainWindow", "Major"), {K(Qt::Key_M)}},
+        {"severity.minor", QT_TRANSLATE_NOOP("MainWindow", "Minor"), {K(Qt::Key_N)}},
+        {"severity.borderline", QT_TRANSLATE_NOOP("MainWindow", "Borderline"), {K(Qt::Key_B)}},
+        {"view.fit", QT_TRANSLATE_NOOP("MainWindow", "&Fit to window"), {K(Qt::CTRL | Qt::Key_0)}},
+        {"view.actual", QT_TRANSLATE_NOOP("MainWindow", "&Actual size (1:1)"), {K(Qt::CTRL | Qt::Key_1)}},
+        {"view.zoomIn", QT_TRANSLATE_NOOP("MainWindow", "Zoom &in"), {K(K::ZoomIn), K(Qt::Key_Plus), K(Qt::Key_Equal)}},
+        {"view.zoomOut", QT_TRANSLATE_NOOP("MainWindow", "Zoom &out"), {K(K::ZoomOut), K(Qt::Key_Minus)}},
+        {"view.keepZoom", QT_TRANSLATE_NOOP("MainWindow", "&Keep the zoom from item to item"), {}},
+        {"help.shortcuts", QT_TRANSLATE_NOOP("MainWindow", "&Keyboard shortcuts"), {K(Qt::Key_F1), K(Qt::Key_Question)}},
+        {"help.vocabulary", QT_TRANSLATE_NOOP("MainWindow", "&Verdicts and categories explained"), {}},
+    };
 }
 
-MainWindow::~MainWindow() = default;
+} // namespace
+
+MainWindow::MainWindow(Settings &settings, QWidget *parent)
+    : QMainWindow(parent)
+    , m_settings(settings)
+    , m_queue(new QueueListModel(ClassCatalog::imagenet1k(), this))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(QStringLiteral("Bagel"));
+    createActions();
+
+    m_view = new ImageView(this);
+    m_view->setKeepZoom(m_settings.keepZoom());
+    connect(m_view, &ImageView::painted, this, [this] {
+        if (m_view->hasImage() && !m_shownPath.isEmpty())
+            Q_EMIT imageShown(currentFileName());
+    });
+    m_facts = new FactsPanel(this);
+    m_verdicts = new VerdictPanel(m_actions, this);
+    m_verdicts->setAutoAdvance(m_settings.autoAdvance());
+    connect(m_verdicts, &VerdictPanel::autoAdvanceToggled, this, [this](bool on) { m_settings.setAutoAdvance(on); });
+
+    auto *side = new QWidget(this);
+    auto *sideLayout = new QVBoxLayout(side);
+    sideLayout->setContentsMargins(0, 0, 0, 0);
+    sideLayout->addWidget(m_facts, 1);
+    sideLayout->addWidget(m_verdicts);
+
+    m_splitter = new QSplitter(Qt::Horizontal, this);
+    m_splitter->setObjectName(QStringLiteral("mainSplitter"));
+    m_splitter->addWidget(createQueuePanel());
+    m_splitter->addWidget(m_view);
+    m_splitter->addWidget(side);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setSizes({260, 700, 340});
+    setCentralWidget(m_splitter);
+
+    m_info = new QLabel(this);
+    m_info->setObjectName(QStringLiteral("infoLine"));
+    statusBar()->addPermanentWidget(m_info, 1);
+
+    createMenus();
+    connect(&m_loader, &ImageLoader::ready, this, &MainWindow::onImageReady);
+    connect(m_view, &ImageView::zoomChanged, this, [this](double zoom) {
+        if (!m_shownPath.isEmpty() && m_view->hasImage()) {
+            m_info->setText(tr("%1 — %2 × %3 px — %4 %")
+                                .arg(currentFileName())
+                                .arg(m_view->fullSize().width())
+                                .arg(m_view->fullSize().height())
+                                .arg(qRound(zoom * 100)));
+        }
+    });
+    restoreState();
+    resize(1300, 820);
+    if (!m_settings.windowGeometry().isEmpty())
+        restoreGeometry(m_settings.windowGeometry());
+    if (!m_settings.windowState().isEmpty())
+        QMainWindow::restoreState(m_settings.windowState());
+    m_view->setPlaceholder(tr("No project open.\nFile ▸ Open… a .bagel project, or File ▸ Open the demo project."));
+}
+
+MainWindow::~MainWindow()
+{
+    closeProject();
+}
+
+void MainWindow::createActions()
+{
+    const QMap<QString, QKeySequence> overrides = m_settings.shortcuts();
+    for (const ActionSpec &spec : actionTable()) {
+        const QString id = QLatin1String(spec.id);
+        auto *action = new QAction(tr(spec.text), this);
+        action->setObjectName(id);
+        action->setShortcuts(overrides.contains(id) ? QList<QKeySequence>{overrides.value(id)} : spec.keys);
+        action->setShortcutContext(Qt::WindowShortcut);
+        action->setToolTip(QString(tr(spec.text)).remove(QLatin1Char('&')));
+        addAction(action); // so that shortcuts work whatever has the focus
+        m_actions.insert(id, action);
+    }
+
+    connect(action(QStringLiteral("file.new")), &QAction::triggered, this, &MainWindow::newProject);
+    connect(action(QStringLiteral("file.open")), &QAction::triggered, this, &MainWindow::chooseProject);
+    connect(action(QStringLiteral("file.demo")), &QAction::triggered, this, [this] {
+        openStartupProject(QString());
+    });
+    connect(action(QStringLiteral("file.import")), &QAction::triggered, this, &MainWindow::importFile);
+    connect(action(QStringLiteral("file.quit")), &QAction::triggered, this, &QWidget::close);
+    connect(action(QStringLiteral("edit.undo")), &QAction::triggered, &m_undo, &QUndoStack::undo);
+    connect(action(QStringLiteral("edit.redo")), &QAction::triggered, &m_undo, &QUndoStack::redo);
+    connect(&m_undo, &QUndoStack::canUndoChanged, action(QStringLiteral("edit.undo")), &QAction::setEnabled);
+    connect(&m_undo, &QUndoStack::canRedoChanged, action(QStringLiteral("edit.redo")), &QAction::setEnabled);
+    action(QStringLiteral("edit.undo"))->setEnabled(false);
+    action(QStringLiteral("edit.redo"))->setEnabled(false);
+    connect(action(QStringLiteral("edit.reviewer")), &QAction::triggered, this, &MainWindow::changeReviewer);
+    action(QStringLiteral("edit.blind"))->setCheckable(true);
+    connect(action(QStringLiteral("edit.blind")), &QAction::toggled, this, &MainWindow::toggleBlindMode);
+    connect(action(QStringLiteral("edit.note")), &QAction::triggered, this, [this] { m_verdicts->noteEdit()->setFocus(); });
+    connect(action(QStringLiteral("queue.search")), &QAction::triggered, this, [this] { m_search->setFocus(); m_search->selectAll(); });
+    connect(action(QStringLiteral("go.next")), &QAction::triggered, this, [this] { step(1); });
+    connect(action(QStringLiteral("go.previous")), &QAction::triggered, this, [this] { step(-1); });
+    for (const QString &name : verdictNames()) {
+        const Verdict verdict = *parseVerdict(name);
+        connect(action(QStringLiteral("verdict.") + name), &QAction::triggered, this, [this, verdict] { recordVerdict(verdict); });
+    }
+    for (const QString &name : categoryNames()) {
+        const Category category = *parseCategory(name);
+        connect(action(QStringLiteral("category.") + name), &QAction::triggered, this,
+                [this, category] { m_verdicts->setCategory(category); });
+    }
+    for (const QString &name : severityNames()) {
+        const Severity severity = *parseSeverity(name);
+        connect(action(QStringLiteral("severity.") + name), &QAction::triggered, this,
+                [this, severity] { m_verdicts->setSeverity(severity); });
+    }
+    connect(action(QStringLiteral("view.fit")), &QAction::triggered, this, [this] { m_view->fit(); });
+    connect(action(QStringLiteral("view.actual")), &QAction::triggered, this, [this] {
+        m_view->actualSize();
+        // 1:1 needs the full-size decode, not the reduced one the fitted view uses.
+        if (const QueueRow *row = m_queue->rowAt(m_position)) {
+            const QString path = imagePathOf(*row);
+            if (const DecodedImage *image = m_loader.request(path, QSize()))
+                showImage(path, *image);
+        }
+    });
+    connect(action(QStringLiteral("view.zoomIn")), &QAction::triggered, this, [this] { m_view->zoomBy(1); });
+    connect(action(QStringLiteral("view.zoomOut")), &QAction::triggered, this, [this] { m_view->zoomBy(-1); });
+    action(QStringLiteral("view.keepZoom"))->setCheckable(true);
+    action(QStringLiteral("view.keepZoom"))->setChecked(m_settings.keepZoom());
+    connect(action(QStringLiteral("view.keepZoom")), &QAction::toggled, this, [this](bool on) {
+        m_settings.setKeepZoom(on);
+        m_view->setKeepZoom(on);
+    });
+    connect(action(QStringLiteral("help.shortcuts")), &QAction::triggered, this, &MainWindow::showShortcuts);
+    connect(action(QStringLiteral("help.vocabulary")), &QAction::triggered, this, [this] {
+        QMessageBox box(QMessageBox::Information, tr("Verdicts and categories"), vocabularyHelpText(), QMessageBox::Close, this);
+        box.exec();
+    });
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(action(QStringLiteral("file.new")));
+    file->addAction(action(QStringLiteral("file.open")));
+    m_recentMenu = file->addMenu(tr("Open &recent"));
+    m_recentMenu->setObjectName(QStringLiteral("file.recent"));
+    file->addAction(action(QStringLiteral("file.demo")));
+    file->addSeparator();
+    file->addAction(action(QStringLiteral("file.import")));
+    file->addSeparator();
+    file->addAction(action(QStringLiteral("file.quit")));
+    rebuildRecentMenu();
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(action(QStringLiteral("edit.undo")));
+    edit->addAction(action(QStringLiteral("edit.redo")));
+    edit->addSeparator();
+    edit->addAction(action(QStringLiteral("edit.note")));
+    edit->addAction(action(QStringLiteral("edit.reviewer")));
+    edit->addAction(action(QStringLiteral("edit.blind")));
+
+    QMenu *review = menuBar()->addMenu(tr("&Review"));
+    for (const QString &prefix : {QStringLiteral("verdict."), QStringLiteral("category."), QStringLiteral("severity.")}) {
+        const QStringList names = prefix == QLatin1String("verdict.")    ? verdictNames()
+                                  : prefix == QLatin1String("category.") ? categoryNames()
+                                                                         : severityNames();
+        for (const QString &name : names)
+            review->addAction(action(prefix + name));
+        review->addSeparator();
+    }
+
+    QMenu *go = menuBar()->addMenu(tr("&Go"));
+    go->addAction(action(QStringLiteral("go.next")));
+    go->addAction(action(QStringLiteral("go.previous")));
+    go->addAction(action(QStringLiteral("queue.search")));
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    for (const char *id : {"view.fit", "view.actual", "view.zoomIn", "view.zoomOut", "view.keepZoom"})
+        view->addAction(action(QLatin1String(id)));
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(action(QStringLiteral("help.shortcuts")));
+    help->addAction(action(QStringLiteral("help.vocabulary")));
+}
+
+QWidget *MainWindow::createQueuePanel()
+{
+    auto *panel = new QWidget(this);
+    panel->setObjectName(QStringLiteral("queuePanel"));
+    auto *layout = new QVBoxLayout(panel);
+    layout->setContentsMargins(6, 6, 6, 6);
+    auto *form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+
+    m_modelBox = new QComboBox(panel);
+    m_modelBox->setObjectName(QStringLiteral("modelFilter"));
+    form->addRow(tr("Model"), m_modelBox);
+    m_mistakesOnly = new QCheckBox(tr("Model mistakes only"), panel);
+    m_mistakesOnly->setObjectName(QStringLiteral("mistakesOnly"));
+    m_mistakesOnly->setChecked(true);
+    m_mistakesOnly->setToolTip(tr("Items whose top-1 is not among the correct or unclear labels"));
+    form->addRow(m_mistakesOnly);
+    m_notReviewed = new QCheckBox(tr("Not yet reviewed by me"), panel);
+    m_notReviewed->setObjectName(QStringLiteral("notReviewedByMe"));
+    form->addRow(m_notReviewed);
+    m_verdictFilter = new QComboBox(panel);
+    m_verdictFilter->setObjectName(QStringLiteral("verdictFilter"));
+    m_verdictFilter->addItem(tr("any"));
+    m_verdictFilter->addItems(verdictNames());
+    form->addRow(tr("My verdict"), m_verdictFilter);
+    m_categoryFilter = new QComboBox(panel);
+    m_categoryFilter->setObjectName(QStringLiteral("categoryFilter"));
+    m_categoryFilter->addItem(tr("any"));
+    m_categoryFilter->addItems(categoryNames());
+    form->addRow(tr("My category"), m_categoryFilter);
+    m_originalFilter = new QLineEdit(panel);
+    m_originalFilter->setObjectName(QStringLiteral("originalFilter"));
+    m_originalFilter->setPlaceholderText(tr("class name, wnid or index"));
+    form->addRow(tr("Original class"), m_originalFilter);
+    m_predictedFilter = new QLineEdit(panel);
+    m_predictedFilter->setObjectName(QStringLiteral("predictedFilter"));
+    m_predictedFilter->setPlaceholderText(tr("class name, wnid or index"));
+    form->addRow(tr("Predicted class"), m_predictedFilter);
+    m_orderBox = new QComboBox(panel);
+    m_orderBox->setObjectName(QStringLiteral("orderBox"));
+    m_orderBox->addItems({tr("file name"), tr("score, low first"), tr("score, high first"), tr("margin, low first"),
+                          tr("margin, high first")});
+    form->addRow(tr("Order"), m_orderBox);
+    m_search = new QLineEdit(panel);
+    m_search->setObjectName(QStringLiteral("searchBox"));
+    m_search->setPlaceholderText(tr("file name contains…"));
+    m_search->setClearButtonEnabled(true);
+    form->addRow(tr("Search"), m_search);
+    layout->addLayout(form);
+
+    m_list = new QListView(panel);
+    m_list->setObjectName(QStringLiteral("queueList"));
+    m_list->setModel(m_queue);
+    m_list->setUniformItemSizes(true);
+    m_list->setAlternatingRowColors(true);
+    m_list->setFocusPolicy(Qt::NoFocus); // arrows and letters belong to the review actions
+    layout->addWidget(m_list, 1);
+
+    m_progress = new QProgressBar(panel);
+    m_progress->setObjectName(QStringLiteral("progress"));
+    layout->addWidget(m_progress);
+    m_progressText = new QLabel(panel);
+    m_progressText->setObjectName(QStringLiteral("progressText"));
+    m_progressText->setWordWrap(true);
+    layout->addWidget(m_progressText);
+
+    connect(m_list, &QListView::clicked, this, [this](const QModelIndex &index) { goTo(index.row()); });
+    connect(m_modelBox, &QComboBox::currentIndexChanged, this, [this] { loadQueue(); });
+    for (QCheckBox *box : {m_mistakesOnly, m_notReviewed})
+        connect(box, &QCheckBox::toggled, this, [this] { applyFilter(); });
+    for (QComboBox *box : {m_verdictFilter, m_categoryFilter, m_orderBox})
+        connect(box, &QComboBox::currentIndexChanged, this, [this] { applyFilter(); });
+    for (QLineEdit *edit : {m_originalFilter, m_predictedFilter, m_search})
+        connect(edit, &QLineEdit::editingFinished, this, [this] { applyFilter(); });
+    connect(m_search, &QLineEdit::textChanged, this, [this] { applyFilter(); });
+    return panel;
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    for (const QString &path : m_settings.recentProjects()) {
+        QAction *open = m_recentMenu->addAction(QFileInfo(path).fileName());
+        open->setToolTip(path);
+        open->setStatusTip(path);
+        connect(open, &QAction::triggered, this, [this, path] { openProject(path); });
+    }
+    m_recentMenu->setEnabled(!m_recentMenu->isEmpty());
+}
 
 bool MainWindow::openProject(const QString &path)
 {
+    std::unique_ptr<Project> project;
     try {
-        m_project = Project::open(path);
+        project = Project::open(path);
     } catch (const Error &e) {
-        QMessageBox::critical(this, tr("Cannot open project"), e.message());
+        QMessageBox::critical(this, tr("Cannot open the project"), e.message());
+        m_settings.removeRecentProject(path);
+        rebuildRecentMenu();
         return false;
     }
-    refresh();
+    closeProject();
+    m_project = std::move(project);
+    m_writer = std::make_unique<ReviewWriter>(m_project->path());
+    connect(m_writer.get(), &ReviewWriter::done, this, &MainWindow::onWriteDone);
+    connect(m_writer.get(), &ReviewWriter::failed, this, &MainWindow::onWriteFailed);
+    m_blind = m_project->store().meta(QStringLiteral("blind_mode")) != QLatin1String("off");
+    {
+        const QSignalBlocker block(action(QStringLiteral("edit.blind")));
+        action(QStringLiteral("edit.blind"))->setChecked(m_blind);
+    }
+    m_settings.addRecentProject(m_project->path());
+    rebuildRecentMenu();
+    setWindowTitle(QStringLiteral("%1 — Bagel").arg(QFileInfo(m_project->path()).fileName()));
+    m_session.start();
+    m_sessionReviews = 0;
+
+    const QSignalBlocker block(m_modelBox);
+    m_modelBox->clear();
+    for (const ModelRecord &m : m_project->store().models())
+        m_modelBox->addItem(m.name, m.id);
+    loadQueue();
     return true;
+}
+
+void MainWindow::openStartupProject(const QString &demoDirectory)
+{
+    const QStringList recent = m_settings.recentProjects();
+    if (!demoDirectory.isEmpty() && !recent.isEmpty() && QFileInfo::exists(recent.first())) {
+        if (openProject(recent.first()))
+            return;
+    }
+    const QString directory = demoDirectory.isEmpty()
+                                  ? QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/demo")
+                                  : demoDirectory;
+    try {
+        const QString path = createDemoProject(directory)->path();
+        openProject(path);
+    } catch (const Error &e) {
+        QMessageBox::critical(this, tr("Cannot create the demo project"), e.message());
+    }
+}
+
+void MainWindow::closeProject()
+{
+    if (!m_project)
+        return;
+    if (const QueueRow *row = m_queue->rowAt(m_position))
+        m_settings.setLastItem(m_project->path(), row->fileName);
+    flushWrites();
+    m_undo.clear();
+    m_writer.reset();
+    m_queue->setRows({});
+    m_project.reset();
+    m_position = -1;
+    m_shownPath.clear();
+}
+
+void MainWindow::flushWrites()
+{
+    if (m_writer) {
+        m_writer->flush();
+        QCoreApplication::sendPostedEvents(this); // deliver done() before returning
+        QCoreApplication::processEvents(QEventLoop::ExcludeUserInputEvents);
+    }
+}
+
+void MainWindow::newProject()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("New project"), QString(), tr("Bagel projects (*.bagel)"));
+    if (path.isEmpty())
+        return;
+    try {
+        Project::create(path.endsWith(QLatin1String(".bagel")) ? path : path + QStringLiteral(".bagel"));
+    } catch (const Error &e) {
+        QMessageBox::critical(this, tr("Cannot create the project"), e.message());
+        return;
+    }
+    openProject(path.endsWith(QLatin1String(".bagel")) ? path : path + QStringLiteral(".bagel"));
 }
 
 void MainWindow::chooseProject()
@@ -58,23 +465,131 @@ void MainWindow::chooseProject()
         openProject(path);
 }
 
-void MainWindow::refresh()
+void MainWindow::importFile()
 {
-    if (!m_project) {
-        setWindowTitle(QStringLiteral("Bagel"));
-        m_summary->setText(tr("No project open.\nFile ▸ Open… a .bagel project, or create one with bagel-cli init."));
+    if (!m_project)
+        return;
+    bool ok = false;
+    const QString format = QInputDialog::getItem(this, tr("Import"), tr("What to import:"), importFormatNames(), 0, false, &ok);
+    if (!ok)
+        return;
+    const bool folder = format == QLatin1String("imagefolder");
+    const QString path = folder ? QFileDialog::getExistingDirectory(this, tr("Import an ImageFolder tree"))
+                                : QFileDialog::getOpenFileName(this, tr("Import %1").arg(format));
+    if (path.isEmpty())
+        return;
+    ImportOptions options;
+    if (format == QLatin1String("predictions") && path.endsWith(QLatin1String(".npy"), Qt::CaseInsensitive)) {
+        options.model = QInputDialog::getText(this, tr("Import"), tr("Model name:"), QLineEdit::Normal, {}, &ok);
+        if (!ok)
+            return;
+    }
+    const QString projectPath = m_project->path();
+    flushWrites();
+    try {
+        const ImportReport report = bagel::importFile(*m_project, *parseImportFormat(format), path, options);
+        QMessageBox::information(this, tr("Import"), report.summary());
+    } catch (const Error &e) {
+        QMessageBox::critical(this, tr("Import failed; nothing was imported"), e.message());
         return;
     }
-    setWindowTitle(QStringLiteral("%1 — Bagel").arg(m_project->path()));
-    const ProjectCounts c = m_project->store().counts();
-    m_summary->setText(tr("%1\n\n%2 items · %3 models · %4 predictions · %5 reviews by %6 reviewers")
-                           .arg(m_project->path())
-                           .arg(c.items)
-                           .arg(c.models)
-                           .arg(c.predictions)
-                           .arg(c.reviews)
-                           .arg(c.reviewers));
-    statusBar()->showMessage(tr("Opened %1").arg(m_project->path()), 5000);
+    openProject(projectPath); // reload queue and models
+}
+
+bool MainWindow::ensureReviewer()
+{
+    if (!m_reviewer.isEmpty())
+        return true;
+    m_reviewer = m_settings.reviewer();
+    if (!m_reviewer.isEmpty())
+        return true;
+    changeReviewer();
+    return !m_reviewer.isEmpty();
+}
+
+void MainWindow::changeReviewer()
+{
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Reviewer"),
+                                               tr("Your name, as it will be stamped on every review you record:"),
+                                               QLineEdit::Normal, m_reviewer, &ok)
+                             .trimmed();
+    if (!ok || name.isEmpty())
+        return;
+    try {
+        Project::checkName(name, "reviewer");
+    } catch (const Error &e) {
+        QMessageBox::warning(this, tr("Reviewer"), e.message());
+        return;
+    }
+    setReviewer(name);
+}
+
+void MainWindow::setReviewer(const QString &name)
+{
+    m_reviewer = name;
+    m_settings.setReviewer(name);
+    statusBar()->showMessage(tr("Reviewing as %1").arg(name), 4000);
+    if (m_project)
+        loadQueue();
+}
+
+void MainWindow::toggleBlindMode(bool on)
+{
+    m_blind = on;
+    if (m_project && !m_project->store().isReadOnly()) {
+        flushWrites();
+        Transaction tx(m_project->store());
+        m_project->store().setMeta(QStringLiteral("blind_mode"), on ? QStringLiteral("on") : QStringLiteral("off"));
+        tx.commit();
+    }
+    showCurrent();
+}
+
+void MainWindow::showShortcuts()
+{
+    QDialog dialog(this);
+    dialog.setObjectName(QStringLiteral("shortcutSheet"));
+    dialog.setWindowTitle(tr("Keyboard shortcuts"));
+    auto *layout = new QVBoxLayout(&dialog);
+    auto *table = new QTableWidget(0, 3, &dialog);
+    table->setHorizontalHeaderLabels({tr("Action"), tr("Keys"), tr("Id (for bagel.ini [shortcuts])")});
+    for (const ActionSpec &spec : actionTable()) {
+        QAction *a = action(QLatin1String(spec.id));
+        QStringList keys;
+        for (const QKeySequence &k : a->shortcuts())
+            keys << k.toString(QKeySequence::NativeText);
+        const int row = table->rowCount();
+        table->insertRow(row);
+        table->setItem(row, 0, new QTableWidgetItem(a->toolTip()));
+        table->setItem(row, 1, new QTableWidgetItem(keys.join(QLatin1String(", "))));
+        table->setItem(row, 2, new QTableWidgetItem(a->objectName()));
+    }
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    layout->addWidget(table);
+    layout->addWidget(new QLabel(tr("Change a shortcut in %1, section [shortcuts], e.g. verdict.wrong=W").arg(m_settings.path()), &dialog));
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    layout->addWidget(buttons);
+    dialog.resize(640, 560);
+    dialog.exec();
+}
+
+void MainWindow::restoreState()
+{
+    if (!m_settings.splitterState().isEmpty())
+        m_splitter->restoreState(m_settings.splitterState());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    m_settings.setWindowGeometry(saveGeometry());
+    m_settings.setWindowState(saveState());
+    m_settings.setSplitterState(m_splitter->saveState());
+    closeProject();
+    m_settings.sync();
+    event->accept();
 }
 
 } // namespace bagel

@@ -1,34 +1,156 @@
 #pragma once
 
+#include "image/imageloader.h"
+#include "review/reviewqueue.h"
+#include "review/reviewwriter.h"
+
+#include <QElapsedTimer>
+#include <QHash>
 #include <QMainWindow>
+#include <QUndoStack>
 
 #include <memory>
 
+class QAction;
+class QCheckBox;
+class QComboBox;
 class QLabel;
+class QLineEdit;
+class QListView;
+class QMenu;
+class QProgressBar;
+class QSplitter;
 
 namespace bagel {
 
+class FactsPanel;
+class ImageView;
 class Project;
+class QueueListModel;
+class Settings;
+class VerdictPanel;
 
-/** Bagel's main window; for now it shows what the open project holds. */
+/**
+ * The review window: the queue of a model's apparent mistakes on the left, the image in the
+ * middle, the item's facts and the verdict panel on the right. Every command is a QAction
+ * with a stable id (its objectName) and a shortcut the user can change in the settings file.
+ * Reviews are written by a ReviewWriter thread and shown as saved only once committed; each
+ * is an undoable command on one stack across items.
+ */
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    explicit MainWindow(Settings &settings, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     /** Opens \a path, replacing the current project; shows an error and returns false on failure. */
     bool openProject(const QString &path);
+    /** Opens the last project, or on first start creates and opens the demo project. */
+    void openStartupProject(const QString &demoDirectory);
+
+    Project *project() const { return m_project.get(); }
+    QAction *action(const QString &id) const { return m_actions.value(id); }
+    QList<QAction *> actions() const { return m_actions.values(); }
+    QueueListModel *queueModel() const { return m_queue; }
+    ImageView *imageView() const { return m_view; }
+    FactsPanel *factsPanel() const { return m_facts; }
+    VerdictPanel *verdictPanel() const { return m_verdicts; }
+    QUndoStack *undoStack() { return &m_undo; }
+    ImageLoader *imageLoader() { return &m_loader; }
+
+    /** The item shown, or empty. */
+    QString currentFileName() const;
+    int currentPosition() const { return m_position; }
+    void setFilter(const QueueFilter &filter);
+    void setReviewer(const QString &name);
+    /** Waits until every review sent to the writer is committed. */
+    void flushWrites();
+
+    // Used by the undo commands.
+    void submitRecord(const ReviewInput &input, const ReviewWriter::Handle &handle);
+    void submitRetract(const QString &fileName, const ReviewWriter::Handle &handle);
+    void submitRepeat(const QString &fileName, const ReviewWriter::Handle &handle);
+
+Q_SIGNALS:
+    /** The item at the queue position is shown (its image may still be loading). */
+    void itemShown(const QString &fileName);
+    /** The image of the current item was drawn (not a placeholder). */
+    void imageShown(const QString &fileName);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
+    // mainwindow.cpp: the window, its actions and menus, projects and settings
+    void createActions();
+    void createMenus();
+    QWidget *createQueuePanel();
+    void rebuildRecentMenu();
+    void newProject();
     void chooseProject();
-    void refresh();
+    void importFile();
+    void changeReviewer();
+    void toggleBlindMode(bool on);
+    void showShortcuts();
+    void closeProject();
+    void restoreState();
+    bool ensureReviewer();
 
+    // mainwindow_review.cpp: the queue, the image, verdicts and undo
+    void loadQueue();
+    void applyFilter();
+    void goTo(int position);
+    void step(int delta);
+    void showCurrent();
+    void showImage(const QString &path, const DecodedImage &image);
+    void onImageReady(const QString &path, QSize target, const DecodedImage &image);
+    void prefetchAhead();
+    void recordVerdict(Verdict verdict);
+    void onWriteDone(quint64 ticket, ReviewId id);
+    void onWriteFailed(quint64 ticket, const QString &message);
+    void refreshItem(const QString &fileName);
+    void updateProgress();
+    ModelId currentModel() const;
+    ReviewerId me() const;
+    QString imagePathOf(const QueueRow &row) const;
+
+    Settings &m_settings;
     std::unique_ptr<Project> m_project;
-    QLabel *m_summary = nullptr;
+    std::unique_ptr<ReviewWriter> m_writer;
+    ImageLoader m_loader;
+    QUndoStack m_undo;
+    QHash<QString, QAction *> m_actions;
+    QHash<quint64, QString> m_pendingWrites; ///< ticket → file name
+    QString m_reviewer;
+    bool m_blind = true;
+    int m_position = -1;
+    int m_direction = 1;
+    QString m_shownPath;
+    QElapsedTimer m_session;
+    int m_sessionReviews = 0;
+
+    QueueListModel *m_queue = nullptr;
+    QSplitter *m_splitter = nullptr;
+    ImageView *m_view = nullptr;
+    FactsPanel *m_facts = nullptr;
+    VerdictPanel *m_verdicts = nullptr;
+    QListView *m_list = nullptr;
+    QComboBox *m_modelBox = nullptr;
+    QCheckBox *m_mistakesOnly = nullptr;
+    QCheckBox *m_notReviewed = nullptr;
+    QComboBox *m_verdictFilter = nullptr;
+    QComboBox *m_categoryFilter = nullptr;
+    QLineEdit *m_originalFilter = nullptr;
+    QLineEdit *m_predictedFilter = nullptr;
+    QComboBox *m_orderBox = nullptr;
+    QLineEdit *m_search = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QLabel *m_progressText = nullptr;
+    QLabel *m_info = nullptr;
+    QMenu *m_recentMenu = nullptr;
 };
 
 } // namespace bagel

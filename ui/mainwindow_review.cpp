@@ -1,0 +1,337 @@
+// MainWindow: the review itself — the queue, the image, verdicts and undo.
+
+#include "mainwindow.h"
+
+#include "catalog/classcatalog.h"
+#include "error.h"
+#include "factspanel.h"
+#include "imageview.h"
+#include "project.h"
+#include "review/queuelistmodel.h"
+#include "reviewcommand.h"
+#include "settings.h"
+#include "verdictpanel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QMessageBox>
+#include <QProgressBar>
+#include <QStatusBar>
+
+namespace bagel {
+
+namespace {
+constexpr int kPrefetchAhead = 3;
+
+int classOf(const QLineEdit *edit)
+{
+    const QString text = edit->text().trimmed();
+    if (text.isEmpty())
+        return -1;
+    try {
+        return ClassCatalog::imagenet1k().resolve(text).index;
+    } catch (const Error &) {
+        return -2; // matches nothing: the queue shows the problem by being empty
+    }
+}
+} // namespace
+
+ModelId MainWindow::currentModel() const
+{
+    return m_modelBox->currentData().toLongLong();
+}
+
+ReviewerId MainWindow::me() const
+{
+    return m_project && !m_reviewer.isEmpty() ? m_project->store().reviewerId(m_reviewer, false) : 0;
+}
+
+QString MainWindow::currentFileName() const
+{
+    const QueueRow *row = m_queue->rowAt(m_position);
+    return row ? row->fileName : QString();
+}
+
+QString MainWindow::imagePathOf(const QueueRow &row) const
+{
+    const std::optional<ItemRecord> item = m_project->store().item(row.item);
+    return item ? m_project->absoluteImagePath(*item) : QString();
+}
+
+void MainWindow::loadQueue()
+{
+    if (!m_project)
+        return;
+    if (m_reviewer.isEmpty())
+        m_reviewer = m_settings.reviewer();
+    const QString keep = currentFileName().isEmpty() ? m_settings.lastItem(m_project->path()) : currentFileName();
+    m_queue->setRows(bagel::loadQueue(*m_project, currentModel(), me()));
+    m_position = -1;
+    applyFilter();
+    const int found = [&] {
+        for (int i = 0; i < m_queue->rowCount(); ++i) {
+            if (m_queue->rowAt(i)->fileName == keep)
+                return i;
+        }
+        return -1;
+    }();
+    goTo(found >= 0 ? found : 0);
+}
+
+void MainWindow::setFilter(const QueueFilter &filter)
+{
+    const QSignalBlocker a(m_mistakesOnly), b(m_notReviewed), c(m_verdictFilter), d(m_categoryFilter), e(m_search);
+    m_mistakesOnly->setChecked(filter.mistakesOnly);
+    m_notReviewed->setChecked(filter.notReviewedByMe);
+    m_verdictFilter->setCurrentIndex(filter.verdict ? int(verdictNames().indexOf(toString(*filter.verdict))) + 1 : 0);
+    m_categoryFilter->setCurrentIndex(filter.category ? int(categoryNames().indexOf(toString(*filter.category))) + 1 : 0);
+    m_originalFilter->setText(filter.originalClass >= 0 ? QString::number(filter.originalClass) : QString());
+    m_predictedFilter->setText(filter.predictedClass >= 0 ? QString::number(filter.predictedClass) : QString());
+    m_search->setText(filter.search);
+    applyFilter();
+}
+
+void MainWindow::applyFilter()
+{
+    if (!m_project)
+        return;
+    const QString keep = currentFileName();
+    QueueFilter filter;
+    filter.mistakesOnly = m_mistakesOnly->isChecked();
+    filter.notReviewedByMe = m_notReviewed->isChecked();
+    if (m_verdictFilter->currentIndex() > 0)
+        filter.verdict = parseVerdict(m_verdictFilter->currentText());
+    if (m_categoryFilter->currentIndex() > 0)
+        filter.category = parseCategory(m_categoryFilter->currentText());
+    filter.originalClass = classOf(m_originalFilter);
+    filter.predictedClass = classOf(m_predictedFilter);
+    filter.search = m_search->text().trimmed();
+    m_queue->arrange(filter, QueueOrder(m_orderBox->currentIndex()));
+    int position = 0;
+    for (int i = 0; i < m_queue->rowCount(); ++i) {
+        if (m_queue->rowAt(i)->fileName == keep)
+            position = i;
+    }
+    m_position = -1;
+    goTo(position);
+}
+
+void MainWindow::goTo(int position)
+{
+    if (!m_project)
+        return;
+    if (m_queue->rowCount() == 0) {
+        m_position = -1;
+        m_shownPath.clear();
+        m_facts->clear();
+        m_view->setPlaceholder(tr("The queue is empty: no item matches the filters."));
+        m_info->clear();
+        updateProgress();
+        return;
+    }
+    position = std::clamp(position, 0, m_queue->rowCount() - 1);
+    if (position != m_position)
+        m_direction = position >= m_position ? 1 : -1;
+    m_position = position;
+    m_list->setCurrentIndex(m_queue->index(position));
+    m_list->scrollTo(m_queue->index(position));
+    showCurrent();
+}
+
+void MainWindow::step(int delta)
+{
+    if (m_position < 0)
+        return;
+    const int target = m_position + delta;
+    if (target < 0 || target >= m_queue->rowCount()) {
+        statusBar()->showMessage(delta > 0 ? tr("This is the last item of the queue") : tr("This is the first item of the queue"), 3000);
+        return;
+    }
+    m_direction = delta > 0 ? 1 : -1;
+    goTo(target);
+}
+
+void MainWindow::showCurrent()
+{
+    const QueueRow *row = m_queue->rowAt(m_position);
+    if (!row || !m_project)
+        return;
+    const QString path = imagePathOf(*row);
+    m_shownPath = path;
+    if (const DecodedImage *image = m_loader.request(path, m_view->neededSize()))
+        showImage(path, *image);
+    else
+        m_view->setPlaceholder(tr("Loading %1…").arg(row->fileName));
+
+    m_facts->showItem(*m_project, row->item, currentModel(), me(), m_blind);
+    std::optional<Category> category;
+    std::optional<Severity> severity;
+    QString note;
+    for (const ReviewRecord &r : m_project->latestReviews(row->item)) {
+        if (r.reviewer == me() && r.model == currentModel()) {
+            category = r.category;
+            severity = r.severity;
+            note = r.note;
+        }
+    }
+    m_verdicts->resetDraft(category, severity, note);
+    m_settings.setLastItem(m_project->path(), row->fileName);
+    updateProgress();
+    prefetchAhead();
+    Q_EMIT itemShown(row->fileName);
+}
+
+void MainWindow::showImage(const QString &path, const DecodedImage &image)
+{
+    if (path != m_shownPath)
+        return;
+    if (image.isNull()) {
+        m_view->setPlaceholder(image.error);
+        m_info->setText(tr("%1 — %2").arg(currentFileName(), image.error));
+        return;
+    }
+    m_view->setImage(image.image, image.fullSize);
+    m_info->setText(tr("%1 — %2 × %3 px — %4 %")
+                        .arg(currentFileName())
+                        .arg(image.fullSize.width())
+                        .arg(image.fullSize.height())
+                        .arg(qRound(m_view->zoom() * 100)));
+}
+
+void MainWindow::onImageReady(const QString &path, QSize, const DecodedImage &image)
+{
+    if (path == m_shownPath)
+        showImage(path, image);
+}
+
+void MainWindow::prefetchAhead()
+{
+    QStringList paths;
+    for (int i = 1; i <= kPrefetchAhead; ++i) {
+        if (const QueueRow *row = m_queue->rowAt(m_position + i * m_direction))
+            paths << imagePathOf(*row);
+    }
+    m_loader.prefetch(paths, m_view->neededSize());
+}
+
+void MainWindow::recordVerdict(Verdict verdict)
+{
+    const QueueRow *row = m_queue->rowAt(m_position);
+    if (!row || !m_project)
+        return;
+    if (m_project->store().isReadOnly()) {
+        QMessageBox::warning(this, tr("Read-only project"), tr("This project is open read-only; verdicts cannot be saved."));
+        return;
+    }
+    if (!ensureReviewer())
+        return;
+    ReviewInput input;
+    input.fileName = row->fileName;
+    input.reviewer = m_reviewer;
+    input.model = m_modelBox->currentText();
+    input.verdict = verdict;
+    if (verdict == Verdict::Wrong) {
+        input.category = m_verdicts->category();
+        input.severity = m_verdicts->severity();
+    }
+    input.note = m_verdicts->note();
+    input.source = QStringLiteral("bagel");
+    m_undo.push(new ReviewCommand(*this, input));
+    ++m_sessionReviews;
+    if (m_verdicts->autoAdvance())
+        step(1);
+}
+
+void MainWindow::submitRecord(const ReviewInput &input, const ReviewWriter::Handle &handle)
+{
+    const quint64 ticket = m_writer->record(input, handle);
+    m_pendingWrites.insert(ticket, input.fileName);
+    if (const auto item = m_project->store().itemByFileName(input.fileName))
+        m_queue->setPending(item->id, true);
+    m_verdicts->setStatus(VerdictPanel::Status::Saving, tr("Saving %1 on %2…").arg(toString(*input.verdict), input.fileName));
+}
+
+void MainWindow::submitRetract(const QString &fileName, const ReviewWriter::Handle &handle)
+{
+    m_pendingWrites.insert(m_writer->retract(handle), fileName);
+    m_verdicts->setStatus(VerdictPanel::Status::Saving, tr("Undoing the review of %1…").arg(fileName));
+    // Undo takes the reviewer back to the item.
+    for (int i = 0; i < m_queue->rowCount(); ++i) {
+        if (m_queue->rowAt(i)->fileName == fileName) {
+            goTo(i);
+            break;
+        }
+    }
+}
+
+void MainWindow::submitRepeat(const QString &fileName, const ReviewWriter::Handle &handle)
+{
+    m_pendingWrites.insert(m_writer->repeat(handle), fileName);
+    m_verdicts->setStatus(VerdictPanel::Status::Saving, tr("Redoing the review of %1…").arg(fileName));
+}
+
+void MainWindow::onWriteDone(quint64 ticket, ReviewId)
+{
+    const QString fileName = m_pendingWrites.take(ticket);
+    if (fileName.isEmpty())
+        return;
+    refreshItem(fileName);
+    m_verdicts->setStatus(VerdictPanel::Status::Saved, tr("Saved: %1").arg(fileName));
+}
+
+void MainWindow::onWriteFailed(quint64 ticket, const QString &message)
+{
+    const QString fileName = m_pendingWrites.take(ticket);
+    refreshItem(fileName);
+    m_verdicts->setStatus(VerdictPanel::Status::Failed, tr("NOT saved (%1): %2").arg(fileName, message));
+    statusBar()->showMessage(tr("A review could not be saved: %1").arg(message));
+}
+
+void MainWindow::refreshItem(const QString &fileName)
+{
+    if (!m_project || fileName.isEmpty())
+        return;
+    const auto item = m_project->store().itemByFileName(fileName);
+    if (!item)
+        return;
+    for (const QueueRow &row : m_queue->allRows()) {
+        if (row.item == item->id) {
+            QueueRow updated = row;
+            refreshRow(*m_project, currentModel(), me(), updated);
+            m_queue->updateRow(updated);
+            break;
+        }
+    }
+    m_queue->setPending(item->id, m_pendingWrites.values().contains(fileName));
+    if (fileName == currentFileName())
+        m_facts->showItem(*m_project, item->id, currentModel(), me(), m_blind);
+    updateProgress();
+}
+
+void MainWindow::updateProgress()
+{
+    int reviewed = 0;
+    const int total = m_queue->rowCount();
+    for (int i = 0; i < total; ++i) {
+        if (m_queue->rowAt(i)->myVerdict)
+            ++reviewed;
+    }
+    m_progress->setRange(0, std::max(total, 1));
+    m_progress->setValue(reviewed);
+    m_progress->setFormat(tr("%1 / %2 reviewed").arg(reviewed).arg(total));
+    QString text = tr("Item %1 of %2").arg(m_position + 1).arg(total);
+    const double hours = double(m_session.elapsed()) / 3.6e6;
+    if (m_sessionReviews >= 3 && hours > 0) {
+        const double rate = m_sessionReviews / hours;
+        const double left = (total - reviewed) / rate;
+        text += tr(" · %1 per hour · about %2 left").arg(qRound(rate)).arg(left < 1.0 ? tr("%1 min").arg(qRound(left * 60)) : tr("%1 h").arg(left, 0, 'f', 1));
+    }
+    if (!m_reviewer.isEmpty())
+        text += tr(" · reviewer %1").arg(m_reviewer);
+    m_progressText->setText(text);
+}
+
+} // namespace bagel
