@@ -1,0 +1,256 @@
+#include "demo.h"
+#include "factspanel.h"
+#include "imageview.h"
+#include "mainwindow.h"
+#include "project.h"
+#include "review/queuelistmodel.h"
+#include "settings.h"
+#include "testsupport.h"
+#include "verdictpanel.h"
+#include "zoommath.h"
+
+#include <QAction>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <gtest/gtest.h>
+
+using namespace bagel;
+
+namespace {
+
+/** Processes events until \a done() holds or \a ms pass; returns whether it held. */
+template<typename Predicate>
+bool waitUntil(Predicate done, int ms = 5000)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (!done()) {
+        if (timer.elapsed() > ms)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        QTest::qSleep(5);
+    }
+    return true;
+}
+
+class ReviewWindow : public ::testing::Test
+{
+protected:
+    void SetUp() override
+    {
+        projectPath = createDemoProject(dir.path(QStringLiteral("demo")))->path();
+        settings = std::make_unique<Settings>(dir.path(QStringLiteral("bagel.ini")));
+        settings->setReviewer(QStringLiteral("ann"));
+    }
+
+    std::unique_ptr<MainWindow> openWindow()
+    {
+        auto window = std::make_unique<MainWindow>(*settings);
+        window->resize(1200, 800);
+        window->show();
+        window->activateWindow();
+        EXPECT_TRUE(QTest::qWaitForWindowActive(window.get()));
+        EXPECT_TRUE(window->openProject(projectPath));
+        return window;
+    }
+
+    /** Presses \a key as a user would: the event goes to the focused widget and on to the shortcuts. */
+    void press(MainWindow &window, int key, Qt::KeyboardModifiers modifiers = Qt::NoModifier)
+    {
+        QTest::keyClick(window.imageView(), Qt::Key(key), modifiers);
+    }
+
+    /** The latest verdicts on \a file, read through a connection of its own. */
+    QVector<ReviewRecord> latest(const QString &file)
+    {
+        auto project = Project::open(projectPath, true);
+        const auto item = project->store().itemByFileName(file);
+        return item ? project->latestReviews(item->id) : QVector<ReviewRecord>{};
+    }
+
+    test::TempDir dir;
+    QString projectPath;
+    std::unique_ptr<Settings> settings;
+};
+
+} // namespace
+
+TEST_F(ReviewWindow, AKeyPressRecordsTheVerdictInTheDatabase)
+{
+    auto window = openWindow();
+    const QString first = window->currentFileName();
+    ASSERT_FALSE(first.isEmpty());
+    press(*window, Qt::Key_F); // category: fine-grained
+    press(*window, Qt::Key_M); // severity: major
+    press(*window, Qt::Key_2); // wrong
+    window->flushWrites();
+
+    const QVector<ReviewRecord> reviews = latest(first);
+    ASSERT_EQ(reviews.size(), 1);
+    EXPECT_EQ(reviews[0].verdict, Verdict::Wrong);
+    EXPECT_EQ(reviews[0].category, Category::FineGrained);
+    EXPECT_EQ(reviews[0].severity, Severity::Major);
+    EXPECT_NE(window->currentFileName(), first); // auto-advance
+    EXPECT_TRUE(window->verdictPanel()->statusText().contains(QStringLiteral("Saved")));
+}
+
+TEST_F(ReviewWindow, UndoRetractsTheVerdictAndRedoRestoresIt)
+{
+    auto window = openWindow();
+    const QString first = window->currentFileName();
+    press(*window, Qt::Key_1);
+    window->flushWrites();
+    ASSERT_EQ(latest(first).size(), 1);
+
+    press(*window, Qt::Key_Z, Qt::ControlModifier);
+    window->flushWrites();
+    EXPECT_TRUE(latest(first).isEmpty());
+    EXPECT_EQ(window->currentFileName(), first); // undo goes back to the item
+
+    press(*window, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+    window->flushWrites();
+    ASSERT_EQ(latest(first).size(), 1);
+    EXPECT_EQ(latest(first)[0].verdict, Verdict::Correct);
+}
+
+TEST_F(ReviewWindow, FiltersSelectTheRightItems)
+{
+    auto window = openWindow();
+    QueueListModel *queue = window->queueModel();
+    const int mistakes = queue->rowCount();
+    for (int i = 0; i < mistakes; ++i)
+        EXPECT_TRUE(queue->rowAt(i)->mistake);
+
+    press(*window, Qt::Key_3);
+    window->flushWrites();
+    QueueFilter notMine;
+    notMine.notReviewedByMe = true;
+    window->setFilter(notMine);
+    EXPECT_EQ(queue->rowCount(), mistakes - 1);
+
+    QueueFilter search;
+    search.mistakesOnly = false;
+    search.search = QStringLiteral("jaguar");
+    window->setFilter(search);
+    ASSERT_EQ(queue->rowCount(), 1);
+    EXPECT_EQ(window->currentFileName(), QStringLiteral("gcompris_jaguar.jpg"));
+
+    QueueFilter all;
+    all.mistakesOnly = false;
+    window->setFilter(all);
+    EXPECT_EQ(queue->rowCount(), 55);
+}
+
+TEST_F(ReviewWindow, ACorruptImageShowsAPlaceholderAndTheQueueGoesOn)
+{
+    // The first queued item's image is replaced by garbage.
+    test::writeFile(dir.path(QStringLiteral("demo/images/gcompris_cat.jpg")), QByteArray(5000, '\x42'));
+    auto window = openWindow();
+    ASSERT_EQ(window->currentFileName(), QStringLiteral("gcompris_cat.jpg"));
+    ASSERT_TRUE(waitUntil([&] { return !window->imageView()->placeholder().startsWith(QStringLiteral("Loading")); }))
+        << window->imageView()->placeholder().toStdString();
+    EXPECT_FALSE(window->imageView()->hasImage());
+    EXPECT_EQ(window->imageView()->placeholder(), QStringLiteral("Unsupported or corrupt image file"));
+
+    press(*window, Qt::Key_4); // problematic, and on to the next
+    ASSERT_TRUE(waitUntil([&] { return window->imageView()->hasImage(); }));
+    EXPECT_NE(window->currentFileName(), QStringLiteral("gcompris_cat.jpg"));
+    window->flushWrites();
+    EXPECT_EQ(latest(QStringLiteral("gcompris_cat.jpg")).value(0).verdict, Verdict::Problematic);
+}
+
+TEST_F(ReviewWindow, ReopeningResumesWhereTheReviewerStopped)
+{
+    QString third;
+    {
+        auto window = openWindow();
+        press(*window, Qt::Key_Right);
+        press(*window, Qt::Key_J);
+        third = window->currentFileName();
+        EXPECT_EQ(window->currentPosition(), 2);
+        window->close();
+    }
+    auto window = openWindow();
+    EXPECT_EQ(window->currentFileName(), third);
+    EXPECT_EQ(settings->recentProjects().value(0), projectPath);
+}
+
+TEST_F(ReviewWindow, BlindModeHidesOthersVerdictsUntilMineIsRecorded)
+{
+    {
+        auto project = Project::open(projectPath);
+        ReviewInput bob;
+        bob.fileName = QStringLiteral("gcompris_cat.jpg");
+        bob.reviewer = QStringLiteral("bob");
+        bob.model = QStringLiteral("demo-vit");
+        bob.verdict = Verdict::Unclear;
+        bob.note = QStringLiteral("bob was here");
+        project->recordReview(bob);
+    }
+    auto window = openWindow();
+    window->verdictPanel()->setAutoAdvance(false);
+    ASSERT_EQ(window->currentFileName(), QStringLiteral("gcompris_cat.jpg"));
+    EXPECT_FALSE(window->factsPanel()->text().contains(QStringLiteral("bob was here")));
+    EXPECT_TRUE(window->factsPanel()->text().contains(QStringLiteral("hidden")));
+
+    press(*window, Qt::Key_1);
+    window->flushWrites();
+    EXPECT_TRUE(window->factsPanel()->text().contains(QStringLiteral("bob was here")));
+
+    // With blind mode off, a fresh item shows others' verdicts at once.
+    window->action(QStringLiteral("edit.blind"))->setChecked(false);
+    EXPECT_TRUE(window->factsPanel()->text().contains(QStringLiteral("bob")));
+}
+
+TEST_F(ReviewWindow, EveryActionHasAStableIdAndShortcutsCanBeChanged)
+{
+    settings->setShortcut(QStringLiteral("verdict.wrong"), QKeySequence(Qt::Key_W));
+    auto window = openWindow();
+    QStringList ids;
+    for (QAction *a : window->actions())
+        ids << a->objectName();
+    for (const char *id : {"verdict.correct", "verdict.wrong", "verdict.unclear", "verdict.problematic", "go.next",
+                           "go.previous", "edit.undo", "edit.redo", "help.shortcuts", "category.fine-grained",
+                           "severity.major", "view.fit"})
+        EXPECT_TRUE(ids.contains(QLatin1String(id))) << id;
+    EXPECT_EQ(window->action(QStringLiteral("verdict.wrong"))->shortcut(), QKeySequence(Qt::Key_W));
+    EXPECT_EQ(window->action(QStringLiteral("verdict.correct"))->shortcut(), QKeySequence(Qt::Key_1));
+    const QString first = window->currentFileName();
+    press(*window, Qt::Key_W);
+    window->flushWrites();
+    EXPECT_EQ(latest(first).value(0).verdict, Verdict::Wrong);
+}
+
+class ZoomSteps : public ::testing::TestWithParam<std::tuple<double, int, double>>
+{
+};
+
+TEST_P(ZoomSteps, MoveAlongTheUsualSteps)
+{
+    const auto [from, steps, to] = GetParam();
+    EXPECT_DOUBLE_EQ(zoom::stepScale(from, steps), to);
+}
+
+INSTANTIATE_TEST_SUITE_P(Zoom, ZoomSteps,
+                         ::testing::Values(std::make_tuple(1.0, 1, 1.25), std::make_tuple(1.0, -1, 0.8),
+                                           std::make_tuple(0.9, 1, 1.0), std::make_tuple(0.9, -1, 0.8),
+                                           std::make_tuple(16.0, 1, 16.0), std::make_tuple(0.05, -1, 0.05),
+                                           std::make_tuple(1.0, 2, 1.5), std::make_tuple(1.0, 0, 1.0)));
+
+TEST(ZoomMath, ZoomingKeepsThePointUnderTheCursorAndPanningStaysOnScreen)
+{
+    const QPointF offset(10, 20);
+    const QPointF anchor(300, 200);
+    const QPointF imagePoint = (anchor - offset) / 0.5;
+    const QPointF moved = zoom::zoomAround(offset, 0.5, 2.0, anchor);
+    EXPECT_DOUBLE_EQ(((anchor - moved) / 2.0).x(), imagePoint.x());
+    EXPECT_DOUBLE_EQ(((anchor - moved) / 2.0).y(), imagePoint.y());
+    EXPECT_DOUBLE_EQ(zoom::fitScale(QSizeF(400, 300), QSizeF(800, 300)), 1.0);
+    EXPECT_EQ(zoom::centred(QSizeF(400, 300), 1.0, QSizeF(800, 300)), QPointF(200, 0));
+    // A small image is centred; a large one cannot be dragged past its edges.
+    EXPECT_EQ(zoom::clampOffset(QPointF(-50, 70), QSizeF(100, 100), 1.0, QSizeF(300, 300)), QPointF(100, 100));
+    EXPECT_EQ(zoom::clampOffset(QPointF(50, -5000), QSizeF(1000, 1000), 1.0, QSizeF(300, 300)), QPointF(0, -700));
+}
