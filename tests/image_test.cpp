@@ -4,6 +4,7 @@
 #include "testsupport.h"
 
 #include <QElapsedTimer>
+#include <QList>
 #include <QFile>
 #include <QSignalSpy>
 #include <QTest>
@@ -191,4 +192,28 @@ TEST(ImageLoader, PrefetchFillsTheCacheAndTheCacheStaysWithinItsBudget)
     QCoreApplication::processEvents();
     QTest::qWait(50);
     EXPECT_LE(loader.cacheBytes(), loader.cacheCapacity());
+}
+
+TEST(ImageLoader, ARequestIsNotLostWhenThePrefetchItJoinedIsCancelled)
+{
+    test::TempDir dir;
+    QStringList busy;
+    for (int i = 0; i < 6; ++i)
+        busy << writeImage(dir.path(QStringLiteral("busy%1.png").arg(i)), cv::Mat(2000, 2000, CV_8UC3, cv::Scalar(i, 0, 0)));
+    const QString wanted = writeImage(dir.path(QStringLiteral("wanted.png")), cv::Mat(100, 100, CV_8UC3, cv::Scalar(0, 9, 0)));
+    ImageLoader loader;
+    QSignalSpy spy(&loader, &ImageLoader::ready);
+    loader.prefetch(busy + QStringList{wanted}, QSize()); // `wanted` waits behind the busy ones
+    EXPECT_EQ(loader.request(wanted, QSize()), nullptr);  // the reviewer arrives at it
+    loader.prefetch({}, QSize());                          // and moves the prefetch window on
+    QElapsedTimer timer;
+    timer.start();
+    bool delivered = false;
+    while (!delivered && timer.elapsed() < 10000) {
+        spy.wait(200);
+        for (const QList<QVariant> &args : spy)
+            delivered = delivered || args.at(0).toString() == wanted;
+    }
+    EXPECT_TRUE(delivered);
+    EXPECT_NE(loader.request(wanted, QSize()), nullptr);
 }

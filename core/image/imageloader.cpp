@@ -66,17 +66,21 @@ void ImageLoader::prefetch(const QStringList &paths, QSize target)
 
 void ImageLoader::start(const QString &path, QSize target, bool prefetch)
 {
+    // A decode under way will do, unless it is a prefetch that a newer prefetch list may
+    // cancel before it starts: what the reviewer waits for must not be dropped.
     const auto pending = m_pending.constFind(path);
-    if (pending != m_pending.constEnd() && covers(*pending, target))
+    if (pending != m_pending.constEnd() && covers(pending->target, target) && (prefetch || !pending->prefetch))
         return;
-    m_pending.insert(path, target);
+    const quint64 task = m_nextTask++;
+    m_pending.insert(path, Pending{target, prefetch, task});
 
     const std::shared_ptr<std::atomic<int>> generation = m_generation;
     const int mine = generation->load();
     auto *watcher = new QFutureWatcher<DecodedImage>(this);
-    connect(watcher, &QFutureWatcher<DecodedImage>::finished, this, [this, watcher, path, target] {
+    connect(watcher, &QFutureWatcher<DecodedImage>::finished, this, [this, watcher, path, target, task] {
         watcher->deleteLater();
-        if (m_pending.value(path) == target)
+        const auto mine = m_pending.constFind(path);
+        if (mine != m_pending.constEnd() && mine->task == task)
             m_pending.remove(path);
         const DecodedImage image = watcher->result();
         if (image.error == QLatin1String("(superseded)"))

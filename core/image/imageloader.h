@@ -60,7 +60,14 @@ private:
 
     QThreadPool m_pool;
     QCache<QString, Entry> m_cache;
-    QHash<QString, QSize> m_pending; ///< path → target being decoded
+    struct Pending
+    {
+        QSize target;
+        bool prefetch;
+        quint64 task;
+    };
+    QHash<QString, Pending> m_pending; ///< the decode under way for a path
+    quint64 m_nextTask = 1;
     std::shared_ptr<std::atomic<int>> m_generation;
 };
 
