@@ -16,8 +16,8 @@ packages=(
   libgtest-dev libgmock-dev
   # optional at run time: WordNet hypernym paths
   wordnet-base
-  # GUI smoke tests and screenshots on headless machines
-  xvfb xauth
+  # the end-to-end test: a headless X server, real key events, screenshots
+  xvfb xauth xdotool imagemagick
 )
 
 missing=()
