@@ -137,7 +137,10 @@ qint64 writeTfdsJson(const QString &path, int validation, qint64 megabytes)
         if (val < validation && entries % stride == 0)
             key = validationName(val++).toLatin1();
         else
-            key = wnid(int(train % 1000)) + QByteArrayLiteral("_") + QByteArray::number(train++) + QByteArrayLiteral(".JPEG");
+        {
+            key = wnid(int(train % 1000)) + QByteArrayLiteral("_") + QByteArray::number(train) + QByteArrayLiteral(".JPEG");
+            ++train;
+        }
         // Distinct lists of distinct classes: draw until no class repeats within an entry.
         QByteArray value;
         for (;;) {

@@ -2,6 +2,7 @@
 // Generates its inputs in a temporary folder, measures, prints {"figures": [...]}.
 
 #include "generators.h"
+#include "windowbench.h"
 
 #include "error.h"
 #include "import/importer.h"
@@ -9,6 +10,7 @@
 #include "project.h"
 #include "review/reviewqueue.h"
 
+#include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
@@ -25,7 +27,9 @@
 
 #include <sys/resource.h>
 
+#include <cmath>
 #include <functional>
+#include <memory>
 
 using namespace bagel;
 
@@ -36,7 +40,7 @@ struct Figure
     QString name;
     double value;
     QString unit;
-    double target; ///< the figure must not exceed it
+    double target; ///< the figure must not exceed it; NaN: reported without a target
 };
 
 struct Benchmark
@@ -146,12 +150,59 @@ QVector<Figure> openProject(const QString &work)
     return {{QStringLiteral("open_project_50k_ms"), ms, QStringLiteral("ms"), 150}};
 }
 
+/** Runs one review-window measurement in a child process (offscreen, its own peak memory). */
+QJsonObject windowChild(const QString &work, const QString &kind)
+{
+    QProcess child;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    child.setProcessEnvironment(env);
+    child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--child-window"), kind, QStringLiteral("--work-dir"), work});
+    if (!child.waitForFinished(1800000) || child.exitCode() != 0)
+        throw Error(QStringLiteral("the review-window child (%1) failed: %2").arg(kind, QString::fromUtf8(child.readAllStandardError())));
+    return QJsonDocument::fromJson(child.readAllStandardOutput()).object();
+}
+
+bench::WindowRun windowRun(const QString &kind)
+{
+    bench::WindowRun run;
+    run.items = 200;
+    if (kind.startsWith(QLatin1String("12mp"))) {
+        run.imageSize = QSize(4000, 3000);
+        run.items = 40;
+    }
+    if (kind == QLatin1String("rss")) {
+        run.items = 1000;
+        run.dwellMs = 0;
+    }
+    run.cold = kind.endsWith(QLatin1String("-cold"));
+    return run;
+}
+
+QVector<Figure> nextImage(const QString &work, const char *size, double target)
+{
+    const QString kind = QLatin1String(size);
+    const QJsonObject warm = windowChild(work, kind);
+    const QJsonObject cold = windowChild(work, kind + QStringLiteral("-cold"));
+    return {{QStringLiteral("next_image_p99_ms_") + kind, warm.value(QStringLiteral("p99_ms")).toDouble(), QStringLiteral("ms"), target},
+            {QStringLiteral("next_image_cold_p99_ms_") + kind, cold.value(QStringLiteral("p99_ms")).toDouble(), QStringLiteral("ms"), qQNaN()}};
+}
+
 const QVector<Benchmark> &benchmarks()
 {
     static const QVector<Benchmark> list = {
         {{QStringLiteral("import_predictions_50k_ms")}, importPredictions},
         {{QStringLiteral("import_tfds_200mb_ms"), QStringLiteral("import_tfds_200mb_peak_rss_mb")}, importTfds},
         {{QStringLiteral("open_project_50k_ms")}, openProject},
+        {{QStringLiteral("next_image_p99_ms_imagenet"), QStringLiteral("next_image_cold_p99_ms_imagenet")},
+         [](const QString &work) { return nextImage(work, "imagenet", 16); }},
+        {{QStringLiteral("next_image_p99_ms_12mp"), QStringLiteral("next_image_cold_p99_ms_12mp")},
+         [](const QString &work) { return nextImage(work, "12mp", 33); }},
+        {{QStringLiteral("review_peak_rss_mb")},
+         [](const QString &work) -> QVector<Figure> {
+             const QJsonObject r = windowChild(work, QStringLiteral("rss"));
+             return {{QStringLiteral("review_peak_rss_mb"), r.value(QStringLiteral("peak_rss_mb")).toDouble(), QStringLiteral("MB"), 400}};
+         }},
     };
     return list;
 }
@@ -160,7 +211,13 @@ const QVector<Benchmark> &benchmarks()
 
 int main(int argc, char *argv[])
 {
-    QCoreApplication app(argc, argv);
+    // The review-window measurements need a GUI application; everything else does not.
+    bool windowChildMode = false;
+    for (int i = 1; i < argc; ++i)
+        windowChildMode = windowChildMode || qstrcmp(argv[i], "--child-window") == 0;
+    std::unique_ptr<QCoreApplication> application =
+        windowChildMode ? std::make_unique<QApplication>(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
+    QCoreApplication &app = *application;
     QCoreApplication::setApplicationName(QStringLiteral("bagel-bench"));
     QTextStream out(stdout);
     QTextStream err(stderr);
@@ -172,11 +229,18 @@ int main(int argc, char *argv[])
     const QCommandLineOption filter(QStringLiteral("filter"), QStringLiteral("Only figures whose name matches REGEX."), QStringLiteral("REGEX"));
     const QCommandLineOption child(QStringLiteral("child-import-tfds"), QStringLiteral("Internal: one measured TFDS import."));
     const QCommandLineOption workDir(QStringLiteral("work-dir"), QStringLiteral("Generate the inputs in DIR and keep them."), QStringLiteral("DIR"));
-    parser.addOptions({json, filter, child, workDir});
+    const QCommandLineOption windowChildOption(QStringLiteral("child-window"), QStringLiteral("Internal: one review-window run."), QStringLiteral("KIND"));
+    parser.addOptions({json, filter, child, workDir, windowChildOption});
     parser.process(app);
 
     initLogging(LoggingOptions{QDir::temp().filePath(QStringLiteral("bagel-bench.log")), false});
     try {
+        if (parser.isSet(windowChildOption)) {
+            QTemporaryDir temporary;
+            const QString work = parser.isSet(workDir) ? parser.value(workDir) : temporary.path();
+            out << QJsonDocument(bench::runReviewWindow(work, windowRun(parser.value(windowChildOption)))).toJson(QJsonDocument::Compact);
+            return 0;
+        }
         if (parser.isSet(child)) {
             const QStringList args = parser.positionalArguments();
             return childImportTfds(args.value(0), args.value(1), out);
@@ -199,7 +263,7 @@ int main(int argc, char *argv[])
                 figures.append(QJsonObject{{QStringLiteral("name"), f.name},
                                            {QStringLiteral("value"), qRound64(f.value * 10) / 10.0},
                                            {QStringLiteral("unit"), f.unit},
-                                           {QStringLiteral("target"), f.target}});
+                                           {QStringLiteral("target"), std::isnan(f.target) ? QJsonValue() : QJsonValue(f.target)}});
                 err << f.name << ": " << f.value << ' ' << f.unit << " (target ≤ " << f.target << ")\n";
                 err.flush();
             }

@@ -74,7 +74,7 @@ TEST(ImageDecoder, DecodesRealPhotosInRgbOrder)
     const DecodedImage d = decodeImage(writeImage(dir.path(QStringLiteral("red.png")), red));
     ASSERT_FALSE(d.isNull());
     EXPECT_EQ(d.image.pixel(3, 3), qRgb(255, 0, 0));
-    EXPECT_EQ(d.image.format(), QImage::Format_RGB888);
+    EXPECT_EQ(d.image.format(), QImage::Format_RGB32);
 }
 
 TEST(ImageDecoder, HonoursExifOrientation)

@@ -193,16 +193,17 @@ TEST_F(ReviewWindow, BlindModeHidesOthersVerdictsUntilMineIsRecorded)
     auto window = openWindow();
     window->verdictPanel()->setAutoAdvance(false);
     ASSERT_EQ(window->currentFileName(), QStringLiteral("gcompris_cat.jpg"));
+    ASSERT_TRUE(waitUntil([&] { return window->factsPanel()->text().contains(QStringLiteral("gcompris_cat.jpg")); }));
     EXPECT_FALSE(window->factsPanel()->text().contains(QStringLiteral("bob was here")));
     EXPECT_TRUE(window->factsPanel()->text().contains(QStringLiteral("hidden")));
 
     press(*window, Qt::Key_1);
     window->flushWrites();
-    EXPECT_TRUE(window->factsPanel()->text().contains(QStringLiteral("bob was here")));
+    EXPECT_TRUE(waitUntil([&] { return window->factsPanel()->text().contains(QStringLiteral("bob was here")); }));
 
     // With blind mode off, a fresh item shows others' verdicts at once.
     window->action(QStringLiteral("edit.blind"))->setChecked(false);
-    EXPECT_TRUE(window->factsPanel()->text().contains(QStringLiteral("bob")));
+    EXPECT_TRUE(waitUntil([&] { return window->factsPanel()->text().contains(QStringLiteral("bob")); }));
 }
 
 TEST_F(ReviewWindow, EveryActionHasAStableIdAndShortcutsCanBeChanged)

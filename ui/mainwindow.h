@@ -68,6 +68,8 @@ public:
     void setReviewer(const QString &name);
     /** Waits until every review sent to the writer is committed. */
     void flushWrites();
+    /** Turns decoding the next items ahead of time on or off (benchmarks of the cold path). */
+    void setPrefetchEnabled(bool on) { m_prefetch = on; }
 
     // Used by the undo commands.
     void submitRecord(const ReviewInput &input, const ReviewWriter::Handle &handle);
@@ -105,6 +107,7 @@ private:
     void goTo(int position);
     void step(int delta);
     void showCurrent();
+    void showDetails();
     void showImage(const QString &path, const DecodedImage &image);
     void onImageReady(const QString &path, QSize target, const DecodedImage &image);
     void prefetchAhead();
@@ -127,6 +130,7 @@ private:
     QString m_reviewer;
     bool m_blind = true;
     int m_position = -1;
+    bool m_prefetch = true;
     int m_direction = 1;
     QString m_shownPath;
     QElapsedTimer m_session;

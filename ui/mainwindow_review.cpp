@@ -20,6 +20,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QStatusBar>
+#include <QTimer>
 
 namespace bagel {
 
@@ -57,8 +58,7 @@ QString MainWindow::currentFileName() const
 
 QString MainWindow::imagePathOf(const QueueRow &row) const
 {
-    const std::optional<ItemRecord> item = m_project->store().item(row.item);
-    return item ? m_project->absoluteImagePath(*item) : QString();
+    return m_project->absoluteImagePath(ItemRecord{row.item, row.fileName, row.imagePath, row.originalLabel});
 }
 
 void MainWindow::loadQueue()
@@ -161,11 +161,28 @@ void MainWindow::showCurrent()
         return;
     const QString path = imagePathOf(*row);
     m_shownPath = path;
-    if (const DecodedImage *image = m_loader.request(path, m_view->neededSize()))
+    // The image first, painted at once; the facts and the rest follow in the next turn of the
+    // event loop, so that a keypress is answered by the picture within a frame.
+    if (const DecodedImage *image = m_loader.request(path, m_view->neededSize())) {
         showImage(path, *image);
-    else
+        m_view->repaint();
+    } else {
         m_view->setPlaceholder(tr("Loading %1…").arg(row->fileName));
+    }
+    prefetchAhead();
+    QTimer::singleShot(0, this, [this, item = row->item] {
+        const QueueRow *current = m_queue->rowAt(m_position);
+        if (current && current->item == item)
+            showDetails();
+    });
+    Q_EMIT itemShown(row->fileName);
+}
 
+void MainWindow::showDetails()
+{
+    const QueueRow *row = m_queue->rowAt(m_position);
+    if (!row || !m_project)
+        return;
     m_facts->showItem(*m_project, row->item, currentModel(), me(), m_blind);
     std::optional<Category> category;
     std::optional<Severity> severity;
@@ -180,8 +197,6 @@ void MainWindow::showCurrent()
     m_verdicts->resetDraft(category, severity, note);
     m_settings.setLastItem(m_project->path(), row->fileName);
     updateProgress();
-    prefetchAhead();
-    Q_EMIT itemShown(row->fileName);
 }
 
 void MainWindow::showImage(const QString &path, const DecodedImage &image)
@@ -209,6 +224,8 @@ void MainWindow::onImageReady(const QString &path, QSize, const DecodedImage &im
 
 void MainWindow::prefetchAhead()
 {
+    if (!m_prefetch)
+        return;
     QStringList paths;
     for (int i = 1; i <= kPrefetchAhead; ++i) {
         if (const QueueRow *row = m_queue->rowAt(m_position + i * m_direction))

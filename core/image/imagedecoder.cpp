@@ -143,14 +143,18 @@ DecodedImage decodeImage(const QString &path, QSize target, const DecodeLimits &
         decoded = smaller;
     }
 
-    cv::Mat rgb;
-    cv::cvtColor(decoded, rgb, cv::COLOR_BGR2RGB);
+    // BGRA bytes are QImage::Format_RGB32 on a little-endian machine: the format QPainter draws
+    // fastest, so the GUI thread never converts pixels while painting.
+    cv::Mat bgra;
+    cv::cvtColor(decoded, bgra, cv::COLOR_BGR2BGRA);
     DecodedImage result;
     // QImage wraps the Mat's memory only while the Mat lives: copy it out.
-    result.image = QImage(rgb.data, rgb.cols, rgb.rows, int(rgb.step), QImage::Format_RGB888).copy();
+    const QImage wrapped(bgra.data, bgra.cols, bgra.rows, int(bgra.step),
+                         QSysInfo::ByteOrder == QSysInfo::LittleEndian ? QImage::Format_RGB32 : QImage::Format_RGBX8888);
+    result.image = wrapped.copy();
     result.reduction = reduction;
     QSize full = declared.isValid() ? declared : QSize(decoded.cols, decoded.rows);
-    const bool rotated = declared.isValid() && ((declared.width() > declared.height()) != (rgb.cols > rgb.rows))
+    const bool rotated = declared.isValid() && ((declared.width() > declared.height()) != (bgra.cols > bgra.rows))
                          && declared.width() != declared.height();
     result.fullSize = rotated ? full.transposed() : full;
     return result;

@@ -9,7 +9,7 @@ namespace bagel {
 /** The result of decoding one image: the picture, or the reason there is none. */
 struct DecodedImage
 {
-    QImage image;    ///< RGB888; null when decoding failed
+    QImage image;    ///< RGB32 (the format QPainter draws fastest); null when decoding failed
     QSize fullSize;  ///< the image's own size (EXIF orientation applied), when known
     int reduction = 1; ///< the decoded image is fullSize / reduction (JPEG DCT scaling)
     QString error;   ///< why there is no image: shown in place of it

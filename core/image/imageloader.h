@@ -26,7 +26,7 @@ class ImageLoader final : public QObject
     Q_DISABLE_COPY_MOVE(ImageLoader)
 
 public:
-    explicit ImageLoader(qint64 cacheBytes = 256 * 1024 * 1024, QObject *parent = nullptr);
+    explicit ImageLoader(qint64 cacheBytes = 160 * 1024 * 1024, QObject *parent = nullptr);
     ~ImageLoader() override;
 
     /**
@@ -40,6 +40,8 @@ public:
 
     qint64 cacheBytes() const { return m_cache.totalCost(); }
     qint64 cacheCapacity() const { return m_cache.maxCost(); }
+    /** 0 turns the cache off (benchmarks of the cold path). */
+    void setCacheCapacity(qint64 bytes) { m_cache.setMaxCost(bytes); }
     void clear();
     /** Waits for every running decode (tests and shutdown). */
     void waitForDone();

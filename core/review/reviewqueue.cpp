@@ -82,6 +82,7 @@ QVector<QueueRow> loadQueue(const Project &project, ModelId model, ReviewerId me
         QueueRow row;
         row.item = item.id;
         row.fileName = item.fileName;
+        row.imagePath = item.imagePath;
         row.originalLabel = item.originalLabel;
         row.top1 = prediction->top1;
         row.score = prediction->score;

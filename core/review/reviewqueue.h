@@ -17,6 +17,7 @@ struct QueueRow
 {
     ItemId item = 0;
     QString fileName;
+    QString imagePath;    ///< as stored: relative to the images root, or absolute
     int originalLabel = -1;
     int top1 = -1;        ///< the model's top-1 class
     double score = 0.0;   ///< its score (NaN when unknown)

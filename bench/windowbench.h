@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QSize>
+#include <QString>
+
+namespace bagel::bench {
+
+/** How a review-window run is set up. */
+struct WindowRun
+{
+    int items = 100;
+    QSize imageSize{500, 375};
+    int dwellMs = 300;    ///< time on each item before the next key press, so that prefetch can work
+    bool cold = false;    ///< no prefetch, no cache
+};
+
+/**
+ * Drives the real review window offscreen through a generated queue: for each item, wait the
+ * dwell time, press the verdict key and measure until the next image is painted. Returns
+ * {"p50_ms", "p99_ms", "max_ms", "peak_rss_mb", "items"}. Needs a QApplication.
+ */
+QJsonObject runReviewWindow(const QString &workDir, const WindowRun &run);
+
+} // namespace bagel::bench
