@@ -6,6 +6,8 @@
 #include <QPainter>
 #include <QWheelEvent>
 
+#include <cmath>
+
 namespace bagel {
 
 ImageView::ImageView(QWidget *parent)
@@ -93,8 +95,12 @@ void ImageView::paintEvent(QPaintEvent *)
         return;
     }
     const QRectF target(m_offset, displaySize() * m_scale);
-    painter.setRenderHint(QPainter::SmoothPixmapTransform, m_scale < 2.0);
-    painter.drawImage(target, m_image);
+    if (std::abs(target.width() - m_image.width()) < 1.0 && std::abs(target.height() - m_image.height()) < 1.0) {
+        painter.drawImage(target.topLeft().toPoint(), m_image); // decoded at this size: a plain copy
+    } else {
+        painter.setRenderHint(QPainter::SmoothPixmapTransform, m_scale < 2.0);
+        painter.drawImage(target, m_image);
+    }
     Q_EMIT painted();
 }
 

@@ -26,6 +26,8 @@ public:
     bool hasImage() const { return !m_image.isNull(); }
     QString placeholder() const { return m_placeholder; }
     QSize fullSize() const { return m_fullSize; }
+    /** The size of the decode shown (it may be smaller than fullSize()). */
+    QSize imageSize() const { return m_image.size(); }
 
     /** The zoom as a factor of the image's own size (1.0 = 1:1). */
     double zoom() const { return m_scale; }

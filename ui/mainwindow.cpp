@@ -135,6 +135,11 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     createMenus();
     connect(&m_loader, &ImageLoader::ready, this, &MainWindow::onImageReady);
     connect(m_view, &ImageView::zoomChanged, this, [this](double zoom) {
+        // Zoomed in beyond the fitted size, the view needs the full-size decode.
+        if (!m_view->isFitted() && m_view->hasImage() && m_view->imageSize().width() < m_view->fullSize().width()) {
+            if (const DecodedImage *full = m_loader.request(m_shownPath, QSize()))
+                showImage(m_shownPath, *full);
+        }
         if (!m_shownPath.isEmpty() && m_view->hasImage()) {
             m_info->setText(tr("%1 — %2 × %3 px — %4 %")
                                 .arg(currentFileName())
@@ -206,15 +211,7 @@ void MainWindow::createActions()
                 [this, severity] { m_verdicts->setSeverity(severity); });
     }
     connect(action(QStringLiteral("view.fit")), &QAction::triggered, this, [this] { m_view->fit(); });
-    connect(action(QStringLiteral("view.actual")), &QAction::triggered, this, [this] {
-        m_view->actualSize();
-        // 1:1 needs the full-size decode, not the reduced one the fitted view uses.
-        if (const QueueRow *row = m_queue->rowAt(m_position)) {
-            const QString path = imagePathOf(*row);
-            if (const DecodedImage *image = m_loader.request(path, QSize()))
-                showImage(path, *image);
-        }
-    });
+    connect(action(QStringLiteral("view.actual")), &QAction::triggered, this, [this] { m_view->actualSize(); });
     connect(action(QStringLiteral("view.zoomIn")), &QAction::triggered, this, [this] { m_view->zoomBy(1); });
     connect(action(QStringLiteral("view.zoomOut")), &QAction::triggered, this, [this] { m_view->zoomBy(-1); });
     action(QStringLiteral("view.keepZoom"))->setCheckable(true);

@@ -72,7 +72,7 @@ public:
     void setPrefetchEnabled(bool on) { m_prefetch = on; }
 
     // Used by the undo commands.
-    void submitRecord(const ReviewInput &input, const ReviewWriter::Handle &handle);
+    void submitRecord(const ReviewInput &input, const ReviewWriter::Handle &handle, ItemId item);
     void submitRetract(const QString &fileName, const ReviewWriter::Handle &handle);
     void submitRepeat(const QString &fileName, const ReviewWriter::Handle &handle);
 

@@ -136,8 +136,6 @@ void MainWindow::goTo(int position)
     if (position != m_position)
         m_direction = position >= m_position ? 1 : -1;
     m_position = position;
-    m_list->setCurrentIndex(m_queue->index(position));
-    m_list->scrollTo(m_queue->index(position));
     showCurrent();
 }
 
@@ -183,6 +181,8 @@ void MainWindow::showDetails()
     const QueueRow *row = m_queue->rowAt(m_position);
     if (!row || !m_project)
         return;
+    m_list->setCurrentIndex(m_queue->index(m_position));
+    m_list->scrollTo(m_queue->index(m_position));
     m_facts->showItem(*m_project, row->item, currentModel(), me(), m_blind);
     std::optional<Category> category;
     std::optional<Severity> severity;
@@ -203,6 +203,9 @@ void MainWindow::showImage(const QString &path, const DecodedImage &image)
 {
     if (path != m_shownPath)
         return;
+    if (!image.isNull() && m_view->hasImage() && m_view->fullSize() == image.fullSize
+        && m_view->imageSize().width() > image.image.width())
+        return; // a full-size decode is already shown: never trade it for a smaller one
     if (image.isNull()) {
         m_view->setPlaceholder(image.error);
         m_info->setText(tr("%1 — %2").arg(currentFileName(), image.error));
@@ -256,18 +259,20 @@ void MainWindow::recordVerdict(Verdict verdict)
     }
     input.note = m_verdicts->note();
     input.source = QStringLiteral("bagel");
-    m_undo.push(new ReviewCommand(*this, input));
-    ++m_sessionReviews;
+    const ItemId item = row->item;
+    // The next image first (painted before this handler returns), then the write, which is
+    // shown as saving until the writer thread has committed it.
     if (m_verdicts->autoAdvance())
         step(1);
+    m_undo.push(new ReviewCommand(*this, input, item));
+    ++m_sessionReviews;
 }
 
-void MainWindow::submitRecord(const ReviewInput &input, const ReviewWriter::Handle &handle)
+void MainWindow::submitRecord(const ReviewInput &input, const ReviewWriter::Handle &handle, ItemId item)
 {
     const quint64 ticket = m_writer->record(input, handle);
     m_pendingWrites.insert(ticket, input.fileName);
-    if (const auto item = m_project->store().itemByFileName(input.fileName))
-        m_queue->setPending(item->id, true);
+    m_queue->setPending(item, true);
     m_verdicts->setStatus(VerdictPanel::Status::Saving, tr("Saving %1 on %2…").arg(toString(*input.verdict), input.fileName));
 }
 

@@ -16,7 +16,7 @@ class MainWindow;
 class ReviewCommand final : public QUndoCommand
 {
 public:
-    ReviewCommand(MainWindow &window, ReviewInput input);
+    ReviewCommand(MainWindow &window, ReviewInput input, ItemId item);
 
     void redo() override;
     void undo() override;
@@ -26,6 +26,7 @@ public:
 private:
     MainWindow &m_window;
     ReviewInput m_input;
+    ItemId m_item;
     ReviewWriter::Handle m_handle;
     bool m_recorded = false;
 };

@@ -160,4 +160,23 @@ DecodedImage decodeImage(const QString &path, QSize target, const DecodeLimits &
     return result;
 }
 
+DecodedImage decodeImageToFit(const QString &path, QSize viewport, const DecodeLimits &limits)
+{
+    DecodedImage result = decodeImage(path, viewport, limits);
+    if (result.isNull() || !viewport.isValid() || viewport.isEmpty())
+        return result;
+    const QSize full = result.fullSize.isValid() ? result.fullSize : result.image.size();
+    const QSize fit = full.scaled(viewport, Qt::KeepAspectRatio).expandedTo(QSize(1, 1));
+    if (fit == result.image.size())
+        return result;
+    const cv::Mat source(result.image.height(), result.image.width(), CV_8UC4, const_cast<uchar *>(result.image.constBits()),
+                         std::size_t(result.image.bytesPerLine()));
+    cv::Mat scaled;
+    const bool down = fit.width() < result.image.width();
+    cv::resize(source, scaled, cv::Size(fit.width(), fit.height()), 0, 0, down ? cv::INTER_AREA : cv::INTER_CUBIC);
+    result.image = QImage(scaled.data, scaled.cols, scaled.rows, int(scaled.step), result.image.format()).copy();
+    result.reduction = 0; // scaled to the viewport, not a plain fraction of the image
+    return result;
+}
+
 } // namespace bagel

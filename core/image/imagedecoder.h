@@ -11,7 +11,7 @@ struct DecodedImage
 {
     QImage image;    ///< RGB32 (the format QPainter draws fastest); null when decoding failed
     QSize fullSize;  ///< the image's own size (EXIF orientation applied), when known
-    int reduction = 1; ///< the decoded image is fullSize / reduction (JPEG DCT scaling)
+    int reduction = 1; ///< the decoded image is fullSize / reduction (JPEG DCT scaling); 0: scaled to a viewport
     QString error;   ///< why there is no image: shown in place of it
 
     bool isNull() const { return image.isNull(); }
@@ -33,5 +33,12 @@ struct DecodeLimits
  * error, never an exception. Safe to call from any thread.
  */
 DecodedImage decodeImage(const QString &path, QSize target = {}, const DecodeLimits &limits = {});
+
+/**
+ * Like decodeImage(), and then scales the picture to exactly the size at which it fits in
+ * \a viewport (up or down, keeping its aspect), so that a view shows it without scaling it
+ * while it paints. fullSize still gives the image's own size.
+ */
+DecodedImage decodeImageToFit(const QString &path, QSize viewport, const DecodeLimits &limits = {});
 
 } // namespace bagel

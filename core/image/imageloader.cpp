@@ -96,7 +96,9 @@ void ImageLoader::start(const QString &path, QSize target, bool prefetch)
             skipped.error = QStringLiteral("(superseded)");
             return skipped;
         }
-        return decodeImage(path, target);
+        // A target is a viewport: the image arrives at the size the view shows it, so that
+        // painting it is a plain copy. A full-size request (1:1, zoom) decodes everything.
+        return target.isValid() ? decodeImageToFit(path, target) : decodeImage(path);
     };
     // What the reviewer waits for goes ahead of what is decoded in advance.
     watcher->setFuture(QtConcurrent::task(std::move(decode)).onThreadPool(m_pool).withPriority(prefetch ? 0 : 10).spawn());

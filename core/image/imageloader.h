@@ -16,7 +16,8 @@ namespace bagel {
 /**
  * Decodes images off the GUI thread and keeps recent ones in a cache bounded by bytes.
  * request() answers at once from the cache, or starts a decode whose result arrives through
- * ready(). prefetch() decodes, at a lower priority, the items the reviewer is about to see;
+ * ready(). A request with a target gets the image scaled to fit that viewport; one without
+ * gets it at full size. prefetch() decodes, at a lower priority, the items the reviewer is about to see;
  * a new prefetch list drops the queued part of the old one. Lives on the GUI thread; workers
  * get their arguments by value and touch nothing of the loader.
  */
