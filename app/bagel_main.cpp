@@ -4,6 +4,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QStandardPaths>
 
 int main(int argc, char *argv[])
@@ -11,6 +12,11 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("bagel"));
     QApplication::setApplicationVersion(QStringLiteral(BAGEL_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("bagel"));
+    QIcon icon;
+    icon.addFile(QStringLiteral(":/bagel/icons/bagel-64.png"));
+    icon.addFile(QStringLiteral(":/bagel/icons/bagel-256.png"));
+    QApplication::setWindowIcon(icon);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Review the remaining mistakes of an image classifier."));
@@ -26,6 +32,7 @@ int main(int argc, char *argv[])
     bagel::Settings settings(parser.isSet(settingsFile) ? parser.value(settingsFile) : bagel::Settings::defaultPath());
     bagel::MainWindow window(settings);
     window.show();
+    window.ensureReviewer(); // on first start: who is reviewing, stamped on every review
     if (!parser.positionalArguments().isEmpty())
         window.openProject(parser.positionalArguments().first());
     else

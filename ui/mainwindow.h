@@ -66,6 +66,8 @@ public:
     int currentPosition() const { return m_position; }
     void setFilter(const QueueFilter &filter);
     void setReviewer(const QString &name);
+    /** Asks for the reviewer's name unless the settings know it (first start); false if none given. */
+    bool ensureReviewer();
     /** Waits until every review sent to the writer is committed. */
     void flushWrites();
     /** Turns decoding the next items ahead of time on or off (benchmarks of the cold path). */
@@ -99,7 +101,6 @@ private:
     void showShortcuts();
     void closeProject();
     void restoreState();
-    bool ensureReviewer();
 
     // mainwindow_review.cpp: the queue, the image, verdicts and undo
     void loadQueue();
