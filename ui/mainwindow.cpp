@@ -569,7 +569,8 @@ void MainWindow::showShortcuts()
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     layout->addWidget(buttons);
-    dialog.resize(640, 560);
+    table->verticalHeader()->hide();
+    dialog.resize(880, 600);
     dialog.exec();
 }
 
