@@ -26,6 +26,7 @@
 #include <QFormLayout>
 #include <QHeaderView>
 #include <QInputDialog>
+#include <QKeySequenceEdit>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -553,19 +554,27 @@ void MainWindow::showShortcuts()
     table->setHorizontalHeaderLabels({tr("Action"), tr("Keys"), tr("Id (for bagel.ini [shortcuts])")});
     for (const ActionSpec &spec : actionTable()) {
         QAction *a = action(QLatin1String(spec.id));
-        QStringList keys;
-        for (const QKeySequence &k : a->shortcuts())
-            keys << k.toString(QKeySequence::NativeText);
         const int row = table->rowCount();
         table->insertRow(row);
         table->setItem(row, 0, new QTableWidgetItem(a->toolTip()));
-        table->setItem(row, 1, new QTableWidgetItem(keys.join(QLatin1String(", "))));
+        // Click a shortcut to record a new one; it is kept in the settings under the action's id.
+        auto *edit = new QKeySequenceEdit(a->shortcut(), table);
+        edit->setObjectName(QStringLiteral("shortcut.") + a->objectName());
+        if (a->shortcuts().size() > 1)
+            edit->setToolTip(tr("Also: %1").arg(a->shortcuts().mid(1).value(0).toString(QKeySequence::NativeText)));
+        connect(edit, &QKeySequenceEdit::editingFinished, this, [this, a, edit] {
+            a->setShortcut(edit->keySequence());
+            m_settings.setShortcut(a->objectName(), edit->keySequence());
+        });
+        table->setCellWidget(row, 1, edit);
         table->setItem(row, 2, new QTableWidgetItem(a->objectName()));
     }
     table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     layout->addWidget(table);
-    layout->addWidget(new QLabel(tr("Change a shortcut in %1, section [shortcuts], e.g. verdict.wrong=W").arg(m_settings.path()), &dialog));
+    layout->addWidget(new QLabel(tr("Click a shortcut and press the new keys to change it. Changes are kept in %1, "
+                                    "section [shortcuts].").arg(m_settings.path()),
+                                 &dialog));
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     layout->addWidget(buttons);
