@@ -189,6 +189,9 @@ TEST_F(ReviewWindow, BlindModeHidesOthersVerdictsUntilMineIsRecorded)
         bob.verdict = Verdict::Unclear;
         bob.note = QStringLiteral("bob was here");
         project->recordReview(bob);
+        bob.fileName = QStringLiteral("gcompris_giraffe.jpg");
+        bob.note = QStringLiteral("bob saw a giraffe");
+        project->recordReview(bob);
     }
     auto window = openWindow();
     window->verdictPanel()->setAutoAdvance(false);
@@ -201,9 +204,15 @@ TEST_F(ReviewWindow, BlindModeHidesOthersVerdictsUntilMineIsRecorded)
     window->flushWrites();
     EXPECT_TRUE(waitUntil([&] { return window->factsPanel()->text().contains(QStringLiteral("bob was here")); }));
 
-    // With blind mode off, a fresh item shows others' verdicts at once.
+    // With blind mode off, an item I have not reviewed shows others' verdicts at once.
+    press(*window, Qt::Key_Right);
+    ASSERT_EQ(window->currentFileName(), QStringLiteral("gcompris_giraffe.jpg"));
+    ASSERT_TRUE(waitUntil([&] { return window->factsPanel()->text().contains(QStringLiteral("gcompris_giraffe.jpg")); }));
+    EXPECT_FALSE(window->factsPanel()->text().contains(QStringLiteral("bob saw a giraffe")));
     window->action(QStringLiteral("edit.blind"))->setChecked(false);
-    EXPECT_TRUE(waitUntil([&] { return window->factsPanel()->text().contains(QStringLiteral("bob")); }));
+    EXPECT_TRUE(waitUntil([&] { return window->factsPanel()->text().contains(QStringLiteral("bob saw a giraffe")); }));
+    auto reopened = Project::open(projectPath, true);
+    EXPECT_EQ(reopened->store().meta(QStringLiteral("blind_mode")), QStringLiteral("off")); // a project setting
 }
 
 TEST_F(ReviewWindow, EveryActionHasAStableIdAndShortcutsCanBeChanged)
