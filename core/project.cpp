@@ -1,6 +1,7 @@
 #include "project.h"
 
 #include "catalog/classcatalog.h"
+#include "catalog/wordnet.h"
 #include "error.h"
 #include "storage/sqlitestore.h"
 
@@ -106,6 +107,18 @@ ReviewRecord Project::prepareReview(const ReviewInput &in)
     r.category = in.category;
     r.spuriousKind = in.spuriousKind;
     r.severity = in.severity;
+    if (!in.oovWnid.isEmpty()) {
+        const QByteArray latin = in.oovWnid.toLatin1();
+        quint32 offset = 0;
+        if (!parseWnid(std::string_view(latin.constData(), std::size_t(latin.size())), &offset))
+            throw Error(QStringLiteral("'%1' is not a WordNet synset id (n + 8 digits)").arg(in.oovWnid));
+        if (in.category != Category::FineGrainedOov)
+            throw Error(QStringLiteral("the true object's synset goes with the category 'fine-grained-oov'"));
+        const WordNet wordnet;
+        if (wordnet.isAvailable() && !wordnet.synset(offset))
+            throw Error(QStringLiteral("%1 is not a WordNet noun synset").arg(in.oovWnid));
+        r.oovWnid = in.oovWnid;
+    }
 
     QSet<int> seen;
     for (const LabelChange &change : in.labelChanges) {

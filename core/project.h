@@ -21,6 +21,7 @@ struct ReviewInput
     std::optional<SpuriousKind> spuriousKind;
     std::optional<Severity> severity;
     QVector<LabelChange> labelChanges;
+    QString oovWnid; ///< fine-grained-oov: the true object's WordNet synset
     QString note;
     QString source = QStringLiteral("bagel");
     QDateTime time; ///< invalid: now

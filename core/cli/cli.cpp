@@ -1,6 +1,8 @@
 #include "cli.h"
 
 #include "catalog/classcatalog.h"
+#include "catalog/classsearch.h"
+#include "catalog/taxonomy.h"
 #include "catalog/wordnet.h"
 #include "demo.h"
 #include "error.h"
@@ -214,6 +216,7 @@ void runReview(Context &ctx)
     input.reviewer = requireValue(p, "reviewer");
     input.model = p.value(QStringLiteral("model"));
     input.note = p.value(QStringLiteral("note"));
+    input.oovWnid = p.value(QStringLiteral("oov"));
     input.source = QStringLiteral("cli");
     if (p.isSet(QStringLiteral("verdict"))) {
         input.verdict = parseVerdict(p.value(QStringLiteral("verdict")));
@@ -309,15 +312,59 @@ QJsonObject classJson(const ImageNetClass &c)
             {QStringLiteral("gloss"), c.gloss}};
 }
 
-void runClasses(Context &ctx)
+QJsonObject hitJson(const ClassHit &hit)
 {
-    QStringList args = ctx.parser.positionalArguments();
-    args.removeFirst();
-    if (args.size() != 2 || args[0] != QLatin1String("show"))
-        throw UsageError(QStringLiteral("expected: classes show WNID|INDEX|NAME"));
-    const ImageNetClass &c = ClassCatalog::imagenet1k().resolve(args[1]);
+    return {{QStringLiteral("index"), hit.classIndex >= 0 ? QJsonValue(hit.classIndex) : QJsonValue()},
+            {QStringLiteral("wnid"), hit.wnid()},
+            {QStringLiteral("names"), QJsonArray::fromStringList(hit.names)},
+            {QStringLiteral("gloss"), hit.gloss},
+            {QStringLiteral("score"), hit.score}};
+}
+
+void runClassesSearch(Context &ctx, const QString &query)
+{
+    const ClassCatalog &catalog = ClassCatalog::imagenet1k();
+    const WordNet wordnet;
+    int limit = 20;
+    if (ctx.parser.isSet(QStringLiteral("limit"))) {
+        bool ok = false;
+        limit = ctx.parser.value(QStringLiteral("limit")).toInt(&ok);
+        if (!ok || limit < 1)
+            throw UsageError(QStringLiteral("--limit needs a positive number"));
+    }
+    QVector<ClassHit> hits;
+    if (ctx.parser.isSet(QStringLiteral("wordnet"))) {
+        if (!wordnet.isAvailable())
+            throw Error(QStringLiteral("--wordnet needs WordNet (Debian package wordnet-base): %1 is missing").arg(wordnet.path()));
+        hits = ClassSearch::wordnet(catalog, wordnet).search(query, limit);
+    } else {
+        const Taxonomy taxonomy(catalog, wordnet);
+        hits = ClassSearch::imagenet(catalog, &taxonomy).search(query, limit);
+    }
+    if (ctx.json) {
+        QJsonArray list;
+        for (const ClassHit &hit : std::as_const(hits))
+            list.append(hitJson(hit));
+        ctx.out << QJsonDocument(list).toJson(QJsonDocument::Indented);
+        return;
+    }
+    for (const ClassHit &hit : std::as_const(hits)) {
+        ctx.out << QStringLiteral("%1  %2  %3\n      %4\n")
+                       .arg(hit.classIndex >= 0 ? QString::number(hit.classIndex).rightJustified(3) : QStringLiteral("  -"),
+                            hit.wnid(), hit.names.join(QLatin1String(", ")), hit.gloss);
+    }
+    if (hits.isEmpty())
+        ctx.out << "No class matches '" << query << "'.\n";
+}
+
+void runClassesShow(Context &ctx, const QString &spec)
+{
+    const ClassCatalog &catalog = ClassCatalog::imagenet1k();
+    const ImageNetClass &c = catalog.resolve(spec);
     const WordNet wordnet;
     const QVector<Synset> path = wordnet.hypernymPath(c.wnid);
+    const Taxonomy taxonomy(catalog, wordnet);
+    const Taxonomy::Neighbours neighbours = taxonomy.neighbours(c.index);
     if (ctx.json) {
         QJsonObject o = classJson(c);
         QJsonArray hypernyms;
@@ -325,19 +372,44 @@ void runClasses(Context &ctx)
             hypernyms.append(QJsonObject{{QStringLiteral("wnid"), s.wnid()},
                                          {QStringLiteral("names"), QJsonArray::fromStringList(s.lemmas)}});
         o.insert(QStringLiteral("hypernym_path"), wordnet.isAvailable() ? QJsonValue(hypernyms) : QJsonValue());
+        QJsonArray near;
+        for (const int n : neighbours.classes)
+            near.append(classJson(catalog.at(n)));
+        QJsonObject group{{QStringLiteral("classes"), near}};
+        if (neighbours.ancestor)
+            group.insert(QStringLiteral("ancestor"), QJsonObject{{QStringLiteral("wnid"), neighbours.ancestor->wnid()},
+                                                                 {QStringLiteral("names"), QJsonArray::fromStringList(neighbours.ancestor->lemmas)}});
+        o.insert(QStringLiteral("neighbours"), wordnet.isAvailable() ? QJsonValue(group) : QJsonValue());
         printJson(ctx.out, o);
         return;
     }
     ctx.out << c.index << "  " << c.wnid << "  " << c.names.join(QLatin1String(", ")) << '\n';
     ctx.out << "  " << c.gloss << '\n';
     if (!wordnet.isAvailable()) {
-        ctx.out << "  (hypernym path: install wordnet-base)\n";
+        ctx.out << "  (hypernym path and neighbours: install wordnet-base)\n";
         return;
     }
     QStringList chain;
     for (const Synset &s : path)
         chain << s.name();
     ctx.out << "  " << chain.join(QStringLiteral(" → ")) << '\n';
+    if (neighbours.ancestor) {
+        QStringList names;
+        for (const int n : neighbours.classes)
+            names << QStringLiteral("%1 (%2)").arg(catalog.at(n).name(), catalog.at(n).wnid);
+        ctx.out << "  Other " << neighbours.ancestor->name() << " classes: " << names.join(QLatin1String(", ")) << '\n';
+    }
+}
+
+void runClasses(Context &ctx)
+{
+    QStringList args = ctx.parser.positionalArguments();
+    args.removeFirst();
+    if (args.size() == 2 && args[0] == QLatin1String("show"))
+        return runClassesShow(ctx, args[1]);
+    if (args.size() >= 2 && args[0] == QLatin1String("search"))
+        return runClassesSearch(ctx, args.mid(1).join(QLatin1Char(' ')));
+    throw UsageError(QStringLiteral("expected: classes show WNID|INDEX|NAME, or classes search QUERY"));
 }
 
 void runDemo(Context &ctx)
@@ -394,11 +466,19 @@ const std::vector<Command> &commands()
              p.addOption({QStringLiteral("severity"), QStringLiteral("major, minor or borderline (verdict wrong)."), QStringLiteral("S")});
              p.addOption({QStringLiteral("label"), QStringLiteral("Edit the label set: CLASS=correct|wrong|unclear|remove (repeatable)."), QStringLiteral("CLASS=J")});
              p.addOption({QStringLiteral("note"), QStringLiteral("A free-text note."), QStringLiteral("TEXT")});
+             p.addOption({QStringLiteral("oov"), QStringLiteral("fine-grained-oov: the true object's WordNet synset (see classes search --wordnet)."), QStringLiteral("WNID")});
          },
          runReview},
         {"export", "export PROJECT FORMAT OUT", "Write the corrected labels. FORMAT: tfds-multilabel.", nullptr, runExport},
         {"images-root", "images-root PROJECT [DIR]", "Print, or change, the folder the item images are under.", nullptr, runImagesRoot},
-        {"classes", "classes show WNID|INDEX|NAME", "Show a class: names, definition and WordNet hypernym path.", nullptr, runClasses},
+        {"classes", "classes show WNID|INDEX|NAME  |  classes search QUERY [--wordnet] [--limit N]",
+         "Show a class (names, definition, WordNet hypernym path, fine-grained neighbours), or search the classes "
+         "(or, with --wordnet, all WordNet nouns) by name, wnid, index or definition.",
+         [](QCommandLineParser &p) {
+             p.addOption({QStringLiteral("wordnet"), QStringLiteral("Search every WordNet noun synset, not only the 1000 classes.")});
+             p.addOption({QStringLiteral("limit"), QStringLiteral("At most N results (default 20)."), QStringLiteral("N")});
+         },
+         runClasses},
         {"demo", "demo DIR", "Create (or open) the demo project in DIR: 55 photos, two illustrative models.", nullptr, runDemo},
         {"vocabulary", "vocabulary", "Print the definitions of verdicts, categories and severities.", nullptr, runVocabulary},
     };

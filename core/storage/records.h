@@ -110,6 +110,7 @@ struct ReviewRecord
     QString note;
     QString source; ///< `bagel`, `cli`, or the importer that created it
     ReviewId retracts = 0; ///< non-zero: this entry undoes that earlier review and says nothing else
+    QString oovWnid;       ///< the true object's WordNet synset (`n` + 8 digits), for fine-grained-oov
 };
 
 /** What the review queue needs of one prediction: its top-1, score and top-1/top-2 margin. */

@@ -108,6 +108,12 @@ const char *const kVersion3[] = {
     "ALTER TABLE reviews ADD COLUMN retracts INTEGER REFERENCES reviews(id)",
 };
 
+// Version 4: the true object of a fine-grained out-of-vocabulary mistake, as a WordNet noun
+// synset that need not be one of the 1000 classes.
+const char *const kVersion4[] = {
+    "ALTER TABLE reviews ADD COLUMN oov_wnid TEXT CHECK (oov_wnid IS NULL OR length(oov_wnid) = 9)",
+};
+
 template<std::size_t N>
 void run(QSqlDatabase &db, int version, const char *const (&statements)[N])
 {
@@ -131,6 +137,8 @@ void migrate(QSqlDatabase &db, int from, int to)
         run(db, 2, kVersion2);
     if (from < 3 && to >= 3)
         run(db, 3, kVersion3);
+    if (from < 4 && to >= 4)
+        run(db, 4, kVersion4);
 
     QSqlQuery query(db);
     query.prepare(QStringLiteral(

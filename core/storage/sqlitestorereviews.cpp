@@ -181,7 +181,7 @@ ReviewId SqliteStore::appendReview(const ReviewRecord &review)
 {
     SqliteStatement &q = native(
         "INSERT INTO reviews (item_id, model_id, reviewer_id, created_at, verdict, category, spurious_kind, "
-        "severity, note, source, retracts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "severity, note, source, retracts, oov_wnid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, review.item);
     if (review.model)
         q.bind(2, review.model);
@@ -199,6 +199,10 @@ ReviewId SqliteStore::appendReview(const ReviewRecord &review)
         q.bind(11, review.retracts);
     else
         q.bindNull(11);
+    if (review.oovWnid.isEmpty())
+        q.bindNull(12);
+    else
+        q.bind(12, review.oovWnid);
     q.run();
     const ReviewId id = q.lastInsertId();
 
@@ -230,6 +234,7 @@ QVector<ReviewRecord> SqliteStore::readReviews(QSqlQuery &q, QSqlQuery &labels) 
         r.note = q.value(9).toString();
         r.source = q.value(10).toString();
         r.retracts = q.value(11).isNull() ? 0 : q.value(11).toLongLong();
+        r.oovWnid = q.value(12).toString();
         position.insert(r.id, out.size());
         out << r;
     }
@@ -246,7 +251,7 @@ QVector<ReviewRecord> SqliteStore::readReviews(QSqlQuery &q, QSqlQuery &labels) 
 std::optional<ReviewRecord> SqliteStore::review(ReviewId id) const
 {
     QSqlQuery &q = prepared("SELECT id, item_id, model_id, reviewer_id, created_at, verdict, category, "
-                            "spurious_kind, severity, note, source, retracts FROM reviews WHERE id = ?");
+                            "spurious_kind, severity, note, source, retracts, oov_wnid FROM reviews WHERE id = ?");
     q.bindValue(0, id);
     execPrepared(q, QStringLiteral("read review"));
     QSqlQuery &labels = prepared("SELECT review_id, class_index, edit FROM review_labels WHERE review_id = ? "
@@ -262,7 +267,7 @@ std::optional<ReviewRecord> SqliteStore::review(ReviewId id) const
 QVector<ReviewRecord> SqliteStore::reviews(ItemId item) const
 {
     QSqlQuery &q = prepared("SELECT id, item_id, model_id, reviewer_id, created_at, verdict, category, "
-                            "spurious_kind, severity, note, source, retracts FROM reviews WHERE item_id = ? ORDER BY id");
+                            "spurious_kind, severity, note, source, retracts, oov_wnid FROM reviews WHERE item_id = ? ORDER BY id");
     q.bindValue(0, item);
     execPrepared(q, QStringLiteral("read reviews"));
     QSqlQuery &labels = prepared("SELECT l.review_id, l.class_index, l.edit FROM review_labels l "
@@ -281,7 +286,7 @@ void SqliteStore::forEachReview(const std::function<void(const ReviewRecord &)> 
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
     if (!q.exec(QStringLiteral("SELECT id, item_id, model_id, reviewer_id, created_at, verdict, category, "
-                               "spurious_kind, severity, note, source, retracts FROM reviews ORDER BY id")))
+                               "spurious_kind, severity, note, source, retracts, oov_wnid FROM reviews ORDER BY id")))
         fail(q, QStringLiteral("read reviews"));
     QSqlQuery labels(m_db);
     labels.setForwardOnly(true);
