@@ -1,6 +1,10 @@
 // bagel-bench --json [--filter REGEX]
 // Generates its inputs in a temporary folder, measures, prints {"figures": [...]}.
 
+#include "catalog/classcatalog.h"
+#include "catalog/classsearch.h"
+#include "catalog/taxonomy.h"
+#include "catalog/wordnet.h"
 #include "generators.h"
 #include "windowbench.h"
 
@@ -188,12 +192,51 @@ QVector<Figure> nextImage(const QString &work, const char *size, double target)
             {QStringLiteral("next_image_cold_p99_ms_") + kind, cold.value(QStringLiteral("p99_ms")).toDouble(), QStringLiteral("ms"), qQNaN()}};
 }
 
+/** p99 of one search per keystroke, over queries typed letter by letter. */
+double typingP99(const ClassSearch &search)
+{
+    static const char *const queries[] = {
+        "labrador retriever", "golden retriever", "german shepherd", "tench", "crane", "sea snake", "jaguar",
+        "espresso", "n02012849", "monitor", "labrdor", "hedgehog", "giraffe", "narwhal", "pliers", "polar bear",
+        "ring-tailed lemur", "tabby cat", "coffee mug", "volleyball", "spotted feline", "wading bird", "dog",
+        "great white shark", "mushroom", "pickup truck", "screwdriver", "maillot", "ski", "indri"};
+    QVector<double> times;
+    for (int round = 0; round < 3; ++round) {
+        for (const char *query : queries) {
+            const QString full = QString::fromLatin1(query);
+            for (int n = 1; n <= full.size(); ++n) {
+                QElapsedTimer timer;
+                timer.start();
+                const QVector<ClassHit> hits = search.search(full.left(n), 50);
+                times << double(timer.nsecsElapsed()) / 1e6;
+                Q_UNUSED(hits);
+            }
+        }
+    }
+    std::sort(times.begin(), times.end());
+    return times[std::min<qsizetype>(times.size() - 1, qsizetype(std::ceil(0.99 * double(times.size()))) - 1)];
+}
+
+QVector<Figure> classSearch(const QString &)
+{
+    const ClassCatalog &catalog = ClassCatalog::imagenet1k();
+    const WordNet wordnet;
+    if (!wordnet.isAvailable())
+        throw Error(QStringLiteral("the class-search figures need WordNet (wordnet-base)"));
+    const Taxonomy taxonomy(catalog, wordnet);
+    const ClassSearch classes = ClassSearch::imagenet(catalog, &taxonomy);
+    const ClassSearch nouns = ClassSearch::wordnet(catalog, wordnet);
+    return {{QStringLiteral("class_search_p99_ms"), typingP99(classes), QStringLiteral("ms"), 2},
+            {QStringLiteral("wordnet_search_p99_ms"), typingP99(nouns), QStringLiteral("ms"), 10}};
+}
+
 const QVector<Benchmark> &benchmarks()
 {
     static const QVector<Benchmark> list = {
         {{QStringLiteral("import_predictions_50k_ms")}, importPredictions},
         {{QStringLiteral("import_tfds_200mb_ms"), QStringLiteral("import_tfds_200mb_peak_rss_mb")}, importTfds},
         {{QStringLiteral("open_project_50k_ms")}, openProject},
+        {{QStringLiteral("class_search_p99_ms"), QStringLiteral("wordnet_search_p99_ms")}, classSearch},
         {{QStringLiteral("next_image_p99_ms_imagenet"), QStringLiteral("next_image_cold_p99_ms_imagenet")},
          [](const QString &work) { return nextImage(work, "imagenet", 16); }},
         {{QStringLiteral("next_image_p99_ms_12mp"), QStringLiteral("next_image_cold_p99_ms_12mp")},

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 
 namespace bagel {
 
@@ -69,33 +70,41 @@ bool startsWith(const std::string &text, const std::string &prefix)
     return text.size() >= prefix.size() && text.compare(0, prefix.size(), prefix) == 0;
 }
 
-/** Optimal-string-alignment distance, or k + 1 once it is sure to exceed k. */
-int boundedDistance(const std::string &a, const std::string &b, int k)
+/** Optimal-string-alignment distance, or k + 1 once it is sure to exceed k. No allocation. */
+int boundedDistance(std::string_view a, std::string_view b, int k)
 {
+    constexpr int kMax = 48;
     const int n = int(a.size());
     const int m = int(b.size());
     if (std::abs(n - m) > k)
         return k + 1;
-    std::vector<int> previous2(std::size_t(m) + 1), previous(std::size_t(m) + 1), current(std::size_t(m) + 1);
+    if (n >= kMax || m >= kMax)
+        return a == b ? 0 : k + 1;
+    int rows[3][kMax];
+    int *previous2 = rows[0];
+    int *previous = rows[1];
+    int *current = rows[2];
     for (int j = 0; j <= m; ++j)
-        previous[std::size_t(j)] = j;
+        previous[j] = j;
     for (int i = 1; i <= n; ++i) {
         current[0] = i;
         int rowMin = current[0];
         for (int j = 1; j <= m; ++j) {
             const int cost = a[std::size_t(i - 1)] == b[std::size_t(j - 1)] ? 0 : 1;
-            int value = std::min({previous[std::size_t(j)] + 1, current[std::size_t(j - 1)] + 1, previous[std::size_t(j - 1)] + cost});
+            int value = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost});
             if (i > 1 && j > 1 && a[std::size_t(i - 1)] == b[std::size_t(j - 2)] && a[std::size_t(i - 2)] == b[std::size_t(j - 1)])
-                value = std::min(value, previous2[std::size_t(j - 2)] + 1); // transposition
-            current[std::size_t(j)] = value;
+                value = std::min(value, previous2[j - 2] + 1); // transposition
+            current[j] = value;
             rowMin = std::min(rowMin, value);
         }
         if (rowMin > k)
             return k + 1;
-        std::swap(previous2, previous);
-        std::swap(previous, current);
+        int *spare = previous2;
+        previous2 = previous;
+        previous = current;
+        current = spare;
     }
-    return previous[std::size_t(m)];
+    return previous[m];
 }
 
 int typoBudget(std::size_t length)
@@ -108,7 +117,7 @@ bool typoMatch(const std::string &query, const std::string &word, int k)
 {
     if (boundedDistance(query, word, k) <= k)
         return true;
-    return word.size() > query.size() && boundedDistance(query, word.substr(0, query.size()), k) <= k;
+    return word.size() > query.size() && boundedDistance(query, std::string_view(word).substr(0, query.size()), k) <= k;
 }
 
 } // namespace
@@ -182,6 +191,7 @@ ClassSearch ClassSearch::imagenet(const ClassCatalog &catalog, const Taxonomy *t
         search.m_entries.push_back(std::move(e));
     }
     rankByName(search.m_entries);
+    search.buildIndexes();
     return search;
 }
 
@@ -201,17 +211,80 @@ ClassSearch ClassSearch::wordnet(const ClassCatalog &catalog, const WordNet &wor
         search.m_entries.push_back(std::move(e));
     }
     rankByName(search.m_entries);
+    search.buildIndexes();
     return search;
+}
+
+std::pair<std::size_t, std::size_t> ClassSearch::Vocabulary::prefixRange(const std::string &prefix) const
+{
+    const auto first = std::lower_bound(words.begin(), words.end(), prefix);
+    auto last = first;
+    // Words sharing the prefix are contiguous; find their end by binary search on the prefix.
+    last = std::partition_point(first, words.end(), [&](const std::string &w) { return startsWith(w, prefix); });
+    return {std::size_t(first - words.begin()), std::size_t(last - words.begin())};
+}
+
+void ClassSearch::buildIndexes()
+{
+    const auto build = [](Vocabulary &vocabulary, const std::vector<std::pair<std::string, int>> &pairs) {
+        std::vector<std::pair<std::string, int>> sorted = pairs;
+        std::sort(sorted.begin(), sorted.end());
+        sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+        for (const auto &[word, entry] : sorted) {
+            if (vocabulary.words.empty() || vocabulary.words.back() != word) {
+                vocabulary.words.push_back(word);
+                vocabulary.entries.emplace_back();
+            }
+            vocabulary.entries.back().push_back(entry);
+        }
+    };
+    std::vector<std::pair<std::string, int>> names;
+    std::vector<std::pair<std::string, int>> glosses;
+    for (int i = 0; i < int(m_entries.size()); ++i) {
+        const Entry &e = m_entries[std::size_t(i)];
+        m_nameStarts.push_back(m_allNames.size());
+        m_allNames += e.joined;
+        for (std::size_t l = 0; l < e.lemmas.size(); ++l)
+            m_lemmas.push_back(Lemma{e.lemmas[l], i, int(l)});
+        for (const auto &lemmaWords : e.lemmaWords) {
+            for (const std::string &w : lemmaWords)
+                names.emplace_back(w, i);
+        }
+        for (const std::string &w : words(e.glossWords))
+            glosses.emplace_back(w, i);
+    }
+    build(m_nameWords, names);
+    build(m_glossWords, glosses);
+    std::sort(m_lemmas.begin(), m_lemmas.end());
 }
 
 QVector<ClassHit> ClassSearch::search(const QString &query, int limit) const
 {
     const std::string q = lower(query.simplified());
-    if (q.empty() || limit <= 0)
+    if (q.empty() || limit <= 0 || m_entries.empty())
         return {};
     const std::vector<std::string> qwords = words(q);
     if (qwords.empty())
         return {};
+    const int count = int(m_entries.size());
+
+    // The best tier and penalty reached by each entry; entries are scored tier by tier, best
+    // first, and a lower tier is only looked at while the better ones leave room in the result.
+    std::vector<int> tierOf(std::size_t(count), 0);
+    std::vector<int> penaltyOf(std::size_t(count), 999);
+    std::vector<int> touched;
+    int found = 0;
+    const auto consider = [&](int entry, int tier, int penalty) {
+        int &t = tierOf[std::size_t(entry)];
+        if (t == 0) {
+            touched.push_back(entry);
+            ++found;
+        }
+        if (tier > t || (tier == t && penalty < penaltyOf[std::size_t(entry)])) {
+            t = tier;
+            penaltyOf[std::size_t(entry)] = penalty;
+        }
+    };
 
     // A wnid or an index names one class.
     quint32 wnidOffset = 0;
@@ -222,6 +295,137 @@ QVector<ClassHit> ClassSearch::search(const QString &query, int limit) const
         if (ec != std::errc() || ptr != q.data() + q.size())
             index = -1;
     }
+    if (isWnid || index >= 0) {
+        for (int i = 0; i < count; ++i) {
+            const Entry &e = m_entries[std::size_t(i)];
+            if ((isWnid && e.offset == wnidOffset) || (index >= 0 && e.classIndex == index))
+                consider(i, Identifier, 0);
+        }
+    }
+
+    // Whole names first: the names that equal or start with the query are one range of the
+    // sorted names. When they fill the result, nothing below them can show.
+    {
+        const auto from = std::lower_bound(m_lemmas.begin(), m_lemmas.end(), Lemma{q, 0, 0});
+        const auto to = std::partition_point(from, m_lemmas.end(), [&](const Lemma &l) { return startsWith(l.text, q); });
+        for (auto l = from; l != to; ++l)
+            consider(l->entry, l->text == q ? ExactName : NamePrefix, std::min<int>(999, l->position * 100 + int(l->text.size())));
+    }
+    // Ancestors' names (ImageNet scope): `dog` finds the breeds.
+    for (int i = 0; i < count; ++i) {
+        const Entry &e = m_entries[std::size_t(i)];
+        if (!e.ancestors.empty() && e.ancestors.find('|' + q + '|') != std::string::npos)
+            consider(i, Ancestor, std::min<int>(999, int(e.lemmas.front().size())));
+    }
+
+    // Then names whose words start with the query words, or (for three letters or more) that
+    // hold the query anywhere.
+    std::vector<int> candidates;
+    if (found < limit) {
+        const auto [from, to] = m_nameWords.prefixRange(qwords.front());
+        for (std::size_t w = from; w < to; ++w)
+            candidates.insert(candidates.end(), m_nameWords.entries[w].begin(), m_nameWords.entries[w].end());
+        if (q.size() >= 3) {
+            // One pass over all the names at once; each hit is mapped back to its entry.
+            const std::boyer_moore_horspool_searcher searcher(q.begin(), q.end());
+            auto at = m_allNames.cbegin();
+            while (true) {
+                at = std::search(at, m_allNames.cend(), searcher);
+                if (at == m_allNames.cend())
+                    break;
+                const std::size_t position = std::size_t(at - m_allNames.cbegin());
+                const auto entry = std::upper_bound(m_nameStarts.begin(), m_nameStarts.end(), position) - m_nameStarts.begin() - 1;
+                candidates.push_back(int(entry));
+                at = m_allNames.cbegin() + std::ptrdiff_t(m_nameStarts.size() > std::size_t(entry + 1) ? m_nameStarts[std::size_t(entry + 1)] : m_allNames.size());
+            }
+        }
+        std::sort(candidates.begin(), candidates.end());
+        candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+    }
+    for (const int i : candidates) {
+        const Entry &e = m_entries[std::size_t(i)];
+        if (tierOf[std::size_t(i)] >= NamePrefix)
+            continue;
+        for (std::size_t l = 0; l < e.lemmas.size(); ++l) {
+            const std::string &lemma = e.lemmas[l];
+            const int p = std::min<int>(999, int(l) * 100 + int(lemma.size()));
+            {
+                const auto &lw = e.lemmaWords[l];
+                const bool allPrefix = std::all_of(qwords.begin(), qwords.end(), [&](const std::string &w) {
+                    return std::any_of(lw.begin(), lw.end(), [&](const std::string &x) { return startsWith(x, w); });
+                });
+                if (allPrefix)
+                    consider(i, WordPrefix, p);
+                else if (lemma.find(q) != std::string::npos)
+                    consider(i, Substring, p);
+            }
+        }
+    }
+    // Gloss words: every query word is a word of the definition (the last one may be half
+    // typed). Whole words narrow the candidates through the index; the half-typed last word is
+    // then checked in the few definitions left, or looked up alone once it has 3 letters.
+    if (found < limit) {
+        std::vector<int> matching;
+        bool narrowed = false;
+        for (std::size_t w = 0; w + 1 < qwords.size(); ++w) {
+            const auto at = std::lower_bound(m_glossWords.words.begin(), m_glossWords.words.end(), qwords[w]);
+            std::vector<int> these;
+            if (at != m_glossWords.words.end() && *at == qwords[w])
+                these = m_glossWords.entries[std::size_t(at - m_glossWords.words.begin())];
+            if (!narrowed) {
+                matching = std::move(these);
+                narrowed = true;
+            } else {
+                std::vector<int> both;
+                std::set_intersection(matching.begin(), matching.end(), these.begin(), these.end(), std::back_inserter(both));
+                matching = std::move(both);
+            }
+        }
+        const std::string &last = qwords.back();
+        if (narrowed) {
+            const std::string needle = ' ' + last;
+            std::erase_if(matching, [&](int i) { return m_entries[std::size_t(i)].glossWords.find(needle) == std::string::npos; });
+        } else if (last.size() >= 3) {
+            const auto [from, to] = m_glossWords.prefixRange(last);
+            for (std::size_t k = from; k < to; ++k)
+                matching.insert(matching.end(), m_glossWords.entries[k].begin(), m_glossWords.entries[k].end());
+        }
+        for (const int i : matching)
+            consider(i, GlossWord, std::min<int>(999, int(m_entries[std::size_t(i)].lemmas.front().size())));
+    }
+
+    // Typo tolerance is the last resort: the words of the names within an edit or two. The
+    // first letter must be right, which keeps this to a few thousand words even in WordNet.
+    if (found < limit) {
+        std::vector<int> matching;
+        bool first = true;
+        for (const std::string &w : qwords) {
+            const int k = typoBudget(w.size());
+            std::vector<int> these;
+            if (k > 0) {
+                const auto [from, to] = m_nameWords.prefixRange(w.substr(0, 1));
+                for (std::size_t v = from; v < to; ++v) {
+                    const std::string &word = m_nameWords.words[v];
+                    if (word.size() + std::size_t(k) < w.size())
+                        continue;
+                    if (typoMatch(w, word, k))
+                        these.insert(these.end(), m_nameWords.entries[v].begin(), m_nameWords.entries[v].end());
+                }
+            }
+            std::sort(these.begin(), these.end());
+            these.erase(std::unique(these.begin(), these.end()), these.end());
+            if (first) {
+                matching = std::move(these);
+                first = false;
+            } else {
+                std::vector<int> both;
+                std::set_intersection(matching.begin(), matching.end(), these.begin(), these.end(), std::back_inserter(both));
+                matching = std::move(both);
+            }
+        }
+        for (const int i : matching)
+            consider(i, Typo, std::min<int>(999, int(m_entries[std::size_t(i)].lemmas.front().size())));
+    }
 
     struct Scored
     {
@@ -230,85 +434,17 @@ QVector<ClassHit> ClassSearch::search(const QString &query, int limit) const
         int entry;
     };
     std::vector<Scored> hits;
-    const std::string first = qwords.front();
-    for (int i = 0; i < int(m_entries.size()); ++i) {
-        const Entry &e = m_entries[std::size_t(i)];
-        int tier = 0;
-        int penalty = 999;
-        const auto consider = [&](int t, int p) {
-            if (t > tier || (t == tier && p < penalty)) {
-                tier = t;
-                penalty = p;
-            }
-        };
-        if ((isWnid && e.offset == wnidOffset) || (index >= 0 && e.classIndex == index))
-            consider(Identifier, 0);
-        if (e.joined.find(first) != std::string::npos) {
-            for (std::size_t l = 0; l < e.lemmas.size(); ++l) {
-                const std::string &lemma = e.lemmas[l];
-                const int p = std::min<int>(999, int(l) * 100 + int(lemma.size()));
-                if (lemma == q) {
-                    consider(ExactName, p);
-                } else if (startsWith(lemma, q)) {
-                    consider(NamePrefix, p);
-                } else {
-                    const auto &lw = e.lemmaWords[l];
-                    const bool allPrefix = std::all_of(qwords.begin(), qwords.end(), [&](const std::string &w) {
-                        return std::any_of(lw.begin(), lw.end(), [&](const std::string &x) { return startsWith(x, w); });
-                    });
-                    if (allPrefix)
-                        consider(WordPrefix, p);
-                    else if (lemma.find(q) != std::string::npos)
-                        consider(Substring, p);
-                }
-            }
-        }
-        if (tier < Ancestor && !e.ancestors.empty() && e.ancestors.find('|' + q + '|') != std::string::npos)
-            consider(Ancestor, std::min<int>(999, int(e.lemmas.front().size())));
-        if (tier < GlossWord) {
-            bool all = true;
-            for (std::size_t w = 0; w < qwords.size() && all; ++w) {
-                const bool last = w + 1 == qwords.size();
-                all = e.glossWords.find(' ' + qwords[w] + (last ? "" : " ")) != std::string::npos;
-            }
-            if (all)
-                consider(GlossWord, std::min<int>(999, int(e.lemmas.front().size())));
-        }
-        if (tier > 0)
-            hits.push_back(Scored{tier * 1000 - penalty, e.rank, i});
-    }
-
-    // Typo tolerance is the last resort: only when the better tiers leave room.
-    if (int(hits.size()) < limit) {
-        std::vector<char> already(m_entries.size(), 0);
-        for (const Scored &s : hits)
-            already[std::size_t(s.entry)] = 1;
-        for (int i = 0; i < int(m_entries.size()); ++i) {
-            if (already[std::size_t(i)])
-                continue;
-            const Entry &e = m_entries[std::size_t(i)];
-            for (std::size_t l = 0; l < e.lemmas.size(); ++l) {
-                const auto &lw = e.lemmaWords[l];
-                const bool all = std::all_of(qwords.begin(), qwords.end(), [&](const std::string &w) {
-                    const int k = typoBudget(w.size());
-                    return k > 0 && std::any_of(lw.begin(), lw.end(), [&](const std::string &x) { return typoMatch(w, x, k); });
-                });
-                if (all) {
-                    hits.push_back(Scored{Typo * 1000 - std::min<int>(999, int(l) * 100 + int(e.lemmas[l].size())), e.rank, i});
-                    break;
-                }
-            }
-        }
-    }
-
+    hits.reserve(touched.size());
+    for (const int i : touched)
+        hits.push_back(Scored{tierOf[std::size_t(i)] * 1000 - penaltyOf[std::size_t(i)], m_entries[std::size_t(i)].rank, i});
     const auto better = [](const Scored &a, const Scored &b) {
         return a.score > b.score || (a.score == b.score && a.rank < b.rank);
     };
-    const std::size_t count = std::min<std::size_t>(hits.size(), std::size_t(limit));
-    std::partial_sort(hits.begin(), hits.begin() + std::ptrdiff_t(count), hits.end(), better);
+    const std::size_t shown = std::min<std::size_t>(hits.size(), std::size_t(limit));
+    std::partial_sort(hits.begin(), hits.begin() + std::ptrdiff_t(shown), hits.end(), better);
     QVector<ClassHit> out;
-    out.reserve(qsizetype(count));
-    for (std::size_t i = 0; i < count; ++i) {
+    out.reserve(qsizetype(shown));
+    for (std::size_t i = 0; i < shown; ++i) {
         const Entry &e = m_entries[std::size_t(hits[i].entry)];
         out << ClassHit{e.offset, e.classIndex, e.names, e.gloss, hits[i].score};
     }

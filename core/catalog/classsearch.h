@@ -31,7 +31,8 @@ struct ClassHit
  * the best tier it reaches, then ranked by tier (and, within one, by the position and length of
  * the name that matched, then by name):
  *   exact name > the name of a WordNet ancestor (`dog` → the dog breeds) > name prefix >
- *   word prefix > substring > gloss word > typo-tolerant match (`labrdor`).
+ *   word prefix > substring > gloss word > typo-tolerant match (`labrdor`; the first letter
+ *   must be right).
  * A wnid or a class index finds that class first. Two scopes: the 1000 ImageNet classes, or all
  * 82,115 WordNet noun synsets (for naming an out-of-vocabulary object). Immutable once built,
  * so one index can serve several threads.
@@ -56,7 +57,30 @@ public:
 
 private:
     struct Entry;
+    /** Distinct words, sorted, each with the entries whose names (or glosses) hold it. */
+    struct Vocabulary
+    {
+        std::vector<std::string> words;
+        std::vector<std::vector<int>> entries;
+        /** The index range of the words that start with \a prefix. */
+        std::pair<std::size_t, std::size_t> prefixRange(const std::string &prefix) const;
+    };
+    void buildIndexes();
+
     std::vector<Entry> m_entries;
+    std::string m_allNames;           ///< every entry's "|name|name|", one after the other
+    std::vector<std::size_t> m_nameStarts; ///< where each entry's part of m_allNames starts
+    Vocabulary m_nameWords;
+    Vocabulary m_glossWords;
+    /** Every name in full, sorted: a name-prefix query is one range of it. */
+    struct Lemma
+    {
+        std::string text;
+        int entry;
+        int position; ///< the name's place among the entry's names
+        bool operator<(const Lemma &o) const { return text < o.text; }
+    };
+    std::vector<Lemma> m_lemmas;
 };
 
 } // namespace bagel
