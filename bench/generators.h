@@ -1,8 +1,12 @@
 #pragma once
 
+#include <QSize>
 #include <QString>
 
 namespace bagel::bench {
+
+/** A photo-like JPEG (gradients, shapes, noise) that costs what a photo costs to decode. */
+void writePhoto(const QString &path, QSize size, int seed);
 
 /** `ILSVRC2012_val_%08d.JPEG` for row \a i (0-based). */
 QString validationName(int i);

@@ -26,27 +26,6 @@ namespace bagel::bench {
 
 namespace {
 
-/** A photo-like JPEG: smooth gradients and shapes with noise, so that it costs what a photo costs. */
-void writePhoto(const QString &path, QSize size, int seed)
-{
-    std::mt19937 rng(seed);
-    cv::Mat image(size.height(), size.width(), CV_8UC3);
-    for (int y = 0; y < image.rows; ++y) {
-        auto *row = image.ptr<cv::Vec3b>(y);
-        for (int x = 0; x < image.cols; ++x)
-            row[x] = cv::Vec3b(uchar((x * 255) / image.cols), uchar((y * 255) / image.rows), uchar((seed * 37) % 255));
-    }
-    for (int i = 0; i < 12; ++i) {
-        const cv::Point centre(int(rng() % unsigned(size.width())), int(rng() % unsigned(size.height())));
-        cv::circle(image, centre, int(rng() % unsigned(size.width() / 4 + 1)),
-                   cv::Scalar(rng() % 255, rng() % 255, rng() % 255), cv::FILLED);
-    }
-    cv::Mat noise(image.size(), CV_8UC3);
-    cv::randn(noise, cv::Scalar::all(0), cv::Scalar::all(12));
-    image += noise;
-    cv::imwrite(path.toStdString(), image, {cv::IMWRITE_JPEG_QUALITY, 90});
-}
-
 double peakRssMb()
 {
     rusage usage{};

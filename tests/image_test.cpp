@@ -1,11 +1,14 @@
 #include "image/imagedecoder.h"
 #include "image/imageheader.h"
 #include "image/imageloader.h"
+#include "image/thumbnailcache.h"
 #include "testsupport.h"
 
 #include <QElapsedTimer>
 #include <QList>
+#include <QDateTime>
 #include <QFile>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QTest>
 #include <QtEndian>
@@ -216,4 +219,38 @@ TEST(ImageLoader, ARequestIsNotLostWhenThePrefetchItJoinedIsCancelled)
     }
     EXPECT_TRUE(delivered);
     EXPECT_NE(loader.request(wanted, QSize()), nullptr);
+}
+
+TEST(ThumbnailCache, MakesEachThumbnailOnceAndRemakesItWhenTheFileChanges)
+{
+    test::TempDir dir;
+    const QString image = writeImage(dir.path(QStringLiteral("a.jpg")), cv::Mat(375, 500, CV_8UC3, cv::Scalar(0, 0, 255)));
+    const ThumbnailCache cache(dir.path(QStringLiteral("cache")), 160);
+    const QImage first = cache.thumbnail(image);
+    ASSERT_FALSE(first.isNull());
+    EXPECT_EQ(first.size(), QSize(160, 120));
+    EXPECT_EQ(qRed(first.pixel(80, 60)), 255);
+    const QString stored = cache.cachePath(image);
+    ASSERT_TRUE(QFileInfo::exists(stored));
+    const QDateTime madeAt = QFileInfo(stored).lastModified();
+
+    // A second request reads the stored thumbnail instead of the image.
+    const QImage again = cache.thumbnail(image);
+    EXPECT_EQ(again.size(), first.size());
+    EXPECT_EQ(QFileInfo(stored).lastModified(), madeAt);
+
+    // The image changes (content, size, time): its key changes and a new thumbnail is made.
+    QFile::remove(image);
+    writeImage(image, cv::Mat(300, 300, CV_8UC3, cv::Scalar(255, 0, 0)));
+    QFile touched(image);
+    touched.open(QIODevice::ReadWrite);
+    touched.setFileTime(QDateTime::currentDateTime().addSecs(120), QFileDevice::FileModificationTime);
+    touched.close();
+    EXPECT_NE(cache.cachePath(image), stored);
+    const QImage changed = cache.thumbnail(image);
+    EXPECT_EQ(changed.size(), QSize(160, 160));
+    EXPECT_EQ(qBlue(changed.pixel(80, 80)), 255);
+
+    EXPECT_TRUE(cache.thumbnail(dir.path(QStringLiteral("missing.jpg"))).isNull());
+    EXPECT_TRUE(cache.thumbnail(test::writeFile(dir.path(QStringLiteral("bad.jpg")), "not an image")).isNull());
 }
