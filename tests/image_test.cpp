@@ -229,7 +229,7 @@ TEST(ThumbnailCache, MakesEachThumbnailOnceAndRemakesItWhenTheFileChanges)
     const QImage first = cache.thumbnail(image);
     ASSERT_FALSE(first.isNull());
     EXPECT_EQ(first.size(), QSize(160, 120));
-    EXPECT_EQ(qRed(first.pixel(80, 60)), 255);
+    EXPECT_GE(qRed(first.pixel(80, 60)), 250); // JPEG is lossy
     const QString stored = cache.cachePath(image);
     ASSERT_TRUE(QFileInfo::exists(stored));
     const QDateTime madeAt = QFileInfo(stored).lastModified();
@@ -249,7 +249,7 @@ TEST(ThumbnailCache, MakesEachThumbnailOnceAndRemakesItWhenTheFileChanges)
     EXPECT_NE(cache.cachePath(image), stored);
     const QImage changed = cache.thumbnail(image);
     EXPECT_EQ(changed.size(), QSize(160, 160));
-    EXPECT_EQ(qBlue(changed.pixel(80, 80)), 255);
+    EXPECT_GE(qBlue(changed.pixel(80, 80)), 250);
 
     EXPECT_TRUE(cache.thumbnail(dir.path(QStringLiteral("missing.jpg"))).isNull());
     EXPECT_TRUE(cache.thumbnail(test::writeFile(dir.path(QStringLiteral("bad.jpg")), "not an image")).isNull());
