@@ -1,3 +1,4 @@
+#include "classsearchpanel.h"
 #include "demo.h"
 #include "factspanel.h"
 #include "imageview.h"
@@ -10,6 +11,9 @@
 #include "zoommath.h"
 
 #include <QAction>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QSignalSpy>
@@ -263,4 +267,79 @@ TEST(ZoomMath, ZoomingKeepsThePointUnderTheCursorAndPanningStaysOnScreen)
     // A small image is centred; a large one cannot be dragged past its edges.
     EXPECT_EQ(zoom::clampOffset(QPointF(-50, 70), QSizeF(100, 100), 1.0, QSizeF(300, 300)), QPointF(100, 100));
     EXPECT_EQ(zoom::clampOffset(QPointF(50, -5000), QSizeF(1000, 1000), 1.0, QSizeF(300, 300)), QPointF(0, -700));
+}
+
+TEST_F(ReviewWindow, ClassPanelKeyboardFlowEditsLabelsUndoablyAndNamesTheTrueObject)
+{
+    auto window = openWindow();
+    window->verdictPanel()->setAutoAdvance(false);
+    ClassSearchPanel *panel = window->classSearchPanel();
+    panel->waitUntilReady();
+    const QString item = window->currentFileName();
+    ASSERT_EQ(item, QStringLiteral("gcompris_cat.jpg"));
+
+    press(*window, Qt::Key_Slash);
+    ASSERT_TRUE(waitUntil([&] { return panel->isVisible() && panel->searchBox()->hasFocus(); }));
+    // Without a query it suggests the item's label and the model's top-5.
+    ASSERT_NE(panel->selectedHit(), nullptr);
+    EXPECT_EQ(panel->selectedHit()->names.first(), QStringLiteral("tabby"));
+
+    QTest::keyClicks(panel->searchBox(), QStringLiteral("persain")); // a typo
+    ASSERT_NE(panel->selectedHit(), nullptr);
+    EXPECT_EQ(panel->selectedHit()->names.first(), QStringLiteral("Persian cat"));
+    EXPECT_TRUE(panel->detailsText().contains(QStringLiteral("domestic cat")));
+    QTest::keyClick(panel->searchBox(), Qt::Key_Return, Qt::ControlModifier); // unclear
+    window->flushWrites();
+    {
+        auto project = Project::open(projectPath, true);
+        const auto id = project->store().itemByFileName(item)->id;
+        const QVector<LabelJudgement> labels = project->currentLabels(id);
+        const auto persian = std::find_if(labels.begin(), labels.end(), [](const LabelJudgement &j) { return j.classIndex == 283; });
+        ASSERT_NE(persian, labels.end());
+        EXPECT_EQ(persian->judgement, Judgement::Unclear);
+    }
+
+    QTest::keyClick(panel->searchBox(), Qt::Key_Escape);
+    EXPECT_TRUE(window->imageView()->hasFocus());
+    press(*window, Qt::Key_Z, Qt::ControlModifier);
+    window->flushWrites();
+    {
+        auto project = Project::open(projectPath, true);
+        const auto id = project->store().itemByFileName(item)->id;
+        const QVector<LabelJudgement> labels = project->currentLabels(id);
+        const auto persian = std::find_if(labels.begin(), labels.end(), [](const LabelJudgement &j) { return j.classIndex == 283; });
+        ASSERT_NE(persian, labels.end());
+        EXPECT_EQ(persian->judgement, Judgement::Wrong); // back to the imported judgement
+    }
+
+    // An object outside the 1000 classes: found among all WordNet nouns, recorded with the verdict.
+    press(*window, Qt::Key_Slash);
+    panel->setWordnetScope(true);
+    panel->setQuery(QStringLiteral("giraffe"));
+    ASSERT_NE(panel->selectedHit(), nullptr);
+    EXPECT_EQ(panel->selectedHit()->wnid(), QStringLiteral("n02439033"));
+    EXPECT_TRUE(panel->detailsText().contains(QStringLiteral("Nearest ImageNet classes")));
+    QTest::mouseClick(panel->findChild<QPushButton *>(QStringLiteral("trueObject")), Qt::LeftButton);
+    QTest::keyClick(panel->searchBox(), Qt::Key_Escape);
+    press(*window, Qt::Key_M);
+    press(*window, Qt::Key_2);
+    window->flushWrites();
+    const QVector<ReviewRecord> reviews = latest(item);
+    ASSERT_EQ(reviews.size(), 1);
+    EXPECT_EQ(reviews[0].category, Category::FineGrainedOov);
+    EXPECT_EQ(reviews[0].oovWnid, QStringLiteral("n02439033"));
+}
+
+TEST_F(ReviewWindow, ClassPanelShowsExamplesOfTheSelectedClass)
+{
+    auto window = openWindow();
+    ClassSearchPanel *panel = window->classSearchPanel();
+    panel->waitUntilReady();
+    press(*window, Qt::Key_Slash);
+    panel->setQuery(QStringLiteral("tabby"));
+    // Two demo photos are labelled tabby: the kitten and the cat.
+    EXPECT_EQ(panel->examplePaths().size(), 2);
+    auto *thumb = panel->findChild<QLabel *>(QStringLiteral("exampleThumb0"));
+    ASSERT_NE(thumb, nullptr);
+    EXPECT_TRUE(waitUntil([&] { return !thumb->pixmap().isNull(); }));
 }

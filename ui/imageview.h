@@ -26,6 +26,7 @@ public:
     bool hasImage() const { return !m_image.isNull(); }
     QString placeholder() const { return m_placeholder; }
     QSize fullSize() const { return m_fullSize; }
+    const QImage &image() const { return m_image; }
     /** The size of the decode shown (it may be smaller than fullSize()). */
     QSize imageSize() const { return m_image.size(); }
 

@@ -6,6 +6,7 @@
 #include "catalog/classcatalog.h"
 #include "demo.h"
 #include "error.h"
+#include "classsearchpanel.h"
 #include "factspanel.h"
 #include "import/importer.h"
 #include "imageview.h"
@@ -68,6 +69,8 @@ QList<ActionSpec> actionTable()
         {"edit.blind", QT_TRANSLATE_NOOP("MainWindow", "&Blind mode (hide others' verdicts until mine is recorded)"), {}},
         {"edit.note", QT_TRANSLATE_NOOP("MainWindow", "Edit the &note"), {K(Qt::Key_E)}},
         {"queue.search", QT_TRANSLATE_NOOP("MainWindow", "&Search the queue"), {K(K::Find)}},
+        {"classes.search", QT_TRANSLATE_NOOP("MainWindow", "Search the &classes"), {K(Qt::Key_Slash)}},
+        {"view.compare", QT_TRANSLATE_NOOP("MainWindow", "&Compare with examples of the label and the prediction"), {K(Qt::Key_C)}},
         {"go.next", QT_TRANSLATE_NOOP("MainWindow", "&Next item"), {K(Qt::Key_Right), K(Qt::Key_J)}},
         {"go.previous", QT_TRANSLATE_NOOP("MainWindow", "&Previous item"), {K(Qt::Key_Left), K(Qt::Key_K)}},
         {"verdict.correct", QT_TRANSLATE_NOOP("MainWindow", "Correct"), {K(Qt::Key_1)}},
@@ -128,6 +131,16 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     m_splitter->setStretchFactor(1, 1);
     m_splitter->setSizes({260, 700, 340});
     setCentralWidget(m_splitter);
+
+    m_classPanel = new ClassSearchPanel(this);
+    addDockWidget(Qt::RightDockWidgetArea, m_classPanel);
+    m_classPanel->hide();
+    connect(m_classPanel, &ClassSearchPanel::labelRequested, this, &MainWindow::recordLabelEdit);
+    connect(m_classPanel, &ClassSearchPanel::trueObjectChosen, this, [this](const QString &wnid, const QString &name) {
+        m_verdicts->setTrueObject(wnid, name);
+        statusBar()->showMessage(tr("%1 will be recorded as the true object with your next 'wrong' verdict").arg(name), 5000);
+    });
+    connect(m_classPanel, &ClassSearchPanel::dismissed, this, [this] { m_view->setFocus(); });
 
     m_info = new QLabel(this);
     m_info->setObjectName(QStringLiteral("infoLine"));
@@ -195,6 +208,8 @@ void MainWindow::createActions()
     connect(action(QStringLiteral("edit.blind")), &QAction::toggled, this, &MainWindow::toggleBlindMode);
     connect(action(QStringLiteral("edit.note")), &QAction::triggered, this, [this] { m_verdicts->noteEdit()->setFocus(); });
     connect(action(QStringLiteral("queue.search")), &QAction::triggered, this, [this] { m_search->setFocus(); m_search->selectAll(); });
+    connect(action(QStringLiteral("classes.search")), &QAction::triggered, this, [this] { m_classPanel->activate(); });
+    connect(action(QStringLiteral("view.compare")), &QAction::triggered, this, &MainWindow::showComparison);
     connect(action(QStringLiteral("go.next")), &QAction::triggered, this, [this] { step(1); });
     connect(action(QStringLiteral("go.previous")), &QAction::triggered, this, [this] { step(-1); });
     for (const QString &name : verdictNames()) {
@@ -266,6 +281,9 @@ void MainWindow::createMenus()
     go->addAction(action(QStringLiteral("queue.search")));
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(action(QStringLiteral("classes.search")));
+    view->addAction(action(QStringLiteral("view.compare")));
+    view->addSeparator();
     for (const char *id : {"view.fit", "view.actual", "view.zoomIn", "view.zoomOut", "view.keepZoom"})
         view->addAction(action(QLatin1String(id)));
 
@@ -390,6 +408,7 @@ bool MainWindow::openProject(const QString &path)
     setWindowTitle(QStringLiteral("%1 — Bagel").arg(QFileInfo(m_project->path()).fileName()));
     m_session.start();
     m_sessionReviews = 0;
+    m_classPanel->setProject(m_project.get());
 
     const QSignalBlocker block(m_modelBox);
     m_modelBox->clear();
@@ -427,6 +446,7 @@ void MainWindow::closeProject()
     m_undo.clear();
     m_writer.reset();
     m_queue->setRows({});
+    m_classPanel->setProject(nullptr);
     m_project.reset();
     m_position = -1;
     m_shownPath.clear();

@@ -23,6 +23,7 @@ class QSplitter;
 
 namespace bagel {
 
+class ClassSearchPanel;
 class FactsPanel;
 class ImageView;
 class Project;
@@ -58,6 +59,7 @@ public:
     ImageView *imageView() const { return m_view; }
     FactsPanel *factsPanel() const { return m_facts; }
     VerdictPanel *verdictPanel() const { return m_verdicts; }
+    ClassSearchPanel *classSearchPanel() const { return m_classPanel; }
     QUndoStack *undoStack() { return &m_undo; }
     ImageLoader *imageLoader() { return &m_loader; }
 
@@ -113,6 +115,8 @@ private:
     void onImageReady(const QString &path, QSize target, const DecodedImage &image);
     void prefetchAhead();
     void recordVerdict(Verdict verdict);
+    void recordLabelEdit(int classIndex, LabelEdit edit);
+    void showComparison();
     void onWriteDone(quint64 ticket, ReviewId id);
     void onWriteFailed(quint64 ticket, const QString &message);
     void refreshItem(const QString &fileName);
@@ -142,6 +146,7 @@ private:
     ImageView *m_view = nullptr;
     FactsPanel *m_facts = nullptr;
     VerdictPanel *m_verdicts = nullptr;
+    ClassSearchPanel *m_classPanel = nullptr;
     QListView *m_list = nullptr;
     QComboBox *m_modelBox = nullptr;
     QCheckBox *m_mistakesOnly = nullptr;

@@ -3,6 +3,8 @@
 #include "mainwindow.h"
 
 #include "catalog/classcatalog.h"
+#include "classsearchpanel.h"
+#include "image/thumbnailcache.h"
 #include "error.h"
 #include "factspanel.h"
 #include "imageview.h"
@@ -14,6 +16,8 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDialog>
+#include <QGridLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -187,14 +191,25 @@ void MainWindow::showDetails()
     std::optional<Category> category;
     std::optional<Severity> severity;
     QString note;
+    QString oov;
     for (const ReviewRecord &r : m_project->latestReviews(row->item)) {
         if (r.reviewer == me() && r.model == currentModel()) {
             category = r.category;
             severity = r.severity;
             note = r.note;
+            oov = r.oovWnid;
         }
     }
-    m_verdicts->resetDraft(category, severity, note);
+    m_verdicts->resetDraft(category, severity, note, oov);
+    // The class panel suggests the item's label and the model's top-5 until something is typed.
+    QVector<int> suggestions{row->originalLabel};
+    for (const ModelPrediction &p : m_project->store().predictions(row->item)) {
+        if (p.model == currentModel()) {
+            for (const ClassScore &s : p.topk)
+                suggestions << s.classIndex;
+        }
+    }
+    m_classPanel->setSuggestions(suggestions);
     m_settings.setLastItem(m_project->path(), row->fileName);
     updateProgress();
 }
@@ -256,6 +271,8 @@ void MainWindow::recordVerdict(Verdict verdict)
     if (verdict == Verdict::Wrong) {
         input.category = m_verdicts->category();
         input.severity = m_verdicts->severity();
+        if (input.category == Category::FineGrainedOov)
+            input.oovWnid = m_verdicts->trueObject();
     }
     input.note = m_verdicts->note();
     input.source = QStringLiteral("bagel");
@@ -268,12 +285,68 @@ void MainWindow::recordVerdict(Verdict verdict)
     ++m_sessionReviews;
 }
 
+void MainWindow::recordLabelEdit(int classIndex, LabelEdit edit)
+{
+    const QueueRow *row = m_queue->rowAt(m_position);
+    if (!row || !m_project || m_project->store().isReadOnly() || !ensureReviewer())
+        return;
+    ReviewInput input;
+    input.fileName = row->fileName;
+    input.reviewer = m_reviewer;
+    input.model = m_modelBox->currentText();
+    input.labelChanges = {LabelChange{classIndex, edit}};
+    input.source = QStringLiteral("bagel");
+    m_undo.push(new ReviewCommand(*this, input, row->item));
+}
+
+void MainWindow::showComparison()
+{
+    const QueueRow *row = m_queue->rowAt(m_position);
+    if (!row || !m_project)
+        return;
+    const ClassCatalog &catalog = ClassCatalog::imagenet1k();
+    QDialog dialog(this);
+    dialog.setObjectName(QStringLiteral("compareDialog"));
+    dialog.setWindowTitle(tr("Compare %1").arg(row->fileName));
+    auto *grid = new QGridLayout(&dialog);
+    // Column 0 holds the image; the label's and the prediction's examples take two columns each.
+    const auto column = [&](int at, const QString &title, const QPixmap &main, int classIndex) {
+        const int first = at == 0 ? 0 : 2 * at - 1;
+        auto *heading = new QLabel(QStringLiteral("<b>%1</b>").arg(title.toHtmlEscaped()), &dialog);
+        heading->setWordWrap(true);
+        grid->addWidget(heading, 0, first, 1, at == 0 ? 1 : 2);
+        if (!main.isNull()) {
+            auto *image = new QLabel(&dialog);
+            image->setPixmap(main);
+            grid->addWidget(image, 1, 0, 3, 1, Qt::AlignTop);
+            return;
+        }
+        const QStringList examples = m_classPanel->examplesOf(classIndex);
+        for (int i = 0; i < 6 && i < examples.size(); ++i) {
+            auto *thumb = new QLabel(&dialog);
+            thumb->setPixmap(QPixmap::fromImage(m_classPanel->thumbnails().thumbnail(examples[i])));
+            thumb->setToolTip(examples[i]);
+            grid->addWidget(thumb, 1 + i / 2, first + i % 2, Qt::AlignTop);
+        }
+        if (examples.isEmpty())
+            grid->addWidget(new QLabel(tr("No example images: set an examples folder in the class panel."), &dialog), 1, first, 1, 2);
+    };
+    QPixmap current = QPixmap::fromImage(m_view->image()).scaled(480, 480, Qt::KeepAspectRatio, Qt::SmoothTransformation);
+    column(0, tr("This image: %1").arg(row->fileName), current, -1);
+    const auto name = [&](int c) { return catalog.contains(c) ? catalog.at(c).name() : tr("unknown"); };
+    column(1, tr("Original label: %1").arg(name(row->originalLabel)), {}, row->originalLabel);
+    column(2, tr("Prediction: %1").arg(name(row->top1)), {}, row->top1);
+    dialog.resize(1200, 640);
+    dialog.exec();
+}
+
 void MainWindow::submitRecord(const ReviewInput &input, const ReviewWriter::Handle &handle, ItemId item)
 {
     const quint64 ticket = m_writer->record(input, handle);
     m_pendingWrites.insert(ticket, input.fileName);
     m_queue->setPending(item, true);
-    m_verdicts->setStatus(VerdictPanel::Status::Saving, tr("Saving %1 on %2…").arg(toString(*input.verdict), input.fileName));
+    m_verdicts->setStatus(VerdictPanel::Status::Saving,
+                          tr("Saving %1 on %2…").arg(input.verdict ? toString(*input.verdict) : tr("a label edit"), input.fileName));
 }
 
 void MainWindow::submitRetract(const QString &fileName, const ReviewWriter::Handle &handle)

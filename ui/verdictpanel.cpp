@@ -44,6 +44,7 @@ QGroupBox *group(const QString &title, const QStringList &ids, const QHash<QStri
 VerdictPanel::VerdictPanel(const QHash<QString, QAction *> &actions, QWidget *parent)
     : QWidget(parent)
     , m_actions(actions)
+    , m_trueObject(new QLabel(this))
     , m_note(new QLineEdit(this))
     , m_autoAdvance(new QCheckBox(tr("Go to the next item after a verdict"), this))
     , m_status(new QLabel(this))
@@ -67,6 +68,10 @@ VerdictPanel::VerdictPanel(const QHash<QString, QAction *> &actions, QWidget *pa
         severities << QStringLiteral("severity.") + name;
     layout->addWidget(group(tr("Severity (for a wrong verdict)"), severities, actions, 3, this));
 
+    m_trueObject->setObjectName(QStringLiteral("trueObjectLabel"));
+    m_trueObject->setWordWrap(true);
+    m_trueObject->hide();
+    layout->addWidget(m_trueObject);
     m_note->setObjectName(QStringLiteral("noteEdit"));
     m_note->setPlaceholderText(tr("Note (goes with the next verdict)"));
     m_note->setClearButtonEnabled(true);
@@ -106,12 +111,25 @@ void VerdictPanel::setSeverity(std::optional<Severity> severity)
     refreshChecks();
 }
 
-void VerdictPanel::resetDraft(std::optional<Category> category, std::optional<Severity> severity, const QString &note)
+void VerdictPanel::resetDraft(std::optional<Category> category, std::optional<Severity> severity, const QString &note,
+                              const QString &oovWnid)
 {
     m_category = category;
     m_severity = severity;
     m_note->setText(note);
+    setTrueObject(oovWnid, oovWnid);
     refreshChecks();
+}
+
+void VerdictPanel::setTrueObject(const QString &wnid, const QString &name)
+{
+    m_oovWnid = wnid;
+    m_trueObject->setVisible(!wnid.isEmpty());
+    m_trueObject->setText(tr("True object: <b>%1</b> (%2)").arg(name.toHtmlEscaped(), wnid));
+    if (!wnid.isEmpty()) {
+        m_category = Category::FineGrainedOov;
+        refreshChecks();
+    }
 }
 
 void VerdictPanel::refreshChecks()

@@ -35,7 +35,11 @@ public:
     void setCategory(std::optional<Category> category);
     void setSeverity(std::optional<Severity> severity);
     /** Starts the draft afresh, from the reviewer's last review of the item if any. */
-    void resetDraft(std::optional<Category> category, std::optional<Severity> severity, const QString &note);
+    void resetDraft(std::optional<Category> category, std::optional<Severity> severity, const QString &note,
+                    const QString &oovWnid = {});
+    /** The true object of a fine-grained-oov mistake (a WordNet synset), for the next verdict. */
+    void setTrueObject(const QString &wnid, const QString &name);
+    QString trueObject() const { return m_oovWnid; }
 
     bool autoAdvance() const;
     void setAutoAdvance(bool on);
@@ -55,6 +59,8 @@ private:
     QHash<QString, QAction *> m_actions;
     std::optional<Category> m_category;
     std::optional<Severity> m_severity;
+    QString m_oovWnid;
+    QLabel *m_trueObject;
     QLineEdit *m_note;
     QCheckBox *m_autoAdvance;
     QLabel *m_status;
