@@ -28,7 +28,7 @@ namespace bagel {
 
 namespace {
 
-constexpr int kThumbs = 4;
+constexpr int kThumbs = 3;
 const QString kExamplesFolder = QStringLiteral("examples_folder");
 
 bool isImage(const QString &name)
@@ -51,7 +51,7 @@ struct Indexes
 
 ClassSearchPanel::ClassSearchPanel(QWidget *parent)
     : QDockWidget(tr("Classes"), parent)
-    , m_thumbnails(std::make_unique<ThumbnailCache>())
+    , m_thumbnails(std::make_unique<ThumbnailCache>(ThumbnailCache::defaultDirectory(), 128))
     , m_generation(std::make_shared<std::atomic<int>>(0))
     , m_search(new QLineEdit(this))
     , m_scope(new QCheckBox(tr("All WordNet nouns (for an object outside the 1000 classes)"), this))
