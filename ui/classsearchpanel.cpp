@@ -51,7 +51,7 @@ struct Indexes
 
 ClassSearchPanel::ClassSearchPanel(QWidget *parent)
     : QDockWidget(tr("Classes"), parent)
-    , m_thumbnails(std::make_unique<ThumbnailCache>(ThumbnailCache::defaultDirectory(), 128))
+    , m_thumbnails(std::make_shared<const ThumbnailCache>(ThumbnailCache::defaultDirectory(), 128))
     , m_generation(std::make_shared<std::atomic<int>>(0))
     , m_search(new QLineEdit(this))
     , m_scope(new QCheckBox(tr("All WordNet nouns (for an object outside the 1000 classes)"), this))
@@ -348,7 +348,7 @@ void ClassSearchPanel::showExamples(int first)
             else
                 label->setPixmap(QPixmap::fromImage(image));
         });
-        const ThumbnailCache *cache = m_thumbnails.get();
+        const std::shared_ptr<const ThumbnailCache> cache = m_thumbnails;
         const QString path = m_examples[at];
         const std::shared_ptr<std::atomic<int>> current = m_generation;
         watcher->setFuture(QtConcurrent::run([cache, path, current, generation] {

@@ -65,7 +65,7 @@ public:
 
     /** Example images of \a classIndex: the project's items labelled with it, then the examples folder. */
     QStringList examplesOf(int classIndex) const;
-    ThumbnailCache &thumbnails() const { return *m_thumbnails; }
+    const ThumbnailCache &thumbnails() const { return *m_thumbnails; }
 
 Q_SIGNALS:
     void labelRequested(int classIndex, bagel::LabelEdit edit);
@@ -86,7 +86,7 @@ private:
     std::shared_ptr<const Taxonomy> m_taxonomy;
     std::shared_ptr<const ClassSearch> m_classes;
     std::shared_ptr<const ClassSearch> m_nouns;
-    std::unique_ptr<ThumbnailCache> m_thumbnails;
+    std::shared_ptr<const ThumbnailCache> m_thumbnails; ///< shared with the decoding tasks, which may outlive the panel
     std::shared_ptr<std::atomic<int>> m_generation;
     Project *m_project = nullptr;
     QHash<int, QStringList> m_itemsByClass;
