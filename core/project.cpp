@@ -130,33 +130,69 @@ ReviewRecord Project::prepareReview(const ReviewInput &in)
     }
     r.labelChanges = in.labelChanges;
 
-    const QVector<ModelRecord> models = m_store->models();
-    if (!in.model.isEmpty()) {
-        r.model = m_store->modelId(in.model, false);
-        if (!r.model) {
-            QStringList names;
-            for (const ModelRecord &m : models)
-                names << m.name;
-            throw Error(QStringLiteral("no model '%1' in the project (models: %2)")
-                            .arg(in.model, names.isEmpty() ? QStringLiteral("none") : names.join(QLatin1String(", "))));
-        }
-    } else if (models.size() == 1) {
-        r.model = models.first().id;
-    } else if (in.verdict && in.verdict != Verdict::Problematic) {
-        QStringList names;
-        for (const ModelRecord &m : models)
-            names << m.name;
-        if (names.isEmpty())
-            throw Error(QStringLiteral("a '%1' verdict is about a model's prediction, and the project has no models; "
-                                       "import predictions first")
-                            .arg(toString(*in.verdict)));
-        throw Error(QStringLiteral("name the model the verdict is about (one of: %1)").arg(names.join(QLatin1String(", "))));
-    }
+    r.model = resolveModel(in.model, in.verdict);
 
     r.note = in.note;
     r.source = in.source;
     r.time = in.time.isValid() ? in.time.toUTC() : QDateTime::currentDateTimeUtc();
     return r;
+}
+
+ModelId Project::resolveModel(const QString &name, std::optional<Verdict> verdict)
+{
+    const QVector<ModelRecord> models = m_store->models();
+    auto names = [&models] {
+        QStringList out;
+        for (const ModelRecord &m : models)
+            out << m.name;
+        return out;
+    };
+    if (!name.isEmpty()) {
+        const ModelId id = m_store->modelId(name, false);
+        if (!id) {
+            throw Error(QStringLiteral("no model '%1' in the project (models: %2)")
+                            .arg(name, models.isEmpty() ? QStringLiteral("none") : names().join(QLatin1String(", "))));
+        }
+        return id;
+    }
+    if (models.size() == 1)
+        return models.first().id;
+    if (verdict && verdict != Verdict::Problematic) {
+        if (models.isEmpty())
+            throw Error(QStringLiteral("a '%1' verdict is about a model's prediction, and the project has no models; "
+                                       "import predictions first")
+                            .arg(toString(*verdict)));
+        throw Error(QStringLiteral("name the model the verdict is about (one of: %1)").arg(names().join(QLatin1String(", "))));
+    }
+    return 0;
+}
+
+qint64 Project::adjudicate(const AdjudicationInput &in)
+{
+    Transaction tx(*m_store);
+    AdjudicationRecord a;
+    const auto item = m_store->itemByFileName(in.fileName);
+    if (!item)
+        throw Error(QStringLiteral("no item '%1' in %2").arg(in.fileName, path()));
+    a.item = item->id;
+    checkName(in.lead, "lead");
+    if (in.reason.trimmed().isEmpty())
+        throw Error(QStringLiteral("an adjudication needs a reason"));
+    if ((in.category || in.severity) && in.verdict != Verdict::Wrong)
+        throw Error(QStringLiteral("a category or severity applies only to the verdict 'wrong'"));
+    if (in.gold && !in.verdict)
+        throw Error(QStringLiteral("a gold unit needs a verdict"));
+    a.model = resolveModel(in.model, in.verdict ? in.verdict : std::optional<Verdict>(Verdict::Wrong));
+    a.verdict = in.verdict;
+    a.category = in.category;
+    a.severity = in.severity;
+    a.gold = in.gold;
+    a.reason = in.reason.trimmed();
+    a.time = in.time.isValid() ? in.time.toUTC() : QDateTime::currentDateTimeUtc();
+    a.lead = m_store->reviewerId(in.lead, true);
+    const qint64 id = m_store->appendAdjudication(a);
+    tx.commit();
+    return id;
 }
 
 ReviewId Project::recordReview(const ReviewInput &input)
@@ -222,6 +258,13 @@ QVector<ReviewRecord> effectiveReviews(const QVector<ReviewRecord> &reviews)
     return out;
 }
 
+void sortChronologically(QVector<ReviewRecord> &reviews)
+{
+    std::stable_sort(reviews.begin(), reviews.end(), [](const ReviewRecord &a, const ReviewRecord &b) {
+        return a.time != b.time ? a.time < b.time : a.id < b.id;
+    });
+}
+
 QVector<LabelJudgement> applyLabelChanges(QVector<LabelJudgement> labels, const QVector<LabelChange> &changes)
 {
     for (const LabelChange &change : changes) {
@@ -248,7 +291,9 @@ QVector<LabelJudgement> applyLabelChanges(QVector<LabelJudgement> labels, const 
 QVector<LabelJudgement> Project::currentLabels(ItemId item) const
 {
     QVector<LabelJudgement> labels = m_store->judgements(item);
-    for (const ReviewRecord &review : effectiveReviews(m_store->reviews(item)))
+    QVector<ReviewRecord> reviews = effectiveReviews(m_store->reviews(item));
+    sortChronologically(reviews);
+    for (const ReviewRecord &review : reviews)
         labels = applyLabelChanges(std::move(labels), review.labelChanges);
     return labels;
 }
@@ -258,7 +303,9 @@ QHash<ItemId, QVector<LabelJudgement>> Project::allCurrentLabels() const
     QHash<ItemId, QVector<LabelJudgement>> labels = m_store->allJudgements();
     QVector<ReviewRecord> all;
     m_store->forEachReview([&all](const ReviewRecord &review) { all << review; });
-    for (const ReviewRecord &review : effectiveReviews(all)) {
+    all = effectiveReviews(all);
+    sortChronologically(all);
+    for (const ReviewRecord &review : all) {
         if (review.labelChanges.isEmpty())
             continue;
         QVector<LabelJudgement> &current = labels[review.item];
@@ -272,14 +319,16 @@ QHash<ItemId, QVector<LabelJudgement>> Project::allCurrentLabels() const
 QVector<ReviewRecord> Project::latestReviews(ItemId item) const
 {
     std::map<std::pair<ReviewerId, ModelId>, ReviewRecord> latest;
-    for (const ReviewRecord &review : effectiveReviews(m_store->reviews(item))) {
+    QVector<ReviewRecord> reviews = effectiveReviews(m_store->reviews(item));
+    sortChronologically(reviews);
+    for (const ReviewRecord &review : reviews) {
         if (review.verdict) // label-only edits do not replace a verdict
             latest[{review.reviewer, review.model}] = review;
     }
     QVector<ReviewRecord> out;
     for (auto &[key, review] : latest)
         out << review;
-    std::sort(out.begin(), out.end(), [](const ReviewRecord &a, const ReviewRecord &b) { return a.id < b.id; });
+    sortChronologically(out);
     return out;
 }
 

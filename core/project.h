@@ -27,6 +27,20 @@ struct ReviewInput
     QDateTime time; ///< invalid: now
 };
 
+/** A lead's final word on a unit: the input of Project::adjudicate(). */
+struct AdjudicationInput
+{
+    QString fileName;
+    QString model; ///< empty: the project's only model, or none for a problematic verdict
+    QString lead;
+    std::optional<Verdict> verdict; ///< none: withdraw the unit's adjudication (back to the majority rule)
+    std::optional<Category> category;
+    std::optional<Severity> severity;
+    bool gold = false;
+    QString reason;
+    QDateTime time; ///< invalid: now
+};
+
 /**
  * An open Bagel project: the domain API that both front ends use. It owns the Store, knows
  * the class catalog and the images root, validates reviews before they are written, and
@@ -70,6 +84,9 @@ public:
     /** Checks \a input without writing; throws Error describing the first problem. */
     ReviewRecord prepareReview(const ReviewInput &input);
 
+    /** Validates and appends a lead's adjudication; returns its id. Throws Error. */
+    qint64 adjudicate(const AdjudicationInput &input);
+
     /**
      * The item's label set now: the imported judgements with every review's label edits
      * applied in order, sorted by class index.
@@ -86,12 +103,21 @@ public:
     static void checkName(const QString &name, const char *what);
 
 private:
+    /** The model a verdict names: \a name, or the only model; 0 for an image-level verdict. */
+    ModelId resolveModel(const QString &name, std::optional<Verdict> verdict);
+
     std::unique_ptr<Store> m_store;
     const ClassCatalog *m_catalog;
 };
 
 /** The reviews that count: without retractions and the reviews they retract, in order. */
 QVector<ReviewRecord> effectiveReviews(const QVector<ReviewRecord> &reviews);
+
+/**
+ * Sorts reviews by time, then id: the order in which they were made, also after reviews from
+ * another project file were merged in (their ids are newer than their times).
+ */
+void sortChronologically(QVector<ReviewRecord> &reviews);
 
 /** Applies label edits to a judgement list (the derivation behind Project::currentLabels). */
 QVector<LabelJudgement> applyLabelChanges(QVector<LabelJudgement> labels, const QVector<LabelChange> &changes);

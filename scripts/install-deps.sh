@@ -14,6 +14,8 @@ packages=(
   libsqlite3-dev libspdlog-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev
+  # the agreement tests' reference implementations (scikit-learn, statsmodels, NLTK)
+  python3-sklearn python3-statsmodels python3-nltk
   # optional at run time: WordNet hypernym paths
   wordnet-base
   # the end-to-end test: a headless X server, real key events, screenshots

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "clicommon.h"
 
 #include "catalog/classcatalog.h"
 #include "catalog/classsearch.h"
@@ -29,20 +30,6 @@ namespace bagel::cli {
 
 namespace {
 
-/** A usage mistake (exit status 2) rather than a failed command (1). */
-class UsageError : public Error
-{
-public:
-    using Error::Error;
-};
-
-struct Context
-{
-    QCommandLineParser &parser;
-    QTextStream &out;
-    bool json = false;
-};
-
 struct Command
 {
     const char *name;
@@ -51,41 +38,6 @@ struct Command
     std::function<void(QCommandLineParser &)> addOptions;
     std::function<void(Context &)> run;
 };
-
-QString requireValue(const QCommandLineParser &parser, const char *option)
-{
-    const QString name = QLatin1String(option);
-    if (!parser.isSet(name))
-        throw UsageError(QStringLiteral("--%1 is required").arg(name));
-    return parser.value(name);
-}
-
-QStringList positionals(const QCommandLineParser &parser, int count, const char *usage)
-{
-    QStringList args = parser.positionalArguments();
-    args.removeFirst(); // the command name
-    if (args.size() != count)
-        throw UsageError(QStringLiteral("expected: %1").arg(QLatin1String(usage)));
-    return args;
-}
-
-void printJson(QTextStream &out, const QJsonObject &object)
-{
-    out << QJsonDocument(object).toJson(QJsonDocument::Indented);
-}
-
-QCommandLineOption jsonOption()
-{
-    return QCommandLineOption(QStringLiteral("json"), QStringLiteral("Print the result as JSON."));
-}
-
-/** Opens read-write when the file allows it (so an older project is upgraded), else read-only. */
-std::unique_ptr<Project> openProject(const QString &path, bool readOnly = false)
-{
-    if (!readOnly && QFileInfo::exists(path) && !QFileInfo(path).isWritable())
-        readOnly = true;
-    return Project::open(path, readOnly);
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -182,6 +134,7 @@ void runInfo(Context &ctx)
                                {QStringLiteral("reviewers"), c.reviewers},
                                {QStringLiteral("reviewer_names"), QJsonArray::fromStringList(reviewers)},
                                {QStringLiteral("reviews"), c.reviews},
+                               {QStringLiteral("adjudications"), c.adjudications},
                                {QStringLiteral("judgements"), c.judgements},
                                {QStringLiteral("problematic"), c.problematic},
                                {QStringLiteral("imagenet_m"), c.imagenetM},
@@ -201,6 +154,7 @@ void runInfo(Context &ctx)
     line("Predictions:", QString::number(c.predictions));
     line("Reviewers:", reviewers.isEmpty() ? QStringLiteral("0") : QStringLiteral("%1 (%2)").arg(c.reviewers).arg(reviewers.join(QLatin1String(", "))));
     line("Reviews:", QString::number(c.reviews));
+    line("Adjudications:", QString::number(c.adjudications));
     line("Judgements:", QString::number(c.judgements));
     line("Problematic images:", QString::number(c.problematic));
     line("ImageNet-M:", QString::number(c.imagenetM));
@@ -439,7 +393,8 @@ const std::vector<Command> &commands()
          runInit},
         {"import", "import PROJECT FORMAT FILE [options]",
          "Import FILE into the project in one transaction. FORMAT is one of: tfds-multilabel, real, "
-         "paper-mistakes, predictions, imagefolder, labels.",
+         "paper-mistakes, predictions, imagefolder, labels, reviews (CSV: file_name,model,reviewer,verdict,"
+         "category,severity,note,time).",
          [](QCommandLineParser &p) {
              p.addOption({QStringLiteral("model"), QStringLiteral("The model the predictions or mistakes belong to."), QStringLiteral("M")});
              p.addOption({QStringLiteral("reviewer"), QStringLiteral("paper-mistakes: who the reviews are attributed to (default: paper)."), QStringLiteral("R")});
@@ -480,6 +435,21 @@ const std::vector<Command> &commands()
          },
          runClasses},
         {"demo", "demo DIR", "Create (or open) the demo project in DIR: 55 photos, two illustrative models.", nullptr, runDemo},
+        {"merge", "merge TARGET SOURCE...",
+         "Bring the reviews and adjudications of other project files (the same items, reviewed elsewhere) into "
+         "TARGET, each with its author and time. Merging a file twice adds nothing.",
+         addMergeOptions, runMerge},
+        {"agreement", "agreement PROJECT [--field F] [--model M] [--by B] [--confusion A,B] [--json]",
+         "Agreement between reviewers: percent agreement, Cohen's kappa per pair, Fleiss' kappa and Krippendorff's "
+         "alpha with bootstrap 95% intervals, per field (verdict, category, severity, labels); reviewer statistics.",
+         addAgreementOptions, runAgreement},
+        {"disagreements", "disagreements PROJECT [--field F] [--model M] [--limit N] [--json]",
+         "The units where reviewers differ, most disputed first, with every reviewer's answer and the final state.",
+         addDisagreementsOptions, runDisagreements},
+        {"adjudicate", "adjudicate PROJECT --item FILE --model M --verdict V --reviewer LEAD --reason TEXT",
+         "Record a lead's final verdict on a unit, with a reason; exports and reports use it instead of the "
+         "majority. --gold makes it a gold unit that scores reviewers; --withdraw returns the unit to the majority rule.",
+         addAdjudicateOptions, runAdjudicate},
         {"vocabulary", "vocabulary", "Print the definitions of verdicts, categories and severities.", nullptr, runVocabulary},
     };
     return list;

@@ -1,5 +1,6 @@
 #include "exporter.h"
 
+#include "audit/audit.h"
 #include "catalog/classcatalog.h"
 #include "error.h"
 #include "io/jsonwriter.h"
@@ -57,8 +58,9 @@ void writeTfds(const Project &project, QIODevice &out, ExportReport &report)
 {
     const Store &store = project.store();
     const ClassCatalog &catalog = project.catalog();
-    const QHash<ItemId, QVector<LabelJudgement>> labels = project.allCurrentLabels();
-    const QHash<ItemId, ProblematicInfo> problematic = store.allProblematic();
+    // The state after the review: adjudications, else the majority rule, then label edits.
+    QHash<ItemId, ProblematicInfo> problematic;
+    const QHash<ItemId, QVector<LabelJudgement>> labels = AuditSnapshot::load(project).finalLabels(&problematic);
     QHash<ItemId, QString> names;
 
     JsonWriter json(out);

@@ -17,13 +17,14 @@ namespace bagel {
 
 namespace {
 
-constexpr std::array<std::pair<ImportFormat, const char *>, 6> kFormats{{
+constexpr std::array<std::pair<ImportFormat, const char *>, 7> kFormats{{
     {ImportFormat::TfdsMultilabel, "tfds-multilabel"},
     {ImportFormat::Real, "real"},
     {ImportFormat::PaperMistakes, "paper-mistakes"},
     {ImportFormat::Predictions, "predictions"},
     {ImportFormat::ImageFolder, "imagefolder"},
     {ImportFormat::Labels, "labels"},
+    {ImportFormat::Reviews, "reviews"},
 }};
 
 } // namespace
@@ -85,6 +86,9 @@ ImportReport importFile(Project &project, ImportFormat format, const QString &pa
         break;
     case ImportFormat::Labels:
         importLabels(context, path);
+        break;
+    case ImportFormat::Reviews:
+        importReviews(context, path);
         break;
     }
     tx.commit();

@@ -12,7 +12,7 @@ namespace bagel {
 class Project;
 
 /** The formats `bagel-cli import` and File ▸ Import read. */
-enum class ImportFormat { TfdsMultilabel, Real, PaperMistakes, Predictions, ImageFolder, Labels };
+enum class ImportFormat { TfdsMultilabel, Real, PaperMistakes, Predictions, ImageFolder, Labels, Reviews };
 
 QString toString(ImportFormat format);
 std::optional<ImportFormat> parseImportFormat(const QString &name);
@@ -29,7 +29,7 @@ struct ImportOptions
     QString filesList;                       ///< `.npy` predictions: file name of each row
     int topK = 5;                            ///< `.npy` predictions: how many classes to keep
     ScoreKind scores = ScoreKind::Auto;      ///< `.npy` predictions
-    bool onlyExisting = false;               ///< skip entries for items the project does not have
+    bool onlyExisting = false;               ///< skip entries (or reviews) for items the project does not have
     bool validationOnly = true;              ///< tfds-multilabel: only ILSVRC2012_val_* entries
 };
 

@@ -13,5 +13,6 @@ void importPaperMistakes(ImportContext &context, const QString &path);
 void importPredictions(ImportContext &context, const QString &path);
 void importImageFolder(ImportContext &context, const QString &path);
 void importLabels(ImportContext &context, const QString &path);
+void importReviews(ImportContext &context, const QString &path);
 
 } // namespace bagel

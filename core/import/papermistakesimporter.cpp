@@ -4,6 +4,8 @@
 // Each entry becomes the model's top-1 prediction plus a `wrong` review by the named reviewer.
 
 #include "importcontext.h"
+
+#include <QCryptographicHash>
 #include "importers.h"
 
 #include "catalog/classcatalog.h"
@@ -173,6 +175,14 @@ void importPaperMistakes(ImportContext &context, const QString &path)
         review.severity = severity;
         review.note = note;
         review.source = QStringLiteral("paper-mistakes");
+        // The same entry imported into two project files is one review when they are merged.
+        QCryptographicHash uid(QCryptographicHash::Sha256);
+        for (const QString &part : QStringList{QStringLiteral("paper-mistakes"), fileName, model, context.options.reviewer,
+                                    category ? toString(*category) : QString(), severity ? toString(*severity) : QString(), note}) {
+            uid.addData(part.toUtf8());
+            uid.addData(QByteArrayView("\x1f", 1));
+        }
+        review.uid = QString::fromLatin1(uid.result().left(16).toHex());
         context.store.appendReview(review);
         context.report.add(QStringLiteral("reviews"));
     }

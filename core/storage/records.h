@@ -111,6 +111,26 @@ struct ReviewRecord
     QString source; ///< `bagel`, `cli`, or the importer that created it
     ReviewId retracts = 0; ///< non-zero: this entry undoes that earlier review and says nothing else
     QString oovWnid;       ///< the true object's WordNet synset (`n` + 8 digits), for fine-grained-oov
+    QString uid;           ///< unique across project files (32 hex digits); empty on append: a new one is made
+};
+
+/**
+ * A lead's final word on a unit (an item and the model whose prediction is judged). The latest
+ * adjudication of a unit counts; one without a verdict withdraws the earlier ones.
+ */
+struct AdjudicationRecord
+{
+    qint64 id = 0;
+    ItemId item = 0;
+    ModelId model = 0; ///< 0: about the image whatever the model
+    ReviewerId lead = 0;
+    QDateTime time;
+    std::optional<Verdict> verdict;
+    std::optional<Category> category;
+    std::optional<Severity> severity;
+    bool gold = false; ///< the unit scores reviewers: their verdict is compared with this one
+    QString reason;
+    QString uid;
 };
 
 /** What the review queue needs of one prediction: its top-1, score and top-1/top-2 margin. */
@@ -135,6 +155,7 @@ struct ProjectCounts
     qint64 problematic = 0;
     qint64 imagenetM = 0;
     qint64 realLabelled = 0;
+    qint64 adjudications = 0;
 };
 
 } // namespace bagel

@@ -6,6 +6,8 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStringList>
+#include <QCryptographicHash>
+#include <QVector>
 
 namespace bagel::sqliteschema {
 
@@ -76,6 +78,9 @@ const char *const kVersion1[] = {
 
 };
 
+const char *const kReviewsAppendOnlyUpdate = R"(CREATE TRIGGER reviews_append_only_update BEFORE UPDATE ON reviews
+       BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END)";
+
 // Version 2: label edits on reviews, the spurious-correlation kind, ImageNet-M and ReaL
 // labels, and append-only enforcement of the review history.
 const char *const kVersion2[] = {
@@ -92,8 +97,7 @@ const char *const kVersion2[] = {
         item_id INTEGER PRIMARY KEY REFERENCES items(id),
         classes TEXT NOT NULL))",
     // SQLite trigger syntax; PostgreSQL would use a rule or a trigger function.
-    R"(CREATE TRIGGER reviews_append_only_update BEFORE UPDATE ON reviews
-       BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END)",
+    kReviewsAppendOnlyUpdate,
     R"(CREATE TRIGGER reviews_append_only_delete BEFORE DELETE ON reviews
        BEGIN SELECT RAISE(ABORT, 'reviews are append-only'); END)",
     R"(CREATE TRIGGER review_labels_append_only_update BEFORE UPDATE ON review_labels
@@ -114,6 +118,34 @@ const char *const kVersion4[] = {
     "ALTER TABLE reviews ADD COLUMN oov_wnid TEXT CHECK (oov_wnid IS NULL OR length(oov_wnid) = 9)",
 };
 
+// Version 5: several reviewers. Every review gets a globally unique id, so that merging
+// another reviewer's project file can tell which reviews it already has; a lead's
+// adjudications (the final verdict on a unit, with a reason, optionally as a gold unit) are a
+// second append-only history.
+const char *const kVersion5[] = {
+    "ALTER TABLE reviews ADD COLUMN uid TEXT",
+    R"(CREATE TABLE adjudications (
+        id          INTEGER PRIMARY KEY,
+        uid         TEXT NOT NULL UNIQUE,
+        item_id     INTEGER NOT NULL REFERENCES items(id),
+        model_id    INTEGER REFERENCES models(id),
+        lead_id     INTEGER NOT NULL REFERENCES reviewers(id),
+        created_at  TEXT NOT NULL,
+        verdict     TEXT CHECK (verdict IS NULL OR verdict = 'correct' OR verdict = 'wrong'
+                        OR verdict = 'unclear' OR verdict = 'problematic'),
+        category    TEXT CHECK (category IS NULL OR category = 'fine-grained' OR category = 'fine-grained-oov'
+                        OR category = 'spurious-correlation' OR category = 'non-prototypical'
+                        OR category = 'other'),
+        severity    TEXT CHECK (severity IS NULL OR severity = 'major' OR severity = 'minor' OR severity = 'borderline'),
+        gold        INTEGER NOT NULL DEFAULT 0 CHECK (gold = 0 OR gold = 1),
+        reason      TEXT NOT NULL))",
+    "CREATE INDEX adjudications_by_item ON adjudications (item_id, id)",
+    R"(CREATE TRIGGER adjudications_append_only_update BEFORE UPDATE ON adjudications
+       BEGIN SELECT RAISE(ABORT, 'adjudications are append-only'); END)",
+    R"(CREATE TRIGGER adjudications_append_only_delete BEFORE DELETE ON adjudications
+       BEGIN SELECT RAISE(ABORT, 'adjudications are append-only'); END)",
+};
+
 template<std::size_t N>
 void run(QSqlDatabase &db, int version, const char *const (&statements)[N])
 {
@@ -127,7 +159,59 @@ void run(QSqlDatabase &db, int version, const char *const (&statements)[N])
     }
 }
 
+/**
+ * Gives every review written before version 5 its uid. The uid is derived from what the review
+ * says and its position in the history, so two copies of one project file upgraded apart give
+ * their common reviews the same uids and merging them later adds nothing twice.
+ */
+void assignLegacyUids(QSqlDatabase &db)
+{
+    auto exec = [&db](const QString &sql) {
+        QSqlQuery query(db);
+        if (!query.exec(sql))
+            throw Error(QStringLiteral("schema migration to version 5 failed: %1").arg(query.lastError().text()));
+    };
+    exec(QStringLiteral("DROP TRIGGER reviews_append_only_update"));
+    QSqlQuery select(db);
+    select.setForwardOnly(true);
+    if (!select.exec(QStringLiteral(
+            "SELECT r.id, i.file_name, COALESCE(m.name, ''), v.name, r.created_at, COALESCE(r.verdict, ''), "
+            "COALESCE(r.category, ''), COALESCE(r.severity, ''), r.note, r.source, COALESCE(r.retracts, 0) "
+            "FROM reviews r JOIN items i ON i.id = r.item_id JOIN reviewers v ON v.id = r.reviewer_id "
+            "LEFT JOIN models m ON m.id = r.model_id ORDER BY r.id")))
+        throw Error(QStringLiteral("schema migration to version 5 failed: %1").arg(select.lastError().text()));
+    QVector<QPair<qint64, QString>> uids;
+    while (select.next()) {
+        QStringList parts;
+        for (int column = 0; column < 11; ++column)
+            parts << select.value(column).toString();
+        uids.append({select.value(0).toLongLong(), legacyUid(parts)});
+    }
+    QSqlQuery update(db);
+    update.prepare(QStringLiteral("UPDATE reviews SET uid = ? WHERE id = ?"));
+    for (const auto &[id, uid] : uids) {
+        update.bindValue(0, uid);
+        update.bindValue(1, id);
+        if (!update.exec())
+            throw Error(QStringLiteral("schema migration to version 5 failed: %1").arg(update.lastError().text()));
+    }
+    exec(QStringLiteral("CREATE UNIQUE INDEX reviews_by_uid ON reviews (uid)"));
+    exec(QString::fromUtf8(kReviewsAppendOnlyUpdate));
+}
+
 } // namespace
+
+QString legacyUid(const QStringList &parts)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(QByteArrayLiteral("bagel-review-v4"));
+    for (const QString &part : parts) {
+        const QByteArray utf8 = part.toUtf8();
+        hash.addData(QByteArray(QByteArray::number(utf8.size()) + ':'));
+        hash.addData(utf8);
+    }
+    return QString::fromLatin1(hash.result().left(16).toHex());
+}
 
 void migrate(QSqlDatabase &db, int from, int to)
 {
@@ -139,6 +223,10 @@ void migrate(QSqlDatabase &db, int from, int to)
         run(db, 3, kVersion3);
     if (from < 4 && to >= 4)
         run(db, 4, kVersion4);
+    if (from < 5 && to >= 5) {
+        run(db, 5, kVersion5);
+        assignLegacyUids(db);
+    }
 
     QSqlQuery query(db);
     query.prepare(QStringLiteral(

@@ -6,6 +6,7 @@
 #include "sqlitestatement.h"
 
 #include <QAtomicInteger>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QSqlDriver>
@@ -189,17 +190,15 @@ void SqliteStore::migrateIfNeeded()
     }
 }
 
-QString SqliteStore::backUp(const QString &preferredPath) const
+namespace {
+
+/** Copies database \a from to \a to with the backup API; returns the problem, or empty. */
+QString copyDatabase(const QString &from, const QString &to)
 {
-    QString path = preferredPath;
-    for (int n = 2; QFileInfo::exists(path); ++n)
-        path = QStringLiteral("%1.%2").arg(preferredPath).arg(n);
-    // The caller holds the write lock, so nobody changes the file meanwhile; a second, read-only
-    // connection copies it (a connection cannot back up a database it is writing to).
     sqlite3 *source = nullptr;
     sqlite3 *target = nullptr;
-    const QByteArray sourceName = QFile::encodeName(m_path);
-    const QByteArray targetName = QFile::encodeName(path);
+    const QByteArray sourceName = QFile::encodeName(from);
+    const QByteArray targetName = QFile::encodeName(to);
     QString problem;
     if (sqlite3_open_v2(sourceName.constData(), &source, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
         problem = QString::fromUtf8(sqlite3_errmsg(source));
@@ -207,6 +206,7 @@ QString SqliteStore::backUp(const QString &preferredPath) const
                != SQLITE_OK) {
         problem = QString::fromUtf8(sqlite3_errmsg(target));
     } else {
+        sqlite3_busy_timeout(source, 10000);
         sqlite3_backup *backup = sqlite3_backup_init(target, "main", source, "main");
         const int rc = backup ? sqlite3_backup_step(backup, -1) : SQLITE_ERROR;
         if (rc != SQLITE_DONE)
@@ -216,11 +216,34 @@ QString SqliteStore::backUp(const QString &preferredPath) const
     }
     sqlite3_close(source);
     sqlite3_close(target);
-    if (!problem.isEmpty()) {
-        QFile::remove(path);
+    if (!problem.isEmpty())
+        QFile::remove(to);
+    return problem;
+}
+
+} // namespace
+
+QString SqliteStore::backUp(const QString &preferredPath) const
+{
+    QString path = preferredPath;
+    for (int n = 2; QFileInfo::exists(path); ++n)
+        path = QStringLiteral("%1.%2").arg(preferredPath).arg(n);
+    // The caller holds the write lock, so nobody changes the file meanwhile; a second, read-only
+    // connection copies it (a connection cannot back up a database it is writing to).
+    const QString problem = copyDatabase(m_path, path);
+    if (!problem.isEmpty())
         throw Error(QStringLiteral("%1: cannot back up to %2 before upgrading: %3").arg(m_path, path, problem));
-    }
     return path;
+}
+
+void SqliteStore::snapshot(const QString &from, const QString &to)
+{
+    checkFileHeader(from);
+    if (QFileInfo::exists(to))
+        throw Error(QStringLiteral("%1: already exists").arg(to));
+    const QString problem = copyDatabase(from, to);
+    if (!problem.isEmpty())
+        throw Error(QStringLiteral("%1: cannot read it: %2").arg(from, problem));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -289,8 +312,26 @@ void SqliteStore::begin()
     if (m_readOnly)
         throw Error(QStringLiteral("%1 is open read-only").arg(m_path));
     // IMMEDIATE takes the write lock up front, so two writers wait on the busy timeout
-    // instead of failing half-way through with SQLITE_BUSY.
-    exec(QStringLiteral("BEGIN IMMEDIATE"));
+    // instead of failing half-way through with SQLITE_BUSY. Another process may hold the lock
+    // for longer than one timeout (a big import): keep waiting, for up to kWriteLockWaitSeconds.
+    QElapsedTimer waited;
+    waited.start();
+    for (;;) {
+        QSqlQuery query(m_db);
+        if (query.exec(QStringLiteral("BEGIN IMMEDIATE")))
+            break;
+        const QString code = query.lastError().nativeErrorCode();
+        const bool busy = code == QLatin1String("5") || code == QLatin1String("6");
+        if (!busy)
+            fail(query, QStringLiteral("BEGIN IMMEDIATE"));
+        if (waited.elapsed() >= qint64(kWriteLockWaitSeconds) * 1000) {
+            throw Error(QStringLiteral("%1: another program has been writing to the project for %2 s; "
+                                       "nothing was written, try again when it has finished")
+                            .arg(m_path)
+                            .arg(waited.elapsed() / 1000));
+        }
+        spdlog::warn("{}: waiting for another writer ({} s so far)", m_path.toStdString(), waited.elapsed() / 1000);
+    }
     m_now = toStorageTime(QDateTime::currentDateTimeUtc());
 }
 
@@ -349,6 +390,7 @@ ProjectCounts SqliteStore::counts() const
     c.problematic = countRows("SELECT COUNT(*) FROM problematic");
     c.imagenetM = countRows("SELECT COUNT(*) FROM imagenet_m");
     c.realLabelled = countRows("SELECT COUNT(*) FROM real_labels");
+    c.adjudications = countRows("SELECT COUNT(*) FROM adjudications");
     return c;
 }
 

@@ -37,12 +37,20 @@ public:
 
     /** Throws Error unless \a path starts like a Bagel project (SQLite header, application id). */
     static void checkFileHeader(const QString &path);
+    /**
+     * Copies the project file at \a from (with whatever its write-ahead log holds) to a new
+     * file \a to, consistently even while another process writes to it. Throws Error.
+     */
+    static void snapshot(const QString &from, const QString &to);
 
     ~SqliteStore() override;
     SqliteStore(const SqliteStore &) = delete;
     SqliteStore &operator=(const SqliteStore &) = delete;
 
     /** The schema version the file had when it was opened (before any migration). */
+    /** How long a write waits for another process's write lock before giving up. */
+    static constexpr int kWriteLockWaitSeconds = 120;
+
     int openedSchemaVersion() const { return m_openedVersion; }
     /** The backup written before a migration, or empty. */
     const QString &migrationBackupPath() const { return m_backupPath; }
@@ -94,6 +102,12 @@ public:
     std::optional<ReviewRecord> review(ReviewId id) const override;
     QVector<ReviewRecord> reviews(ItemId item) const override;
     void forEachReview(const std::function<void(const ReviewRecord &)> &visit) const override;
+
+    QHash<QString, ReviewId> reviewUids() const override;
+    qint64 appendAdjudication(const AdjudicationRecord &adjudication) override;
+    QVector<AdjudicationRecord> adjudications(ItemId item) const override;
+    void forEachAdjudication(const std::function<void(const AdjudicationRecord &)> &visit) const override;
+    QSet<QString> adjudicationUids() const override;
 
     ProjectCounts counts() const override;
 

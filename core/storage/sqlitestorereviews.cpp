@@ -7,6 +7,7 @@
 #include "sqlitestatement.h"
 
 #include <QSqlError>
+#include <QUuid>
 #include <QtNumeric>
 
 #include <charconv>
@@ -33,6 +34,11 @@ void appendNumber(std::string &out, T value)
     char buffer[32];
     const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
     out.append(buffer, ec == std::errc() ? end : buffer);
+}
+
+QString newUid()
+{
+    return QUuid::createUuid().toString(QUuid::Id128);
 }
 
 template<typename E>
@@ -181,7 +187,7 @@ ReviewId SqliteStore::appendReview(const ReviewRecord &review)
 {
     SqliteStatement &q = native(
         "INSERT INTO reviews (item_id, model_id, reviewer_id, created_at, verdict, category, spurious_kind, "
-        "severity, note, source, retracts, oov_wnid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "severity, note, source, retracts, oov_wnid, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, review.item);
     if (review.model)
         q.bind(2, review.model);
@@ -203,6 +209,7 @@ ReviewId SqliteStore::appendReview(const ReviewRecord &review)
         q.bindNull(12);
     else
         q.bind(12, review.oovWnid);
+    q.bind(13, review.uid.isEmpty() ? newUid() : review.uid);
     q.run();
     const ReviewId id = q.lastInsertId();
 
@@ -235,6 +242,7 @@ QVector<ReviewRecord> SqliteStore::readReviews(QSqlQuery &q, QSqlQuery &labels) 
         r.source = q.value(10).toString();
         r.retracts = q.value(11).isNull() ? 0 : q.value(11).toLongLong();
         r.oovWnid = q.value(12).toString();
+        r.uid = q.value(13).toString();
         position.insert(r.id, out.size());
         out << r;
     }
@@ -251,7 +259,7 @@ QVector<ReviewRecord> SqliteStore::readReviews(QSqlQuery &q, QSqlQuery &labels) 
 std::optional<ReviewRecord> SqliteStore::review(ReviewId id) const
 {
     QSqlQuery &q = prepared("SELECT id, item_id, model_id, reviewer_id, created_at, verdict, category, "
-                            "spurious_kind, severity, note, source, retracts, oov_wnid FROM reviews WHERE id = ?");
+                            "spurious_kind, severity, note, source, retracts, oov_wnid, uid FROM reviews WHERE id = ?");
     q.bindValue(0, id);
     execPrepared(q, QStringLiteral("read review"));
     QSqlQuery &labels = prepared("SELECT review_id, class_index, edit FROM review_labels WHERE review_id = ? "
@@ -267,7 +275,7 @@ std::optional<ReviewRecord> SqliteStore::review(ReviewId id) const
 QVector<ReviewRecord> SqliteStore::reviews(ItemId item) const
 {
     QSqlQuery &q = prepared("SELECT id, item_id, model_id, reviewer_id, created_at, verdict, category, "
-                            "spurious_kind, severity, note, source, retracts, oov_wnid FROM reviews WHERE item_id = ? ORDER BY id");
+                            "spurious_kind, severity, note, source, retracts, oov_wnid, uid FROM reviews WHERE item_id = ? ORDER BY id");
     q.bindValue(0, item);
     execPrepared(q, QStringLiteral("read reviews"));
     QSqlQuery &labels = prepared("SELECT l.review_id, l.class_index, l.edit FROM review_labels l "
@@ -286,7 +294,7 @@ void SqliteStore::forEachReview(const std::function<void(const ReviewRecord &)> 
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
     if (!q.exec(QStringLiteral("SELECT id, item_id, model_id, reviewer_id, created_at, verdict, category, "
-                               "spurious_kind, severity, note, source, retracts, oov_wnid FROM reviews ORDER BY id")))
+                               "spurious_kind, severity, note, source, retracts, oov_wnid, uid FROM reviews ORDER BY id")))
         fail(q, QStringLiteral("read reviews"));
     QSqlQuery labels(m_db);
     labels.setForwardOnly(true);
@@ -294,6 +302,96 @@ void SqliteStore::forEachReview(const std::function<void(const ReviewRecord &)> 
         fail(labels, QStringLiteral("read label edits"));
     for (const ReviewRecord &r : readReviews(q, labels))
         visit(r);
+}
+
+QHash<QString, ReviewId> SqliteStore::reviewUids() const
+{
+    QHash<QString, ReviewId> out;
+    SqliteStatement &q = native("SELECT uid, id FROM reviews");
+    while (q.step())
+        out.insert(q.text(0), q.int64(1));
+    q.reset();
+    return out;
+}
+
+qint64 SqliteStore::appendAdjudication(const AdjudicationRecord &a)
+{
+    SqliteStatement &q = native(
+        "INSERT INTO adjudications (uid, item_id, model_id, lead_id, created_at, verdict, category, severity, gold, reason) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, a.uid.isEmpty() ? newUid() : a.uid);
+    q.bind(2, a.item);
+    if (a.model)
+        q.bind(3, a.model);
+    else
+        q.bindNull(3);
+    q.bind(4, a.lead);
+    q.bind(5, toStorageTime(a.time.isValid() ? a.time : QDateTime::currentDateTimeUtc()));
+    bindOptional(q, 6, a.verdict);
+    bindOptional(q, 7, a.category);
+    bindOptional(q, 8, a.severity);
+    q.bind(9, qint64(a.gold ? 1 : 0));
+    q.bind(10, nonNull(a.reason));
+    q.run();
+    return q.lastInsertId();
+}
+
+namespace {
+
+AdjudicationRecord readAdjudication(SqliteStatement &q)
+{
+    AdjudicationRecord a;
+    a.id = q.int64(0);
+    a.uid = q.text(1);
+    a.item = q.int64(2);
+    a.model = q.isNull(3) ? 0 : q.int64(3);
+    a.lead = q.int64(4);
+    a.time = fromStorageTime(q.text(5));
+    if (!q.isNull(6))
+        a.verdict = parseVerdict(q.text(6));
+    if (!q.isNull(7))
+        a.category = parseCategory(q.text(7));
+    if (!q.isNull(8))
+        a.severity = parseSeverity(q.text(8));
+    a.gold = q.int64(9) != 0;
+    a.reason = q.text(10);
+    return a;
+}
+
+} // namespace
+
+QVector<AdjudicationRecord> SqliteStore::adjudications(ItemId item) const
+{
+    SqliteStatement &q = native("SELECT id, uid, item_id, model_id, lead_id, created_at, verdict, category, severity, "
+                                "gold, reason FROM adjudications WHERE item_id = ? ORDER BY id");
+    q.bind(1, item);
+    QVector<AdjudicationRecord> out;
+    while (q.step())
+        out << readAdjudication(q);
+    q.reset();
+    return out;
+}
+
+void SqliteStore::forEachAdjudication(const std::function<void(const AdjudicationRecord &)> &visit) const
+{
+    SqliteStatement &q = native("SELECT id, uid, item_id, model_id, lead_id, created_at, verdict, category, severity, "
+                                "gold, reason FROM adjudications ORDER BY id");
+    QVector<AdjudicationRecord> all;
+    while (q.step())
+        all << readAdjudication(q);
+    q.reset();
+    for (const AdjudicationRecord &a : all)
+        visit(a);
+}
+
+QSet<QString> SqliteStore::adjudicationUids() const
+{
+    QSet<QString> out;
+    SqliteStatement &q = native("SELECT uid FROM adjudications");
+    while (q.step())
+        out.insert(q.text(0));
+    q.reset();
+    return out;
 }
 
 } // namespace bagel

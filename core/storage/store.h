@@ -3,6 +3,7 @@
 #include "records.h"
 
 #include <QHash>
+#include <QSet>
 #include <QString>
 #include <QVector>
 
@@ -82,6 +83,16 @@ public:
     virtual QVector<ReviewRecord> reviews(ItemId item) const = 0;
     /** Every review, oldest first. */
     virtual void forEachReview(const std::function<void(const ReviewRecord &)> &visit) const = 0;
+
+    /** Review id by uid, for every review (merging tells by uid which reviews it already has). */
+    virtual QHash<QString, ReviewId> reviewUids() const = 0;
+
+    // The leads' adjudications, append-only like the reviews
+    virtual qint64 appendAdjudication(const AdjudicationRecord &adjudication) = 0;
+    /** An item's adjudications, oldest first. */
+    virtual QVector<AdjudicationRecord> adjudications(ItemId item) const = 0;
+    virtual void forEachAdjudication(const std::function<void(const AdjudicationRecord &)> &visit) const = 0;
+    virtual QSet<QString> adjudicationUids() const = 0;
 
     virtual ProjectCounts counts() const = 0;
 };

@@ -1,0 +1,659 @@
+#include "audit.h"
+
+#include "catalog/classcatalog.h"
+#include "catalog/taxonomy.h"
+#include "error.h"
+#include "project.h"
+
+#include <QJsonArray>
+
+#include <algorithm>
+#include <map>
+
+namespace bagel {
+
+namespace {
+
+/** Seconds between two reviews above which the reviewer is taken to have paused. */
+constexpr qint64 kBreakSeconds = 600;
+
+template<typename T>
+bool earlier(const T &a, const T &b)
+{
+    return a.time != b.time ? a.time < b.time : a.id < b.id;
+}
+
+QJsonValue number(const std::optional<double> &value)
+{
+    return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
+}
+
+QJsonValue interval(const agreement::Estimate &estimate)
+{
+    if (!estimate.ci95)
+        return QJsonValue(QJsonValue::Null);
+    return QJsonArray{estimate.ci95->low, estimate.ci95->high};
+}
+
+/** The value most often given, if one is given strictly more often than every other. */
+template<typename T>
+std::optional<T> plurality(const QVector<T> &values)
+{
+    std::map<T, int> counts;
+    for (const T &v : values)
+        ++counts[v];
+    std::optional<T> best;
+    int bestCount = 0;
+    bool tie = false;
+    for (const auto &[value, count] : counts) {
+        if (count > bestCount) {
+            best = value;
+            bestCount = count;
+            tie = false;
+        } else if (count == bestCount) {
+            tie = true;
+        }
+    }
+    return tie ? std::nullopt : best;
+}
+
+} // namespace
+
+QString toString(AuditField field)
+{
+    switch (field) {
+    case AuditField::Verdict:
+        return QStringLiteral("verdict");
+    case AuditField::Category:
+        return QStringLiteral("category");
+    case AuditField::Severity:
+        return QStringLiteral("severity");
+    case AuditField::Labels:
+        return QStringLiteral("labels");
+    }
+    return {};
+}
+
+std::optional<AuditField> parseAuditField(const QString &text)
+{
+    for (const AuditField f : {AuditField::Verdict, AuditField::Category, AuditField::Severity, AuditField::Labels}) {
+        if (text.compare(toString(f), Qt::CaseInsensitive) == 0)
+            return f;
+    }
+    return std::nullopt;
+}
+
+QStringList auditFieldNames()
+{
+    return {QStringLiteral("verdict"), QStringLiteral("category"), QStringLiteral("severity"), QStringLiteral("labels")};
+}
+
+QString toString(FinalState::Source source)
+{
+    switch (source) {
+    case FinalState::Source::Unreviewed:
+        return QStringLiteral("unreviewed");
+    case FinalState::Source::Single:
+        return QStringLiteral("single reviewer");
+    case FinalState::Source::Majority:
+        return QStringLiteral("majority");
+    case FinalState::Source::Tie:
+        return QStringLiteral("tie");
+    case FinalState::Source::Adjudicated:
+        return QStringLiteral("adjudicated");
+    }
+    return {};
+}
+
+QString toString(Breakdown breakdown)
+{
+    switch (breakdown) {
+    case Breakdown::Model:
+        return QStringLiteral("model");
+    case Breakdown::OriginalClass:
+        return QStringLiteral("class");
+    case Breakdown::Superclass:
+        return QStringLiteral("superclass");
+    case Breakdown::Category:
+        return QStringLiteral("category");
+    }
+    return {};
+}
+
+std::optional<Breakdown> parseBreakdown(const QString &text)
+{
+    for (const Breakdown b : {Breakdown::Model, Breakdown::OriginalClass, Breakdown::Superclass, Breakdown::Category}) {
+        if (text.compare(toString(b), Qt::CaseInsensitive) == 0)
+            return b;
+    }
+    return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading
+
+AuditSnapshot AuditSnapshot::load(const Project &project)
+{
+    const Store &store = project.store();
+    AuditSnapshot s;
+    s.m_models = store.models();
+
+    QHash<ItemId, ItemRecord> items;
+    store.forEachItem([&items](const ItemRecord &item) { items.insert(item.id, item); });
+    QHash<ModelId, QHash<ItemId, int>> top1;
+    QHash<ItemId, QVector<ModelId>> predictedBy;
+    for (const ModelRecord &model : s.m_models) {
+        QHash<ItemId, int> &tops = top1[model.id];
+        for (const PredictionSummary &p : store.predictionSummaries(model.id)) {
+            tops.insert(p.item, p.top1);
+            predictedBy[p.item] << model.id;
+        }
+    }
+    for (QVector<ModelId> &models : predictedBy)
+        std::sort(models.begin(), models.end());
+    s.m_imported = store.allJudgements();
+    s.m_importedProblematic = store.allProblematic();
+
+    QVector<ReviewRecord> all;
+    store.forEachReview([&all](const ReviewRecord &r) { all << r; });
+    QVector<ReviewRecord> reviews = effectiveReviews(all);
+    sortChronologically(reviews);
+
+    // The models a review or adjudication is about: its own, or for an image-level one every
+    // model with a prediction for the item (none: the item alone).
+    auto modelsOf = [&predictedBy](ItemId item, ModelId model) {
+        if (model)
+            return QVector<ModelId>{model};
+        const QVector<ModelId> models = predictedBy.value(item);
+        return models.isEmpty() ? QVector<ModelId>{0} : models;
+    };
+
+    std::map<std::tuple<ItemId, ModelId, ReviewerId>, ReviewRecord> latest;
+    QHash<QPair<ItemId, ReviewerId>, QVector<ReviewRecord>> edits;
+    QSet<ReviewerId> raters;
+    for (const ReviewRecord &r : reviews) {
+        if (!r.labelChanges.isEmpty()) {
+            s.m_labelEdits << r;
+            edits[{r.item, r.reviewer}] << r;
+        }
+        if (!r.verdict)
+            continue;
+        raters.insert(r.reviewer);
+        s.m_byReviewer[r.reviewer] << r;
+        for (const ModelId model : modelsOf(r.item, r.model))
+            latest[{r.item, model, r.reviewer}] = r;
+    }
+
+    for (const ReviewerRecord &reviewer : store.reviewers()) {
+        s.m_names.insert(reviewer.id, reviewer.name);
+        if (raters.contains(reviewer.id))
+            s.m_reviewers << reviewer;
+    }
+    std::sort(s.m_reviewers.begin(), s.m_reviewers.end(),
+              [](const ReviewerRecord &a, const ReviewerRecord &b) { return a.name < b.name; });
+    QHash<ReviewerId, int> column;
+    for (int i = 0; i < s.m_reviewers.size(); ++i)
+        column.insert(s.m_reviewers[i].id, i);
+
+    std::map<std::pair<ItemId, ModelId>, AdjudicationRecord> adjudications;
+    QVector<AdjudicationRecord> allAdjudications;
+    store.forEachAdjudication([&allAdjudications](const AdjudicationRecord &a) { allAdjudications << a; });
+    std::stable_sort(allAdjudications.begin(), allAdjudications.end(), earlier<AdjudicationRecord>);
+    for (const AdjudicationRecord &a : allAdjudications) {
+        for (const ModelId model : modelsOf(a.item, a.model))
+            adjudications[{a.item, model}] = a;
+    }
+
+    // Units: every (item, model) with a verdict or an adjudication.
+    std::map<std::pair<ItemId, ModelId>, Unit> units;
+    auto unitFor = [&](ItemId item, ModelId model) -> Unit & {
+        Unit &u = units[{item, model}];
+        if (!u.item) {
+            const ItemRecord record = items.value(item);
+            u.item = item;
+            u.model = model;
+            u.fileName = record.fileName;
+            u.originalLabel = record.originalLabel;
+            u.top1 = model ? top1.value(model).value(item, -1) : -1;
+        }
+        return u;
+    };
+    for (const auto &[key, review] : latest) {
+        const auto &[item, model, reviewer] = key;
+        Unit &u = unitFor(item, model);
+        u.latest.append({column.value(reviewer), review});
+    }
+    for (const auto &[key, a] : adjudications) {
+        Unit &u = unitFor(key.first, key.second);
+        if (a.verdict)
+            u.adjudication = a;
+    }
+
+    for (auto &[key, u] : units) {
+        std::sort(u.latest.begin(), u.latest.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+        const QVector<LabelJudgement> imported = s.m_imported.value(u.item);
+        for (const auto &[rater, review] : u.latest) {
+            QVector<LabelJudgement> labels = imported;
+            for (const ReviewRecord &edit : edits.value({u.item, review.reviewer}))
+                labels = applyLabelChanges(std::move(labels), edit.labelChanges);
+            QVector<int> correct;
+            for (const LabelJudgement &j : labels) {
+                if (j.judgement == Judgement::Correct)
+                    correct << j.classIndex;
+            }
+            if (u.top1 >= 0 && review.verdict != Verdict::Problematic) {
+                correct.removeAll(u.top1);
+                if (review.verdict == Verdict::Correct)
+                    correct << u.top1;
+            }
+            std::sort(correct.begin(), correct.end());
+            u.labelSets << correct;
+        }
+    }
+
+    s.m_units.reserve(units.size());
+    for (auto &[key, u] : units)
+        s.m_units.push_back(std::move(u));
+    std::sort(s.m_units.begin(), s.m_units.end(), [](const Unit &a, const Unit &b) {
+        return a.fileName != b.fileName ? a.fileName < b.fileName : a.model < b.model;
+    });
+    for (int i = 0; i < int(s.m_units.size()); ++i)
+        s.m_unitIndex.insert({s.m_units[i].item, s.m_units[i].model}, i);
+    return s;
+}
+
+QString AuditSnapshot::modelName(ModelId model) const
+{
+    for (const ModelRecord &m : m_models) {
+        if (m.id == model)
+            return m.name;
+    }
+    return {};
+}
+
+QString AuditSnapshot::reviewerName(ReviewerId reviewer) const
+{
+    return m_names.value(reviewer);
+}
+
+int AuditSnapshot::unitIndex(ItemId item, ModelId model) const
+{
+    return m_unitIndex.value({item, model}, -1);
+}
+
+std::vector<int> AuditSnapshot::unitsOf(ModelId model) const
+{
+    std::vector<int> out;
+    out.reserve(m_units.size());
+    for (int i = 0; i < int(m_units.size()); ++i) {
+        if (!model || m_units[i].model == model)
+            out.push_back(i);
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ratings and statistics
+
+agreement::RatingTable AuditSnapshot::table(AuditField field, const std::vector<int> &units, bool foldBorderline,
+                                            QStringList *valueNames) const
+{
+    agreement::RatingTable t;
+    t.raters = int(m_reviewers.size());
+    t.cells.assign(units.size() * std::size_t(t.raters), agreement::kMissing);
+    QStringList names;
+    switch (field) {
+    case AuditField::Verdict:
+        names = verdictNames();
+        break;
+    case AuditField::Category:
+        names = categoryNames();
+        break;
+    case AuditField::Severity:
+        names = foldBorderline ? QStringList{toString(Severity::Major), toString(Severity::Minor)} : severityNames();
+        break;
+    case AuditField::Labels:
+        break;
+    }
+    QHash<QVector<int>, int> setIndex;
+    const ClassCatalog &catalog = ClassCatalog::imagenet1k();
+    for (std::size_t row = 0; row < units.size(); ++row) {
+        const Unit &u = m_units[std::size_t(units[row])];
+        for (int k = 0; k < u.latest.size(); ++k) {
+            const auto &[rater, review] = u.latest[k];
+            int value = agreement::kMissing;
+            switch (field) {
+            case AuditField::Verdict:
+                value = int(*review.verdict);
+                break;
+            case AuditField::Category:
+                if (review.verdict == Verdict::Wrong && review.category)
+                    value = int(*review.category);
+                break;
+            case AuditField::Severity:
+                if (review.verdict == Verdict::Wrong && review.severity)
+                    value = int(foldBorderline ? reportedSeverity(*review.severity) : *review.severity);
+                break;
+            case AuditField::Labels: {
+                const QVector<int> &set = u.labelSets[k];
+                auto it = setIndex.constFind(set);
+                if (it == setIndex.constEnd()) {
+                    it = setIndex.insert(set, int(t.sets.size()));
+                    t.sets.emplace_back(set.begin(), set.end());
+                    QStringList wnids;
+                    for (const int c : set)
+                        wnids << catalog.at(c).wnid;
+                    names << (wnids.isEmpty() ? QStringLiteral("{}") : QStringLiteral("{%1}").arg(wnids.join(QLatin1Char(' '))));
+                }
+                value = *it;
+                break;
+            }
+            }
+            t.cells[row * std::size_t(t.raters) + std::size_t(rater)] = value;
+        }
+    }
+    if (field == AuditField::Labels && t.sets.empty())
+        t.sets.emplace_back(); // a set-valued table stays one, even with no ratings
+    t.values = field == AuditField::Labels ? int(t.sets.size()) : int(names.size());
+    if (valueNames)
+        *valueNames = names;
+    return t;
+}
+
+agreement::Result AuditSnapshot::agreement(const AuditOptions &options) const
+{
+    return agreement::compute(table(options.field, unitsOf(options.model), options.foldBorderline), options.statistics);
+}
+
+QVector<BreakdownRow> AuditSnapshot::breakdown(Breakdown by, const AuditOptions &options, const Taxonomy *taxonomy) const
+{
+    QVector<QString> superclass;
+    if (by == Breakdown::Superclass) {
+        if (!taxonomy || !taxonomy->isAvailable())
+            throw Error(QStringLiteral("the breakdown by superclass needs WordNet (install wordnet-base)"));
+        superclass = superclasses(*taxonomy);
+    }
+    const ClassCatalog &catalog = ClassCatalog::imagenet1k();
+    // Group key: a sort key and a display name.
+    std::map<QPair<int, QString>, std::vector<int>> groups;
+    for (const int index : unitsOf(options.model)) {
+        const Unit &u = m_units[std::size_t(index)];
+        QPair<int, QString> key;
+        switch (by) {
+        case Breakdown::Model:
+            key = {0, modelName(u.model).isEmpty() ? QStringLiteral("(image only)") : modelName(u.model)};
+            break;
+        case Breakdown::OriginalClass:
+            key = u.originalLabel >= 0 ? QPair<int, QString>{u.originalLabel, QStringLiteral("%1 %2").arg(
+                                                                                 catalog.at(u.originalLabel).wnid,
+                                                                                 catalog.at(u.originalLabel).name())}
+                                       : QPair<int, QString>{1000, QStringLiteral("(unknown label)")};
+            break;
+        case Breakdown::Superclass:
+            key = {0, u.originalLabel >= 0 ? superclass.value(u.originalLabel) : QStringLiteral("(unknown label)")};
+            break;
+        case Breakdown::Category: {
+            QVector<Category> categories;
+            for (const auto &[rater, review] : u.latest) {
+                if (review.verdict == Verdict::Wrong && review.category)
+                    categories << *review.category;
+            }
+            if (categories.isEmpty())
+                key = {int(categoryNames().size()) + 1, QStringLiteral("(no category given)")};
+            else if (const auto c = plurality(categories))
+                key = {int(*c), toString(*c)};
+            else
+                key = {int(categoryNames().size()), QStringLiteral("(categories tied)")};
+            break;
+        }
+        }
+        groups[key].push_back(index);
+    }
+    QVector<BreakdownRow> rows;
+    for (const auto &[key, units] : groups) {
+        BreakdownRow row;
+        row.group = key.second;
+        row.unitsInGroup = qint64(units.size());
+        row.result = agreement::compute(table(options.field, units, options.foldBorderline), options.statistics);
+        rows << row;
+    }
+    return rows;
+}
+
+QVector<Disagreement> AuditSnapshot::disagreements(const AuditOptions &options) const
+{
+    const std::vector<int> units = unitsOf(options.model);
+    const agreement::RatingTable t = table(options.field, units, options.foldBorderline);
+    QVector<Disagreement> out;
+    for (std::size_t row = 0; row < units.size(); ++row) {
+        int raters = 0;
+        for (int r = 0; r < t.raters; ++r)
+            raters += t.at(qint64(row), r) != agreement::kMissing;
+        if (raters < 2)
+            continue;
+        const double dispute = agreement::dispute(t, qint64(row));
+        if (dispute <= 0.0)
+            continue;
+        out << Disagreement{units[row], dispute, raters, m_units[std::size_t(units[row])].adjudication.has_value()};
+    }
+    std::stable_sort(out.begin(), out.end(), [](const Disagreement &a, const Disagreement &b) {
+        return a.dispute != b.dispute ? a.dispute > b.dispute : a.raters > b.raters;
+    });
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Final state
+
+FinalState AuditSnapshot::finalState(int unit) const
+{
+    const Unit &u = m_units.at(std::size_t(unit));
+    FinalState f;
+    QVector<Category> categories;
+    QVector<Severity> severities;
+    for (const auto &[rater, review] : u.latest) {
+        if (review.verdict == Verdict::Wrong) {
+            if (review.category)
+                categories << *review.category;
+            if (review.severity)
+                severities << *review.severity;
+        }
+    }
+    if (u.adjudication) {
+        const AdjudicationRecord &a = *u.adjudication;
+        f.source = FinalState::Source::Adjudicated;
+        f.verdict = a.verdict;
+        if (a.verdict == Verdict::Wrong) {
+            f.category = a.category ? a.category : plurality(categories);
+            f.severity = a.severity ? a.severity : plurality(severities);
+        }
+        f.gold = a.gold;
+        f.reason = a.reason;
+        f.time = a.time;
+        f.deciders << reviewerName(a.lead);
+        return f;
+    }
+    if (u.latest.isEmpty())
+        return f;
+    QVector<Verdict> verdicts;
+    for (const auto &[rater, review] : u.latest)
+        verdicts << *review.verdict;
+    const std::optional<Verdict> majority = plurality(verdicts);
+    if (!majority) {
+        f.source = FinalState::Source::Tie;
+        return f;
+    }
+    f.source = u.latest.size() == 1 ? FinalState::Source::Single : FinalState::Source::Majority;
+    f.verdict = majority;
+    for (const auto &[rater, review] : u.latest) {
+        if (review.verdict == majority) {
+            f.deciders << m_reviewers[rater].name;
+            f.time = std::max(f.time, review.time);
+        }
+    }
+    if (majority == Verdict::Wrong) {
+        f.category = plurality(categories);
+        f.severity = plurality(severities);
+    }
+    return f;
+}
+
+QHash<ItemId, QVector<LabelJudgement>> AuditSnapshot::finalLabels(QHash<ItemId, ProblematicInfo> *problematic) const
+{
+    QHash<ItemId, QVector<LabelJudgement>> labels = m_imported;
+    if (problematic)
+        *problematic = m_importedProblematic;
+    for (int i = 0; i < int(m_units.size()); ++i) {
+        const Unit &u = m_units[std::size_t(i)];
+        const FinalState f = finalState(i);
+        if (!f.verdict)
+            continue;
+        if (*f.verdict == Verdict::Problematic) {
+            if (problematic && !problematic->contains(u.item)) {
+                const QString time = f.time.toUTC().toString(Qt::ISODate);
+                problematic->insert(u.item, ProblematicInfo{f.reason.isEmpty() ? QStringLiteral("marked problematic in review")
+                                                                               : f.reason,
+                                                            f.deciders.join(QLatin1String(", ")), QString(), time, time});
+            }
+            continue;
+        }
+        if (u.top1 < 0)
+            continue;
+        const LabelEdit edit = *f.verdict == Verdict::Correct ? LabelEdit::Correct
+                               : *f.verdict == Verdict::Wrong ? LabelEdit::Wrong
+                                                              : LabelEdit::Unclear;
+        labels[u.item] = applyLabelChanges(labels.value(u.item), {LabelChange{u.top1, edit}});
+    }
+    for (const ReviewRecord &review : m_labelEdits) {
+        QVector<LabelJudgement> &current = labels[review.item];
+        current = applyLabelChanges(std::move(current), review.labelChanges);
+    }
+    for (auto it = labels.begin(); it != labels.end();) {
+        if (it->isEmpty())
+            it = labels.erase(it);
+        else
+            ++it;
+    }
+    return labels;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reviewers
+
+QVector<ReviewerStats> AuditSnapshot::reviewerStats(ModelId model) const
+{
+    QVector<ReviewerStats> out;
+    out.resize(m_reviewers.size());
+    QVector<QSet<ItemId>> items(m_reviewers.size());
+    for (int r = 0; r < m_reviewers.size(); ++r) {
+        out[r].name = m_reviewers[r].name;
+        const QVector<ReviewRecord> reviews = m_byReviewer.value(m_reviewers[r].id);
+        out[r].reviews = reviews.size();
+        std::vector<double> gaps;
+        for (int i = 1; i < reviews.size(); ++i) {
+            const qint64 ms = reviews[i - 1].time.msecsTo(reviews[i].time);
+            if (ms >= 0 && ms <= kBreakSeconds * 1000)
+                gaps.push_back(double(ms) / 1000.0);
+        }
+        if (!gaps.empty()) {
+            std::sort(gaps.begin(), gaps.end());
+            const std::size_t n = gaps.size();
+            out[r].medianSecondsPerItem = n % 2 ? gaps[n / 2] : (gaps[n / 2 - 1] + gaps[n / 2]) / 2.0;
+        }
+    }
+    QVector<qint64> goldRight(m_reviewers.size(), 0);
+    for (const int index : unitsOf(model)) {
+        const Unit &u = m_units[std::size_t(index)];
+        const bool gold = u.adjudication && u.adjudication->gold && u.adjudication->verdict;
+        for (const auto &[rater, review] : u.latest) {
+            ReviewerStats &st = out[rater];
+            ++st.units;
+            items[rater].insert(u.item);
+            ++st.verdicts[std::size_t(*review.verdict)];
+            if (gold) {
+                ++st.goldUnits;
+                goldRight[rater] += review.verdict == u.adjudication->verdict;
+            }
+        }
+    }
+    for (int r = 0; r < out.size(); ++r) {
+        out[r].items = items[r].size();
+        if (out[r].goldUnits)
+            out[r].goldAccuracy = double(goldRight[r]) / double(out[r].goldUnits);
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+QVector<QString> superclasses(const Taxonomy &taxonomy)
+{
+    // From the specific to the general: a class belongs to the first group that is its ancestor.
+    static const std::pair<quint32, const char *> kGroups[] = {
+        {2084071, "dog"},           {2121620, "cat"},          {2075296, "carnivore"},
+        {2469914, "primate"},       {2370806, "ungulate"},     {1861778, "other mammal"},
+        {1503061, "bird"},          {1661091, "reptile"},      {1627424, "amphibian"},
+        {2512053, "fish"},          {2159955, "insect"},       {1769347, "arachnid"},
+        {1905661, "invertebrate"},  {12992868, "fungus"},      {17222, "plant"},
+        {7555863, "food"},          {21265, "food"},           {13134947, "plant"},
+        {3800933, "musical instrument"}, {3051540, "clothing"}, {3405725, "furniture"},
+        {3100490, "vehicle"},       {3094503, "container"},    {4341686, "structure"},
+        {3294048, "equipment"},     {3563967, "implement"},    {3122748, "covering"},
+        {3183080, "device"},        {9287968, "geological formation"}, {7846, "person"},
+        {3076708, "commodity"},
+    };
+    QVector<QString> out;
+    if (!taxonomy.isAvailable())
+        return out;
+    const int classes = ClassCatalog::imagenet1k().size();
+    out.reserve(classes);
+    for (int c = 0; c < classes; ++c) {
+        const QHash<quint32, int> &ancestors = taxonomy.ancestors(c);
+        QString group = QStringLiteral("other");
+        for (const auto &[offset, name] : kGroups) {
+            if (ancestors.contains(offset)) {
+                group = QString::fromLatin1(name);
+                break;
+            }
+        }
+        out << group;
+    }
+    return out;
+}
+
+QJsonObject agreementJson(const AuditSnapshot &snapshot, const AuditOptions &options, const agreement::Result &result)
+{
+    QJsonArray reviewers;
+    for (const ReviewerRecord &r : snapshot.reviewers())
+        reviewers.append(r.name);
+    QJsonArray cohen;
+    for (const agreement::PairAgreement &p : result.pairs) {
+        cohen.append(QJsonObject{{QStringLiteral("a"), snapshot.reviewers()[p.a].name},
+                                 {QStringLiteral("b"), snapshot.reviewers()[p.b].name},
+                                 {QStringLiteral("units"), p.units},
+                                 {QStringLiteral("kappa"), number(p.cohenKappa.value)},
+                                 {QStringLiteral("percent_agreement"), number(p.percentAgreement.value)},
+                                 {QStringLiteral("ci95"), QJsonObject{{QStringLiteral("kappa"), interval(p.cohenKappa)},
+                                                                      {QStringLiteral("percent_agreement"),
+                                                                       interval(p.percentAgreement)}}}});
+    }
+    return QJsonObject{
+        {QStringLiteral("field"), toString(options.field)},
+        {QStringLiteral("model"), options.model ? QJsonValue(snapshot.modelName(options.model)) : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("fold_borderline"), options.foldBorderline},
+        {QStringLiteral("reviewers"), reviewers},
+        {QStringLiteral("units"), result.units},
+        {QStringLiteral("ratings"), result.ratings},
+        {QStringLiteral("percent_agreement"), number(result.percentAgreement.value)},
+        {QStringLiteral("fleiss_kappa"), number(result.fleissKappa.value)},
+        {QStringLiteral("krippendorff_alpha"), number(result.krippendorffAlpha.value)},
+        {QStringLiteral("cohen_kappa"), cohen},
+        {QStringLiteral("ci95"), QJsonObject{{QStringLiteral("percent_agreement"), interval(result.percentAgreement)},
+                                             {QStringLiteral("fleiss_kappa"), interval(result.fleissKappa)},
+                                             {QStringLiteral("krippendorff_alpha"), interval(result.krippendorffAlpha)}}},
+        {QStringLiteral("bootstrap"), QJsonObject{{QStringLiteral("resamples"), options.statistics.bootstrapResamples},
+                                                  {QStringLiteral("seed"), QString::number(options.statistics.seed)}}},
+    };
+}
+
+} // namespace bagel

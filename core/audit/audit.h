@@ -1,0 +1,176 @@
+#pragma once
+
+#include "agreement.h"
+#include "storage/records.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+#include <QVector>
+
+#include <array>
+#include <optional>
+#include <vector>
+
+namespace bagel {
+
+class Project;
+class Taxonomy;
+
+/** What reviewers are compared on. */
+enum class AuditField { Verdict, Category, Severity, Labels };
+
+QString toString(AuditField field);
+std::optional<AuditField> parseAuditField(const QString &text);
+QStringList auditFieldNames();
+
+/**
+ * The state of a unit that exports and reports use: the lead's adjudication when there is one,
+ * else the majority of the reviewers' latest verdicts (a tie leaves the unit open).
+ */
+struct FinalState
+{
+    enum class Source { Unreviewed, Single, Majority, Tie, Adjudicated };
+    Source source = Source::Unreviewed;
+    std::optional<Verdict> verdict;
+    std::optional<Category> category;
+    std::optional<Severity> severity;
+    bool gold = false;
+    QString reason; ///< the adjudication's reason
+    QDateTime time; ///< when the deciding review or adjudication was made
+    QStringList deciders; ///< the lead, or the reviewers who formed the majority
+
+    bool isOpen() const { return !verdict; }
+};
+
+QString toString(FinalState::Source source);
+
+/** One row of the disagreement queue. */
+struct Disagreement
+{
+    int unit = 0;         ///< index into AuditSnapshot::units()
+    double dispute = 0.0; ///< mean distance between the reviewers' answers
+    int raters = 0;
+    bool adjudicated = false;
+};
+
+/** How one reviewer worked. */
+struct ReviewerStats
+{
+    QString name;
+    qint64 items = 0;   ///< items with a verdict of theirs
+    qint64 units = 0;   ///< (item, model) units with a verdict of theirs
+    qint64 reviews = 0; ///< every review they wrote, label edits and undos included
+    std::optional<double> medianSecondsPerItem;
+    std::array<qint64, 4> verdicts{}; ///< their latest verdicts, by Verdict
+    qint64 goldUnits = 0;            ///< gold units they rated
+    std::optional<double> goldAccuracy;
+};
+
+/** Agreement over a group of units, for breakdown tables. */
+struct BreakdownRow
+{
+    QString group;
+    qint64 unitsInGroup = 0;
+    agreement::Result result;
+};
+
+enum class Breakdown { Model, OriginalClass, Superclass, Category };
+QString toString(Breakdown breakdown);
+std::optional<Breakdown> parseBreakdown(const QString &text);
+
+struct AuditOptions
+{
+    AuditField field = AuditField::Verdict;
+    ModelId model = 0; ///< 0: every model
+    bool foldBorderline = false; ///< severity: count borderline as minor
+    agreement::Options statistics;
+};
+
+/**
+ * Everything the audit needs, read from a project in one go: the units that have a verdict,
+ * each reviewer's latest review of each, the leads' adjudications and the imported labels.
+ * Pure data after load(): statistics, breakdowns and queues are computed from it on any thread.
+ *
+ * A unit is an (item, model) pair. A reviewer's latest review of it counts (by time, then by
+ * id; an undone review does not count); a review about the image alone (no model, e.g. a
+ * problematic verdict) counts for every model that has a prediction for the item.
+ */
+class AuditSnapshot
+{
+public:
+    struct Unit
+    {
+        ItemId item = 0;
+        ModelId model = 0;
+        QString fileName;
+        int originalLabel = -1;
+        int top1 = -1; ///< the model's top-1, -1 when unknown
+        /** Per reviewer (index into reviewers()) their latest review with a verdict. */
+        QVector<QPair<int, ReviewRecord>> latest;
+        /** Per reviewer (same order as latest) the classes they hold correct: see labelSetOf(). */
+        QVector<QVector<int>> labelSets;
+        std::optional<AdjudicationRecord> adjudication; ///< the latest one, if any
+    };
+
+    static AuditSnapshot load(const Project &project);
+
+    const QVector<ReviewerRecord> &reviewers() const { return m_reviewers; }
+    const QVector<ModelRecord> &models() const { return m_models; }
+    const std::vector<Unit> &units() const { return m_units; }
+    QString modelName(ModelId model) const;
+    /** The name of a reviewer or lead. */
+    QString reviewerName(ReviewerId reviewer) const;
+    /** Index of the unit, or -1. */
+    int unitIndex(ItemId item, ModelId model) const;
+
+    /** The units of \a model (0: all), in file-name order. */
+    std::vector<int> unitsOf(ModelId model) const;
+
+    /**
+     * The ratings of \a field over \a units: one column per reviewer in reviewers() order.
+     * \a valueNames receives the name of each value (a label set is named by its wnids).
+     */
+    agreement::RatingTable table(AuditField field, const std::vector<int> &units, bool foldBorderline,
+                                 QStringList *valueNames = nullptr) const;
+
+    agreement::Result agreement(const AuditOptions &options) const;
+
+    /** Agreement per group of units; rows in order of the group name (classes by index). */
+    QVector<BreakdownRow> breakdown(Breakdown by, const AuditOptions &options, const Taxonomy *taxonomy) const;
+
+    /** Units where the reviewers differ on \a options.field, most disputed first. */
+    QVector<Disagreement> disagreements(const AuditOptions &options) const;
+
+    FinalState finalState(int unit) const;
+
+    QVector<ReviewerStats> reviewerStats(ModelId model = 0) const;
+
+    /**
+     * The label set of every item after the review: the imported judgements, then each unit's
+     * final verdict applied to its model's top-1 (correct → correct, wrong → wrong, unclear →
+     * unclear), then the reviewers' explicit label edits in time order. Items a final
+     * `problematic` verdict marks come back in \a problematic.
+     */
+    QHash<ItemId, QVector<LabelJudgement>> finalLabels(QHash<ItemId, ProblematicInfo> *problematic) const;
+
+private:
+    QVector<ReviewerRecord> m_reviewers;
+    QVector<ModelRecord> m_models;
+    std::vector<Unit> m_units;
+    QHash<QPair<ItemId, ModelId>, int> m_unitIndex;
+    QHash<ReviewerId, QString> m_names; ///< every reviewer and lead
+    QHash<ItemId, QVector<LabelJudgement>> m_imported;
+    QHash<ItemId, ProblematicInfo> m_importedProblematic;
+    QVector<ReviewRecord> m_labelEdits; ///< effective reviews with label edits, in time order
+    QHash<ReviewerId, QVector<ReviewRecord>> m_byReviewer; ///< effective reviews with a verdict, in time order
+};
+
+/** The coarse WordNet group of each class (dog, bird, vehicle, …), or "other"; empty without WordNet. */
+QVector<QString> superclasses(const Taxonomy &taxonomy);
+
+/** The `bagel-cli agreement --json` object. */
+QJsonObject agreementJson(const AuditSnapshot &snapshot, const AuditOptions &options, const agreement::Result &result);
+
+} // namespace bagel

@@ -1,0 +1,197 @@
+#include "merge.h"
+
+#include "error.h"
+#include "project.h"
+#include "storage/sqlitestore.h"
+
+#include <QFileInfo>
+#include <QTemporaryDir>
+
+#include <spdlog/spdlog.h>
+
+namespace bagel {
+
+QString MergeReport::summary() const
+{
+    return QStringLiteral("Merged %1: %2 reviews added, %3 already present; %4 adjudications added, %5 already present; "
+                          "%6 new reviewers")
+        .arg(source)
+        .arg(reviewsAdded)
+        .arg(reviewsPresent)
+        .arg(adjudicationsAdded)
+        .arg(adjudicationsPresent)
+        .arg(reviewersAdded);
+}
+
+QJsonObject MergeReport::toJson() const
+{
+    return QJsonObject{{QStringLiteral("source"), source},
+                       {QStringLiteral("reviews_added"), reviewsAdded},
+                       {QStringLiteral("reviews_present"), reviewsPresent},
+                       {QStringLiteral("adjudications_added"), adjudicationsAdded},
+                       {QStringLiteral("adjudications_present"), adjudicationsPresent},
+                       {QStringLiteral("reviewers_added"), reviewersAdded}};
+}
+
+namespace {
+
+QString examples(const QStringList &names)
+{
+    QStringList shown = names.mid(0, 3);
+    if (names.size() > 3)
+        shown << QStringLiteral("…");
+    return shown.join(QLatin1String(", "));
+}
+
+/** Throws unless both projects hold the same items with the same original labels. */
+void checkSameItems(const Project &target, const Project &source, const QString &sourcePath)
+{
+    const QHash<QString, ItemKey> mine = target.store().itemIndex();
+    const QHash<QString, ItemKey> theirs = source.store().itemIndex();
+    QStringList onlySource;
+    QStringList onlyTarget;
+    QStringList relabelled;
+    for (auto it = theirs.constBegin(); it != theirs.constEnd(); ++it) {
+        const auto found = mine.constFind(it.key());
+        if (found == mine.constEnd())
+            onlySource << it.key();
+        else if (found->originalLabel != it->originalLabel)
+            relabelled << QStringLiteral("%1 (%2 here, %3 there)").arg(it.key()).arg(found->originalLabel).arg(it->originalLabel);
+    }
+    for (auto it = mine.constBegin(); it != mine.constEnd(); ++it) {
+        if (!theirs.contains(it.key()))
+            onlyTarget << it.key();
+    }
+    if (onlySource.isEmpty() && onlyTarget.isEmpty() && relabelled.isEmpty())
+        return;
+    onlySource.sort();
+    onlyTarget.sort();
+    relabelled.sort();
+    QStringList problems;
+    if (!onlySource.isEmpty())
+        problems << QStringLiteral("%1 items only in %2 (%3)").arg(onlySource.size()).arg(sourcePath, examples(onlySource));
+    if (!onlyTarget.isEmpty())
+        problems << QStringLiteral("%1 items only in %2 (%3)").arg(onlyTarget.size()).arg(target.path(), examples(onlyTarget));
+    if (!relabelled.isEmpty())
+        problems << QStringLiteral("%1 items with another original label (%2)").arg(relabelled.size()).arg(examples(relabelled));
+    throw Error(QStringLiteral("%1 and %2 hold different items: %3. Only reviews of the same items can be merged; "
+                               "nothing was merged.")
+                    .arg(target.path(), sourcePath, problems.join(QLatin1String("; "))));
+}
+
+} // namespace
+
+MergeReport mergeProject(Project &target, const QString &sourcePath)
+{
+    if (QFileInfo(sourcePath).canonicalFilePath() == QFileInfo(target.path()).canonicalFilePath())
+        throw Error(QStringLiteral("%1: cannot merge a project into itself").arg(sourcePath));
+    if (target.store().isReadOnly())
+        throw Error(QStringLiteral("%1 is open read-only").arg(target.path()));
+
+    // Read a consistent copy: the source may be open in another Bagel, or use an older schema.
+    QTemporaryDir scratch;
+    if (!scratch.isValid())
+        throw Error(QStringLiteral("cannot make a temporary folder: %1").arg(scratch.errorString()));
+    const QString copy = scratch.filePath(QStringLiteral("source.bagel"));
+    SqliteStore::snapshot(sourcePath, copy);
+    const std::unique_ptr<Project> source = Project::open(copy);
+    const Store &from = source->store();
+    Store &to = target.store();
+
+    checkSameItems(target, *source, sourcePath);
+
+    QHash<ItemId, ItemId> items;
+    {
+        const QHash<QString, ItemKey> mine = to.itemIndex();
+        for (auto it = from.itemIndex().constBegin(), end = from.itemIndex().constEnd(); it != end; ++it)
+            items.insert(it->id, mine.value(it.key()).id);
+    }
+    QHash<ModelId, QString> modelNames;
+    for (const ModelRecord &m : from.models())
+        modelNames.insert(m.id, m.name);
+    QHash<ReviewerId, QString> reviewerNames;
+    for (const ReviewerRecord &r : from.reviewers())
+        reviewerNames.insert(r.id, r.name);
+
+    QVector<ReviewRecord> reviews;
+    from.forEachReview([&reviews](const ReviewRecord &r) { reviews << r; });
+    QVector<AdjudicationRecord> adjudications;
+    from.forEachAdjudication([&adjudications](const AdjudicationRecord &a) { adjudications << a; });
+
+    MergeReport report;
+    report.source = sourcePath;
+    Transaction tx(to);
+    QHash<ModelId, ModelId> models;
+    auto modelFor = [&](ModelId theirs) -> ModelId {
+        if (!theirs)
+            return 0;
+        if (const auto it = models.constFind(theirs); it != models.constEnd())
+            return *it;
+        const ModelId mine = to.modelId(modelNames.value(theirs), false);
+        if (!mine) {
+            throw Error(QStringLiteral("%1 has reviews of the model '%2', which %3 does not have; import its "
+                                       "predictions first. Nothing was merged.")
+                            .arg(sourcePath, modelNames.value(theirs), target.path()));
+        }
+        models.insert(theirs, mine);
+        return mine;
+    };
+    QHash<ReviewerId, ReviewerId> reviewers;
+    auto reviewerFor = [&](ReviewerId theirs) -> ReviewerId {
+        if (const auto it = reviewers.constFind(theirs); it != reviewers.constEnd())
+            return *it;
+        const QString name = reviewerNames.value(theirs);
+        ReviewerId mine = to.reviewerId(name, false);
+        if (!mine) {
+            mine = to.reviewerId(name, true);
+            ++report.reviewersAdded;
+        }
+        reviewers.insert(theirs, mine);
+        return mine;
+    };
+
+    QHash<QString, ReviewId> known = to.reviewUids();
+    QHash<ReviewId, ReviewId> reviewIds; // theirs → mine
+    for (ReviewRecord r : reviews) {
+        if (const auto it = known.constFind(r.uid); it != known.constEnd()) {
+            reviewIds.insert(r.id, *it);
+            ++report.reviewsPresent;
+            continue;
+        }
+        const ReviewId theirs = r.id;
+        r.id = 0;
+        r.item = items.value(r.item);
+        r.model = modelFor(r.model);
+        r.reviewer = reviewerFor(r.reviewer);
+        if (r.retracts) {
+            const auto it = reviewIds.constFind(r.retracts);
+            if (it == reviewIds.constEnd())
+                throw Error(QStringLiteral("%1: review %2 undoes review %3, which it does not hold").arg(sourcePath).arg(theirs).arg(r.retracts));
+            r.retracts = *it;
+        }
+        const ReviewId mine = to.appendReview(r);
+        known.insert(r.uid, mine);
+        reviewIds.insert(theirs, mine);
+        ++report.reviewsAdded;
+    }
+
+    const QSet<QString> knownAdjudications = to.adjudicationUids();
+    for (AdjudicationRecord a : adjudications) {
+        if (knownAdjudications.contains(a.uid)) {
+            ++report.adjudicationsPresent;
+            continue;
+        }
+        a.id = 0;
+        a.item = items.value(a.item);
+        a.model = modelFor(a.model);
+        a.lead = reviewerFor(a.lead);
+        to.appendAdjudication(a);
+        ++report.adjudicationsAdded;
+    }
+    tx.commit();
+    spdlog::info("merged {} into {}: {} reviews and {} adjudications added", sourcePath.toStdString(),
+                 target.path().toStdString(), report.reviewsAdded, report.adjudicationsAdded);
+    return report;
+}
+
+} // namespace bagel

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+
+namespace bagel {
+
+class Project;
+
+/** What merging another reviewer's project file brought in. */
+struct MergeReport
+{
+    QString source;
+    qint64 reviewsAdded = 0;
+    qint64 reviewsPresent = 0; ///< already in the target (merged before, or common history)
+    qint64 adjudicationsAdded = 0;
+    qint64 adjudicationsPresent = 0;
+    qint64 reviewersAdded = 0;
+
+    QString summary() const;
+    QJsonObject toJson() const;
+};
+
+/**
+ * Brings the reviews and adjudications of the project file \a sourcePath into \a target,
+ * each with its author and time. Reviews are told apart by their uid, so merging the same
+ * file twice adds nothing. The two files must hold the same items (file names and original
+ * labels) and the target must know every model the source's reviews name; otherwise, or on
+ * any error, nothing is written. The source is read from a consistent copy and never changed.
+ * Throws Error.
+ */
+MergeReport mergeProject(Project &target, const QString &sourcePath);
+
+} // namespace bagel

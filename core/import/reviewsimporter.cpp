@@ -1,0 +1,152 @@
+// Reviews from other tools: a CSV with the columns
+// file_name,model,reviewer,verdict,category,severity,note,time (empty where absent).
+// Each row becomes one review, validated as the review window validates its own. A review's
+// uid is derived from the row, so importing the same file again adds nothing.
+
+#include "importcontext.h"
+#include "importers.h"
+
+#include "error.h"
+#include "io/delimitedreader.h"
+#include "project.h"
+#include "storage/store.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QTimeZone>
+
+namespace bagel {
+
+namespace {
+
+const QStringList kColumns = {QStringLiteral("file_name"), QStringLiteral("model"),    QStringLiteral("reviewer"),
+                              QStringLiteral("verdict"),   QStringLiteral("category"), QStringLiteral("severity"),
+                              QStringLiteral("note"),      QStringLiteral("time")};
+
+QString rowUid(const QStringList &fields)
+{
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(QByteArrayLiteral("bagel-reviews-csv"));
+    for (const QString &field : fields) {
+        const QByteArray utf8 = field.toUtf8();
+        hash.addData(QByteArray(QByteArray::number(utf8.size()) + ':'));
+        hash.addData(utf8);
+    }
+    return QString::fromLatin1(hash.result().left(16).toHex());
+}
+
+/** ISO 8601 date and time; without an offset it is taken as UTC. */
+QDateTime parseTime(const QString &text)
+{
+    QDateTime t = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (!t.isValid())
+        t = QDateTime::fromString(text, Qt::ISODate);
+    if (!t.isValid())
+        return t;
+    if (t.timeSpec() == Qt::LocalTime)
+        t.setTimeZone(QTimeZone::utc());
+    return t.toUTC();
+}
+
+} // namespace
+
+void importReviews(ImportContext &context, const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        throw Error(QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));
+    DelimitedReader reader(file, path, ',');
+    if (!reader.next())
+        throw Error(QStringLiteral("%1: empty; expected the header %2").arg(path, kColumns.join(QLatin1Char(','))));
+    QStringList header;
+    for (int i = 0; i < reader.fieldCount(); ++i)
+        header << reader.qfield(i).trimmed().toLower();
+    QVector<int> column(kColumns.size(), -1);
+    for (int i = 0; i < header.size(); ++i) {
+        const int known = int(kColumns.indexOf(header[i]));
+        if (known < 0)
+            reader.fail(i, QStringLiteral("unknown column '%1' (the columns are %2)").arg(header[i], kColumns.join(QLatin1Char(','))));
+        if (column[known] >= 0)
+            reader.fail(i, QStringLiteral("the column '%1' appears twice").arg(header[i]));
+        column[known] = i;
+    }
+    for (int k = 0; k < kColumns.size(); ++k) {
+        if (column[k] < 0)
+            reader.fail(-1, QStringLiteral("the header lacks the column '%1' (the columns are %2)")
+                                .arg(kColumns[k], kColumns.join(QLatin1Char(','))));
+    }
+    reader.setColumnNames(header);
+
+    const QSet<QString> known = [&] {
+        QSet<QString> uids;
+        const QHash<QString, ReviewId> all = context.store.reviewUids();
+        for (auto it = all.constBegin(); it != all.constEnd(); ++it)
+            uids.insert(it.key());
+        return uids;
+    }();
+    QSet<QString> inFile;
+    const QDateTime importTime = QDateTime::currentDateTimeUtc();
+    while (reader.next()) {
+        if (reader.fieldCount() != header.size())
+            reader.fail(-1, QStringLiteral("expected %1 columns, found %2").arg(header.size()).arg(reader.fieldCount()));
+        QStringList fields;
+        for (int k = 0; k < kColumns.size(); ++k)
+            fields << reader.qfield(column[k]).trimmed();
+        const QString &fileName = fields[0];
+        ReviewInput in;
+        in.fileName = fileName;
+        in.model = fields[1];
+        in.reviewer = fields[2];
+        in.note = reader.qfield(column[6]);
+        in.source = QStringLiteral("reviews-csv");
+        if (fileName.isEmpty())
+            reader.fail(column[0], QStringLiteral("the file name is empty"));
+        if (!context.store.itemByFileName(fileName)) {
+            if (context.options.onlyExisting) {
+                context.report.skip(QStringLiteral("reviews of items not in the project"), fileName);
+                continue;
+            }
+            reader.fail(column[0], QStringLiteral("no item '%1' in the project (--only-existing skips such rows)").arg(fileName));
+        }
+        auto parse = [&](int k, auto parser, const QStringList &names, auto &target) {
+            if (fields[k].isEmpty())
+                return;
+            const auto value = parser(fields[k]);
+            if (!value)
+                reader.fail(column[k], QStringLiteral("'%1' is not a %2 (one of: %3)").arg(fields[k], kColumns[k], names.join(QLatin1String(", "))));
+            target = *value;
+        };
+        parse(3, parseVerdict, verdictNames(), in.verdict);
+        parse(4, parseCategory, categoryNames(), in.category);
+        parse(5, parseSeverity, severityNames(), in.severity);
+        if (!in.verdict)
+            reader.fail(column[3], QStringLiteral("the verdict is empty"));
+        if (!fields[7].isEmpty()) {
+            in.time = parseTime(fields[7]);
+            if (!in.time.isValid())
+                reader.fail(column[7], QStringLiteral("'%1' is not an ISO 8601 date and time (2024-03-01T14:05:00Z)").arg(fields[7]));
+        } else {
+            in.time = importTime;
+        }
+        ReviewRecord review;
+        try {
+            review = context.project.prepareReview(in);
+        } catch (const Error &e) {
+            reader.fail(-1, e.message());
+        }
+        review.uid = rowUid(fields);
+        if (known.contains(review.uid) || inFile.contains(review.uid)) {
+            context.report.same(QStringLiteral("reviews"));
+            continue;
+        }
+        inFile.insert(review.uid);
+        const bool newReviewer = context.store.reviewerId(in.reviewer, false) == 0;
+        review.reviewer = context.store.reviewerId(in.reviewer, true);
+        if (newReviewer)
+            context.report.add(QStringLiteral("reviewers"));
+        context.store.appendReview(review);
+        context.report.add(QStringLiteral("reviews"));
+    }
+}
+
+} // namespace bagel
