@@ -1,1 +1,444 @@
+// Several reviewers: merging project files, importing reviews, two writers at once, the final
+// state (majority rule and adjudication) and what the audit derives from the reviews.
+
+#include "audit/audit.h"
+#include "audit/merge.h"
+#include "error.h"
+#include "export/exporter.h"
+#include "import/importer.h"
+#include "project.h"
+#include "testsupport.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+
 #include <gtest/gtest.h>
+
+using namespace bagel;
+
+namespace {
+
+const QStringList kItems = {QStringLiteral("a.JPEG"), QStringLiteral("b.JPEG"), QStringLiteral("c.JPEG"),
+                            QStringLiteral("d.JPEG"), QStringLiteral("e.JPEG"), QStringLiteral("f.JPEG")};
+
+/** A project with six items labelled tench (0) that the model "vit" calls goldfish (1). */
+std::unique_ptr<Project> makeProject(const test::TempDir &dir, const QString &name, const QStringList &items = kItems)
+{
+    QByteArray labels = "file_name\tindex\n";
+    QByteArray predictions = "file_name,model,rank,class,score\n";
+    for (const QString &item : items) {
+        labels += item.toUtf8() + "\t0\n";
+        predictions += item.toUtf8() + ",vit,1,1,0.8\n" + item.toUtf8() + ",vit,2,0,0.1\n";
+    }
+    auto project = Project::create(dir.path(name));
+    importFile(*project, ImportFormat::Labels, test::writeFile(dir.path(name + QStringLiteral(".labels.tsv")), labels));
+    importFile(*project, ImportFormat::Predictions, test::writeFile(dir.path(name + QStringLiteral(".predictions.csv")), predictions));
+    return project;
+}
+
+ReviewId review(Project &p, const QString &item, const QString &reviewer, Verdict verdict,
+                std::optional<Category> category = std::nullopt, std::optional<Severity> severity = std::nullopt,
+                QDateTime time = {})
+{
+    ReviewInput in;
+    in.fileName = item;
+    in.reviewer = reviewer;
+    in.model = QStringLiteral("vit");
+    in.verdict = verdict;
+    in.category = category;
+    in.severity = severity;
+    in.time = time;
+    return p.recordReview(in);
+}
+
+QJsonObject exportTfds(const Project &project, const test::TempDir &dir)
+{
+    const QString out = dir.path(QStringLiteral("export.json"));
+    QFile::remove(out);
+    exportFile(project, ExportFormat::TfdsMultilabel, out);
+    QFile file(out);
+    EXPECT_TRUE(file.open(QIODevice::ReadOnly));
+    return QJsonDocument::fromJson(file.readAll()).object();
+}
+
+QStringList labelsOf(const QJsonObject &tfds, const QString &item, const char *judgement)
+{
+    QStringList out;
+    for (const QJsonValue &v : tfds[QStringLiteral("initial_annots")][item][QLatin1String(judgement)].toArray())
+        out << v.toString();
+    return out;
+}
+
+const QString kTench = QStringLiteral("n01440764");
+const QString kGoldfish = QStringLiteral("n01443537");
+
+} // namespace
+
+TEST(Merge, BringsInOtherReviewersOnceWithAuthorAndTime)
+{
+    test::TempDir dir;
+    auto mine = makeProject(dir, QStringLiteral("mine.bagel"));
+    // The other reviewer works on a copy made before anyone reviewed.
+    mine.reset();
+    ASSERT_TRUE(QFile::copy(dir.path(QStringLiteral("mine.bagel")), dir.path(QStringLiteral("theirs.bagel"))));
+    mine = Project::open(dir.path(QStringLiteral("mine.bagel")));
+    auto theirs = Project::open(dir.path(QStringLiteral("theirs.bagel")));
+
+    const QDateTime t0 = QDateTime::fromString(QStringLiteral("2026-03-01T10:00:00Z"), Qt::ISODate);
+    review(*mine, QStringLiteral("a.JPEG"), QStringLiteral("alice"), Verdict::Correct, {}, {}, t0);
+    review(*theirs, QStringLiteral("a.JPEG"), QStringLiteral("bob"), Verdict::Wrong, Category::FineGrained, Severity::Minor,
+           t0.addSecs(5));
+    const ReviewId undone = review(*theirs, QStringLiteral("b.JPEG"), QStringLiteral("bob"), Verdict::Unclear, {}, {}, t0.addSecs(9));
+    theirs->retractReview(undone);
+    review(*theirs, QStringLiteral("b.JPEG"), QStringLiteral("bob"), Verdict::Correct, {}, {}, t0.addSecs(20));
+    AdjudicationInput adj;
+    adj.fileName = QStringLiteral("c.JPEG");
+    adj.model = QStringLiteral("vit");
+    adj.lead = QStringLiteral("lee");
+    adj.verdict = Verdict::Wrong;
+    adj.reason = QStringLiteral("goldfish are orange");
+    theirs->adjudicate(adj);
+    theirs.reset();
+
+    const MergeReport first = mergeProject(*mine, dir.path(QStringLiteral("theirs.bagel")));
+    EXPECT_EQ(first.reviewsAdded, 4);
+    EXPECT_EQ(first.adjudicationsAdded, 1);
+    EXPECT_EQ(first.reviewersAdded, 2); // bob and the lead
+    const qint64 reviewsAfterFirst = mine->store().counts().reviews;
+    EXPECT_EQ(reviewsAfterFirst, 5);
+
+    const MergeReport second = mergeProject(*mine, dir.path(QStringLiteral("theirs.bagel")));
+    EXPECT_EQ(second.reviewsAdded, 0);
+    EXPECT_EQ(second.reviewsPresent, 4);
+    EXPECT_EQ(second.adjudicationsAdded, 0);
+    EXPECT_EQ(mine->store().counts().reviews, reviewsAfterFirst);
+
+    // Author, time and the undo survive; the retraction points at the merged copy.
+    const ItemId a = mine->store().itemByFileName(QStringLiteral("a.JPEG"))->id;
+    const QVector<ReviewRecord> latestA = mine->latestReviews(a);
+    ASSERT_EQ(latestA.size(), 2);
+    EXPECT_EQ(latestA[1].reviewer, mine->store().reviewerId(QStringLiteral("bob"), false));
+    EXPECT_EQ(latestA[1].time, t0.addSecs(5));
+    EXPECT_EQ(latestA[1].category, Category::FineGrained);
+    const ItemId b = mine->store().itemByFileName(QStringLiteral("b.JPEG"))->id;
+    const QVector<ReviewRecord> latestB = mine->latestReviews(b);
+    ASSERT_EQ(latestB.size(), 1);
+    EXPECT_EQ(latestB[0].verdict, Verdict::Correct);
+
+    // Merging the other way round brings alice's review and nothing twice.
+    theirs = Project::open(dir.path(QStringLiteral("theirs.bagel")));
+    const MergeReport back = mergeProject(*theirs, dir.path(QStringLiteral("mine.bagel")));
+    EXPECT_EQ(back.reviewsAdded, 1);
+    EXPECT_EQ(back.reviewsPresent, 4);
+    EXPECT_EQ(theirs->store().counts().reviews, mine->store().counts().reviews);
+}
+
+TEST(Merge, RefusesProjectsWithOtherItemsAndChangesNothing)
+{
+    test::TempDir dir;
+    auto mine = makeProject(dir, QStringLiteral("mine.bagel"));
+    auto other = makeProject(dir, QStringLiteral("other.bagel"), {QStringLiteral("a.JPEG"), QStringLiteral("z.JPEG")});
+    review(*other, QStringLiteral("a.JPEG"), QStringLiteral("bob"), Verdict::Correct);
+    other.reset();
+    const QByteArray before = test::fileHash(dir.path(QStringLiteral("mine.bagel")));
+    try {
+        mergeProject(*mine, dir.path(QStringLiteral("other.bagel")));
+        FAIL() << "merged a project with other items";
+    } catch (const Error &e) {
+        EXPECT_TRUE(e.message().contains(QLatin1String("hold different items"))) << e.message().toStdString();
+        EXPECT_TRUE(e.message().contains(QLatin1String("z.JPEG"))) << e.message().toStdString();
+        EXPECT_TRUE(e.message().contains(QLatin1String("5 items only in"))) << e.message().toStdString();
+    }
+    EXPECT_EQ(mine->store().counts().reviews, 0);
+    EXPECT_EQ(test::fileHash(dir.path(QStringLiteral("mine.bagel"))), before);
+    EXPECT_THROW(mergeProject(*mine, dir.path(QStringLiteral("mine.bagel"))), Error);
+}
+
+TEST(Merge, CliMergesSeveralFilesAndIsIdempotent)
+{
+    test::TempDir dir;
+    makeProject(dir, QStringLiteral("lead.bagel")).reset();
+    for (const QString &name : {QStringLiteral("r1.bagel"), QStringLiteral("r2.bagel")}) {
+        ASSERT_TRUE(QFile::copy(dir.path(QStringLiteral("lead.bagel")), dir.path(name)));
+        auto p = Project::open(dir.path(name));
+        for (const QString &item : kItems)
+            review(*p, item, name.left(2), Verdict::Wrong, Category::FineGrained, Severity::Major);
+    }
+    const test::CliResult first = test::runCli({QStringLiteral("merge"), dir.path(QStringLiteral("lead.bagel")),
+                                                dir.path(QStringLiteral("r1.bagel")), dir.path(QStringLiteral("r2.bagel")),
+                                                QStringLiteral("--json")},
+                                               dir.path());
+    ASSERT_EQ(first.exitCode, 0) << first.err.toStdString();
+    const QJsonArray merged = QJsonDocument::fromJson(first.out.toUtf8()).object()[QStringLiteral("merged")].toArray();
+    ASSERT_EQ(merged.size(), 2);
+    EXPECT_EQ(merged[0][QStringLiteral("reviews_added")].toInt(), 6);
+    EXPECT_EQ(merged[1][QStringLiteral("reviews_added")].toInt(), 6);
+    const test::CliResult again = test::runCli({QStringLiteral("merge"), dir.path(QStringLiteral("lead.bagel")),
+                                                dir.path(QStringLiteral("r1.bagel")), QStringLiteral("--json")},
+                                               dir.path());
+    ASSERT_EQ(again.exitCode, 0);
+    EXPECT_EQ(QJsonDocument::fromJson(again.out.toUtf8()).object()[QStringLiteral("merged")][0][QStringLiteral("reviews_added")].toInt(), 0);
+    EXPECT_EQ(Project::open(dir.path(QStringLiteral("lead.bagel")))->store().counts().reviews, 12);
+}
+
+TEST(ReviewsCsv, ImportsOnceAndNamesTheBadLine)
+{
+    test::TempDir dir;
+    auto project = makeProject(dir, QStringLiteral("p.bagel"));
+    const QString good = test::writeFile(dir.path(QStringLiteral("reviews.csv")),
+                                         "file_name,model,reviewer,verdict,category,severity,note,time\n"
+                                         "a.JPEG,vit,alice,wrong,fine-grained,major,\"orange, not olive\",2026-01-02T03:04:05Z\n"
+                                         "a.JPEG,vit,bob,correct,,,,2026-01-02T03:05:00+01:00\n"
+                                         "b.JPEG,,carol,unclear,,,,\n");
+    const ImportReport report = importFile(*project, ImportFormat::Reviews, good);
+    EXPECT_EQ(report.added.value(QStringLiteral("reviews")), 3);
+    EXPECT_EQ(report.added.value(QStringLiteral("reviewers")), 3);
+    const ItemId a = project->store().itemByFileName(QStringLiteral("a.JPEG"))->id;
+    const QVector<ReviewRecord> latest = project->latestReviews(a);
+    ASSERT_EQ(latest.size(), 2);
+    // In time order: bob's +01:00 time is the earlier one.
+    EXPECT_EQ(latest[1].note, QStringLiteral("orange, not olive"));
+    EXPECT_EQ(latest[1].time, QDateTime::fromString(QStringLiteral("2026-01-02T03:04:05Z"), Qt::ISODate));
+    EXPECT_EQ(latest[0].time, QDateTime::fromString(QStringLiteral("2026-01-02T02:05:00Z"), Qt::ISODate));
+    EXPECT_EQ(latest[1].source, QStringLiteral("reviews-csv"));
+
+    const ImportReport again = importFile(*project, ImportFormat::Reviews, good);
+    EXPECT_TRUE(again.added.isEmpty());
+    EXPECT_EQ(again.unchanged.value(QStringLiteral("reviews")), 3); // a review's uid is its row, time or not
+    EXPECT_EQ(project->store().counts().reviews, 3);
+
+    const qint64 reviews = project->store().counts().reviews;
+    const QString bad = test::writeFile(dir.path(QStringLiteral("bad.csv")),
+                                        "file_name,model,reviewer,verdict,category,severity,note,time\n"
+                                        "c.JPEG,vit,dan,wrong,fine-grained,major,,\n"
+                                        "d.JPEG,vit,dan,correct,fine-grained,,,\n");
+    try {
+        importFile(*project, ImportFormat::Reviews, bad);
+        FAIL() << "imported a category on a correct verdict";
+    } catch (const Error &e) {
+        EXPECT_TRUE(e.message().startsWith(bad + QStringLiteral(":3"))) << e.message().toStdString();
+        EXPECT_TRUE(e.message().contains(QLatin1String("category"))) << e.message().toStdString();
+    }
+    EXPECT_EQ(project->store().counts().reviews, reviews);
+    const QString unknown = test::writeFile(dir.path(QStringLiteral("unknown.csv")),
+                                            "file_name,model,reviewer,verdict,category,severity,note,time\n"
+                                            "zz.JPEG,vit,dan,correct,,,,\n");
+    EXPECT_THROW(importFile(*project, ImportFormat::Reviews, unknown), Error);
+    const QString badTime = test::writeFile(dir.path(QStringLiteral("time.csv")),
+                                            "file_name,model,reviewer,verdict,category,severity,note,time\n"
+                                            "c.JPEG,vit,dan,correct,,,,yesterday\n");
+    try {
+        importFile(*project, ImportFormat::Reviews, badTime);
+        FAIL();
+    } catch (const Error &e) {
+        EXPECT_TRUE(e.message().contains(QLatin1String("yesterday"))) << e.message().toStdString();
+        EXPECT_TRUE(e.message().contains(QLatin1String(":2"))) << e.message().toStdString();
+    }
+    EXPECT_EQ(project->store().counts().reviews, reviews);
+}
+
+TEST(Concurrency, TwoProcessesWriteAtOnceWithoutLosingAReview)
+{
+    test::TempDir dir;
+    makeProject(dir, QStringLiteral("p.bagel")).reset();
+    const QString project = dir.path(QStringLiteral("p.bagel"));
+    constexpr int kPerProcess = 40;
+    QList<QProcess *> processes;
+    for (const QString &reviewer : {QStringLiteral("alice"), QStringLiteral("bob")}) {
+        auto *process = new QProcess;
+        // Each child records kPerProcess reviews, one bagel-cli process (and transaction) each.
+        const QString script = QStringLiteral("for i in $(seq 1 %1); do \"$0\" --log-file \"$1/%2.log\" review \"$1/p.bagel\" "
+                                              "--item a.JPEG --model vit --reviewer %2 --verdict correct || exit 1; done")
+                                   .arg(kPerProcess)
+                                   .arg(reviewer);
+        process->start(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), script, test::cliPath(), dir.path()});
+        processes << process;
+    }
+    for (QProcess *process : processes) {
+        ASSERT_TRUE(process->waitForFinished(120000));
+        EXPECT_EQ(process->exitCode(), 0) << process->readAllStandardError().toStdString();
+        EXPECT_FALSE(process->readAllStandardError().contains("locked"));
+        delete process;
+    }
+    auto p = Project::open(project);
+    EXPECT_EQ(p->store().counts().reviews, 2 * kPerProcess);
+}
+
+TEST(FinalState, MajorityRuleTiesAndAdjudicationDriveTheExport)
+{
+    test::TempDir dir;
+    auto project = makeProject(dir, QStringLiteral("p.bagel"));
+    // a: two say wrong, one correct → wrong (majority), category by plurality.
+    review(*project, QStringLiteral("a.JPEG"), QStringLiteral("r1"), Verdict::Wrong, Category::FineGrained, Severity::Major);
+    review(*project, QStringLiteral("a.JPEG"), QStringLiteral("r2"), Verdict::Wrong, Category::FineGrained, Severity::Minor);
+    review(*project, QStringLiteral("a.JPEG"), QStringLiteral("r3"), Verdict::Correct);
+    // b: one correct, one wrong → a tie, left open.
+    review(*project, QStringLiteral("b.JPEG"), QStringLiteral("r1"), Verdict::Correct);
+    review(*project, QStringLiteral("b.JPEG"), QStringLiteral("r2"), Verdict::Wrong);
+    // c: one reviewer changed their mind; the later review counts.
+    review(*project, QStringLiteral("c.JPEG"), QStringLiteral("r1"), Verdict::Wrong);
+    review(*project, QStringLiteral("c.JPEG"), QStringLiteral("r1"), Verdict::Correct);
+
+    AuditSnapshot snapshot = AuditSnapshot::load(*project);
+    const ModelId vit = project->store().modelId(QStringLiteral("vit"), false);
+    const auto stateOf = [&](const AuditSnapshot &s, const char *item) {
+        return s.finalState(s.unitIndex(project->store().itemByFileName(QLatin1String(item))->id, vit));
+    };
+    const FinalState a = stateOf(snapshot, "a.JPEG");
+    EXPECT_EQ(a.source, FinalState::Source::Majority);
+    EXPECT_EQ(a.verdict, Verdict::Wrong);
+    EXPECT_EQ(a.category, Category::FineGrained);
+    EXPECT_FALSE(a.severity.has_value()); // major vs minor: tied
+    EXPECT_EQ(a.deciders, (QStringList{QStringLiteral("r1"), QStringLiteral("r2")}));
+    EXPECT_EQ(stateOf(snapshot, "b.JPEG").source, FinalState::Source::Tie);
+    EXPECT_TRUE(stateOf(snapshot, "b.JPEG").isOpen());
+    EXPECT_EQ(stateOf(snapshot, "c.JPEG").verdict, Verdict::Correct);
+    EXPECT_EQ(stateOf(snapshot, "c.JPEG").source, FinalState::Source::Single);
+
+    QJsonObject tfds = exportTfds(*project, dir);
+    EXPECT_EQ(labelsOf(tfds, QStringLiteral("a.JPEG"), "wrong"), QStringList{kGoldfish});
+    EXPECT_TRUE(tfds[QStringLiteral("initial_annots")][QStringLiteral("b.JPEG")].isUndefined()); // open: unchanged
+    EXPECT_EQ(labelsOf(tfds, QStringLiteral("c.JPEG"), "correct"), QStringList{kGoldfish});
+
+    // The lead settles b: goldfish is right after all, and it becomes a gold unit.
+    AdjudicationInput adj;
+    adj.fileName = QStringLiteral("b.JPEG");
+    adj.model = QStringLiteral("vit");
+    adj.lead = QStringLiteral("lee");
+    adj.verdict = Verdict::Correct;
+    adj.reason = QStringLiteral("the fish is a goldfish");
+    adj.gold = true;
+    project->adjudicate(adj);
+    tfds = exportTfds(*project, dir);
+    EXPECT_EQ(labelsOf(tfds, QStringLiteral("b.JPEG"), "correct"), QStringList{kGoldfish});
+    snapshot = AuditSnapshot::load(*project);
+    EXPECT_EQ(stateOf(snapshot, "b.JPEG").source, FinalState::Source::Adjudicated);
+    EXPECT_EQ(stateOf(snapshot, "b.JPEG").reason, QStringLiteral("the fish is a goldfish"));
+    // Gold: r1 said correct (right), r2 wrong.
+    for (const ReviewerStats &s : snapshot.reviewerStats()) {
+        if (s.name == QLatin1String("r1")) {
+            EXPECT_EQ(s.goldUnits, 1);
+            EXPECT_EQ(s.goldAccuracy, 1.0);
+        } else if (s.name == QLatin1String("r2")) {
+            EXPECT_EQ(s.goldAccuracy, 0.0);
+        } else {
+            EXPECT_EQ(s.goldUnits, 0);
+            EXPECT_FALSE(s.goldAccuracy.has_value());
+        }
+    }
+    // The lead is not a rater.
+    for (const ReviewerRecord &r : snapshot.reviewers())
+        EXPECT_NE(r.name, QStringLiteral("lee"));
+
+    // Withdrawing returns b to the tie; an adjudication needs a reason.
+    adj.verdict.reset();
+    adj.gold = false;
+    adj.reason = QStringLiteral("let the panel decide");
+    project->adjudicate(adj);
+    tfds = exportTfds(*project, dir);
+    EXPECT_TRUE(tfds[QStringLiteral("initial_annots")][QStringLiteral("b.JPEG")].isUndefined());
+    adj.verdict = Verdict::Wrong;
+    adj.reason = QStringLiteral("  ");
+    EXPECT_THROW(project->adjudicate(adj), Error);
+    adj.reason = QStringLiteral("x");
+    adj.verdict = Verdict::Correct;
+    adj.category = Category::FineGrained;
+    EXPECT_THROW(project->adjudicate(adj), Error);
+}
+
+TEST(AuditSnapshot, RatingsPerFieldFollowTheLatestReviews)
+{
+    test::TempDir dir;
+    auto project = makeProject(dir, QStringLiteral("p.bagel"));
+    review(*project, QStringLiteral("a.JPEG"), QStringLiteral("ann"), Verdict::Wrong, Category::FineGrained, Severity::Borderline);
+    review(*project, QStringLiteral("a.JPEG"), QStringLiteral("ben"), Verdict::Wrong, Category::NonPrototypical, Severity::Minor);
+    const ReviewId undone = review(*project, QStringLiteral("b.JPEG"), QStringLiteral("ann"), Verdict::Unclear);
+    project->retractReview(undone);
+    review(*project, QStringLiteral("b.JPEG"), QStringLiteral("ben"), Verdict::Correct);
+    // ann adds the original label as correct on a; ben leaves the imported (empty) set.
+    ReviewInput edit;
+    edit.fileName = QStringLiteral("a.JPEG");
+    edit.reviewer = QStringLiteral("ann");
+    edit.labelChanges = {LabelChange{0, LabelEdit::Correct}};
+    project->recordReview(edit);
+
+    const AuditSnapshot s = AuditSnapshot::load(*project);
+    ASSERT_EQ(s.reviewers().size(), 2);
+    EXPECT_EQ(s.reviewers()[0].name, QStringLiteral("ann"));
+    ASSERT_EQ(s.units().size(), 2u); // a (both) and b (ben only: ann's review was undone)
+    const std::vector<int> all = s.unitsOf(0);
+    QStringList names;
+    agreement::RatingTable verdicts = s.table(AuditField::Verdict, all, false, &names);
+    EXPECT_EQ(names, verdictNames());
+    EXPECT_EQ(verdicts.at(0, 0), int(Verdict::Wrong));
+    EXPECT_EQ(verdicts.at(0, 1), int(Verdict::Wrong));
+    EXPECT_EQ(verdicts.at(1, 0), agreement::kMissing);
+    EXPECT_EQ(verdicts.at(1, 1), int(Verdict::Correct));
+    const agreement::RatingTable severity = s.table(AuditField::Severity, all, false);
+    EXPECT_EQ(severity.at(0, 0), int(Severity::Borderline));
+    const agreement::RatingTable folded = s.table(AuditField::Severity, all, true, &names);
+    EXPECT_EQ(folded.values, 2);
+    EXPECT_EQ(folded.at(0, 0), folded.at(0, 1)); // borderline folds into minor
+    EXPECT_EQ(s.table(AuditField::Category, all, false).at(1, 1), agreement::kMissing); // correct: no category
+    const agreement::RatingTable labels = s.table(AuditField::Labels, all, false, &names);
+    ASSERT_TRUE(labels.isSetValued());
+    EXPECT_EQ(labels.sets[std::size_t(labels.at(0, 0))], std::vector<int>{0});   // ann: tench
+    EXPECT_EQ(labels.sets[std::size_t(labels.at(0, 1))], std::vector<int>{});    // ben: nothing correct
+    EXPECT_EQ(labels.sets[std::size_t(labels.at(1, 1))], std::vector<int>{1});   // correct verdict: goldfish
+
+    AuditOptions options;
+    options.field = AuditField::Category;
+    const QVector<Disagreement> queue = s.disagreements(options);
+    ASSERT_EQ(queue.size(), 1);
+    EXPECT_EQ(s.units()[std::size_t(queue[0].unit)].fileName, QStringLiteral("a.JPEG"));
+    EXPECT_DOUBLE_EQ(queue[0].dispute, 1.0);
+    options.field = AuditField::Verdict;
+    EXPECT_TRUE(s.disagreements(options).isEmpty());
+}
+
+TEST(AgreementCli, JsonHasTheDocumentedKeysAndNullWhereUndefined)
+{
+    test::TempDir dir;
+    auto project = makeProject(dir, QStringLiteral("p.bagel"));
+    // Everyone says wrong everywhere: kappa is not defined (one category only).
+    for (const QString &item : kItems) {
+        for (const QString &r : {QStringLiteral("x"), QStringLiteral("y"), QStringLiteral("z")})
+            review(*project, item, r, Verdict::Wrong);
+    }
+    project.reset();
+    const test::CliResult result = test::runCli({QStringLiteral("agreement"), dir.path(QStringLiteral("p.bagel")),
+                                                 QStringLiteral("--json"), QStringLiteral("--bootstrap"), QStringLiteral("50")},
+                                                dir.path());
+    ASSERT_EQ(result.exitCode, 0) << result.err.toStdString();
+    EXPECT_FALSE(result.out.contains(QLatin1String("nan"), Qt::CaseInsensitive));
+    const QJsonObject json = QJsonDocument::fromJson(result.out.toUtf8()).object();
+    EXPECT_EQ(json[QStringLiteral("units")].toInt(), 6);
+    EXPECT_DOUBLE_EQ(json[QStringLiteral("percent_agreement")].toDouble(), 1.0);
+    EXPECT_TRUE(json[QStringLiteral("fleiss_kappa")].isNull());
+    EXPECT_TRUE(json[QStringLiteral("krippendorff_alpha")].isNull());
+    const QJsonArray cohen = json[QStringLiteral("cohen_kappa")].toArray();
+    ASSERT_EQ(cohen.size(), 3);
+    EXPECT_EQ(cohen[0][QStringLiteral("a")].toString(), QStringLiteral("x"));
+    EXPECT_EQ(cohen[0][QStringLiteral("b")].toString(), QStringLiteral("y"));
+    EXPECT_EQ(cohen[0][QStringLiteral("units")].toInt(), 6);
+    EXPECT_TRUE(cohen[0][QStringLiteral("kappa")].isNull());
+    const QJsonObject ci = json[QStringLiteral("ci95")].toObject();
+    for (const char *key : {"percent_agreement", "fleiss_kappa", "krippendorff_alpha"})
+        EXPECT_TRUE(ci.contains(QLatin1String(key))) << key;
+    EXPECT_TRUE(ci[QStringLiteral("fleiss_kappa")].isNull());
+
+    const test::CliResult bad = test::runCli({QStringLiteral("agreement"), dir.path(QStringLiteral("p.bagel")),
+                                              QStringLiteral("--field"), QStringLiteral("colour")},
+                                             dir.path());
+    EXPECT_EQ(bad.exitCode, 2);
+    const test::CliResult adjudicate = test::runCli(
+        {QStringLiteral("adjudicate"), dir.path(QStringLiteral("p.bagel")), QStringLiteral("--item"), QStringLiteral("a.JPEG"),
+         QStringLiteral("--model"), QStringLiteral("vit"), QStringLiteral("--verdict"), QStringLiteral("correct"),
+         QStringLiteral("--reviewer"), QStringLiteral("lee"), QStringLiteral("--reason"), QStringLiteral("checked the fins")},
+        dir.path());
+    EXPECT_EQ(adjudicate.exitCode, 0) << adjudicate.err.toStdString();
+    EXPECT_EQ(Project::open(dir.path(QStringLiteral("p.bagel")))->store().counts().adjudications, 1);
+}

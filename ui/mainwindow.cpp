@@ -6,6 +6,9 @@
 #include "catalog/classcatalog.h"
 #include "demo.h"
 #include "error.h"
+#include "adjudicationpanel.h"
+#include "audit/merge.h"
+#include "auditwindow.h"
 #include "classsearchpanel.h"
 #include "factspanel.h"
 #include "import/importer.h"
@@ -62,6 +65,7 @@ QList<ActionSpec> actionTable()
         {"file.open", QT_TRANSLATE_NOOP("MainWindow", "&Open project…"), {K(K::Open)}},
         {"file.demo", QT_TRANSLATE_NOOP("MainWindow", "Open the &demo project"), {}},
         {"file.import", QT_TRANSLATE_NOOP("MainWindow", "&Import…"), {K(Qt::CTRL | Qt::Key_I)}},
+        {"file.merge", QT_TRANSLATE_NOOP("MainWindow", "Import reviews from &project…"), {}},
         {"file.quit", QT_TRANSLATE_NOOP("MainWindow", "&Quit"), {K(K::Quit)}},
         {"edit.undo", QT_TRANSLATE_NOOP("MainWindow", "&Undo"), {K(Qt::CTRL | Qt::Key_Z)}},
         {"edit.redo", QT_TRANSLATE_NOOP("MainWindow", "&Redo"), {K(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), K(Qt::CTRL | Qt::Key_Y)}},
@@ -90,6 +94,8 @@ QList<ActionSpec> actionTable()
         {"view.zoomIn", QT_TRANSLATE_NOOP("MainWindow", "Zoom &in"), {K(K::ZoomIn), K(Qt::Key_Plus), K(Qt::Key_Equal)}},
         {"view.zoomOut", QT_TRANSLATE_NOOP("MainWindow", "Zoom &out"), {K(K::ZoomOut), K(Qt::Key_Minus)}},
         {"view.keepZoom", QT_TRANSLATE_NOOP("MainWindow", "&Keep the zoom from item to item"), {}},
+        {"audit.open", QT_TRANSLATE_NOOP("MainWindow", "&Audit: agreement and disagreements…"), {K(Qt::CTRL | Qt::SHIFT | Qt::Key_A)}},
+        {"audit.adjudicate", QT_TRANSLATE_NOOP("MainWindow", "A&djudication panel"), {K(Qt::CTRL | Qt::SHIFT | Qt::Key_J)}},
         {"help.shortcuts", QT_TRANSLATE_NOOP("MainWindow", "&Keyboard shortcuts"), {K(Qt::Key_F1), K(Qt::Key_Question)}},
         {"help.vocabulary", QT_TRANSLATE_NOOP("MainWindow", "&Verdicts and categories explained"), {}},
     };
@@ -141,6 +147,25 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
         statusBar()->showMessage(tr("%1 will be recorded as the true object with your next 'wrong' verdict").arg(name), 5000);
     });
     connect(m_classPanel, &ClassSearchPanel::dismissed, this, [this] { m_view->setFocus(); });
+
+    m_adjudication = new AdjudicationPanel(this);
+    addDockWidget(Qt::BottomDockWidgetArea, m_adjudication);
+    m_adjudication->hide();
+    connect(m_adjudication, &AdjudicationPanel::adjudicated, this, [this](const QString &fileName) {
+        statusBar()->showMessage(tr("Adjudication of %1 recorded").arg(fileName), 4000);
+        if (m_audit && m_audit->isVisible())
+            m_audit->refresh();
+    });
+    connect(m_adjudication, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        const QSignalBlocker block(action(QStringLiteral("audit.adjudicate")));
+        action(QStringLiteral("audit.adjudicate"))->setChecked(visible);
+        if (visible)
+            updateAdjudication();
+    });
+    connect(this, &MainWindow::itemShown, this, [this] {
+        if (m_adjudication->isVisible())
+            updateAdjudication();
+    });
 
     m_info = new QLabel(this);
     m_info->setObjectName(QStringLiteral("infoLine"));
@@ -196,6 +221,14 @@ void MainWindow::createActions()
         openStartupProject(QString());
     });
     connect(action(QStringLiteral("file.import")), &QAction::triggered, this, &MainWindow::importFile);
+    connect(action(QStringLiteral("file.merge")), &QAction::triggered, this, &MainWindow::mergeReviews);
+    connect(action(QStringLiteral("audit.open")), &QAction::triggered, this, &MainWindow::showAudit);
+    action(QStringLiteral("audit.adjudicate"))->setCheckable(true);
+    connect(action(QStringLiteral("audit.adjudicate")), &QAction::toggled, this, [this](bool on) {
+        m_adjudication->setVisible(on);
+        if (on)
+            updateAdjudication();
+    });
     connect(action(QStringLiteral("file.quit")), &QAction::triggered, this, &QWidget::close);
     connect(action(QStringLiteral("edit.undo")), &QAction::triggered, &m_undo, &QUndoStack::undo);
     connect(action(QStringLiteral("edit.redo")), &QAction::triggered, &m_undo, &QUndoStack::redo);
@@ -253,6 +286,7 @@ void MainWindow::createMenus()
     file->addAction(action(QStringLiteral("file.demo")));
     file->addSeparator();
     file->addAction(action(QStringLiteral("file.import")));
+    file->addAction(action(QStringLiteral("file.merge")));
     file->addSeparator();
     file->addAction(action(QStringLiteral("file.quit")));
     rebuildRecentMenu();
@@ -286,6 +320,10 @@ void MainWindow::createMenus()
     view->addSeparator();
     for (const char *id : {"view.fit", "view.actual", "view.zoomIn", "view.zoomOut", "view.keepZoom"})
         view->addAction(action(QLatin1String(id)));
+
+    QMenu *lead = menuBar()->addMenu(tr("&Lead"));
+    lead->addAction(action(QStringLiteral("audit.open")));
+    lead->addAction(action(QStringLiteral("audit.adjudicate")));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(action(QStringLiteral("help.shortcuts")));
@@ -481,6 +519,80 @@ void MainWindow::chooseProject()
                                                       tr("Bagel projects (*.bagel);;All files (*)"));
     if (!path.isEmpty())
         openProject(path);
+}
+
+void MainWindow::mergeReviews()
+{
+    if (!m_project)
+        return;
+    const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Import reviews from other project files"),
+                                                            QFileInfo(m_project->path()).absolutePath(),
+                                                            tr("Bagel projects (*.bagel);;All files (*)"));
+    if (paths.isEmpty())
+        return;
+    flushWrites();
+    QStringList summaries;
+    for (const QString &path : paths) {
+        try {
+            summaries << mergeProject(*m_project, path).summary();
+        } catch (const Error &e) {
+            summaries << tr("%1: not merged: %2").arg(QFileInfo(path).fileName(), e.message());
+        }
+    }
+    QMessageBox::information(this, tr("Import reviews"), summaries.join(QLatin1String("\n\n")));
+    refreshItem(currentFileName());
+    if (m_audit && m_audit->isVisible())
+        m_audit->refresh();
+}
+
+void MainWindow::showAudit()
+{
+    if (!m_project)
+        return;
+    if (!m_audit) {
+        m_audit = new AuditWindow(this);
+        connect(m_audit, &AuditWindow::openUnitRequested, this, &MainWindow::showUnit);
+    }
+    flushWrites();
+    m_audit->setProject(m_project.get());
+    m_audit->show();
+    m_audit->raise();
+    m_audit->activateWindow();
+}
+
+void MainWindow::updateAdjudication()
+{
+    const QueueRow *row = m_queue ? m_queue->rowAt(m_position) : nullptr;
+    m_adjudication->setLead(m_reviewer.isEmpty() ? m_settings.reviewer() : m_reviewer);
+    m_adjudication->showUnit(m_project.get(), row ? row->item : 0, currentModel());
+}
+
+bool MainWindow::showUnit(const QString &fileName, const QString &model)
+{
+    if (!m_project)
+        return false;
+    if (!model.isEmpty() && m_modelBox->currentText() != model) {
+        const int index = m_modelBox->findText(model);
+        if (index >= 0)
+            m_modelBox->setCurrentIndex(index); // reloads the queue for that model
+    }
+    // Show every item, so that the unit is in the queue whatever the filters were.
+    QueueFilter everything;
+    everything.mistakesOnly = false;
+    setFilter(everything);
+    for (int i = 0; i < m_queue->rowCount(); ++i) {
+        if (m_queue->rowAt(i)->fileName == fileName) {
+            goTo(i);
+            m_adjudication->show();
+            m_adjudication->raise();
+            updateAdjudication();
+            raise();
+            activateWindow();
+            return true;
+        }
+    }
+    statusBar()->showMessage(tr("%1 is not in the queue of %2").arg(fileName, model), 5000);
+    return false;
 }
 
 void MainWindow::importFile()

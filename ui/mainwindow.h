@@ -23,6 +23,8 @@ class QSplitter;
 
 namespace bagel {
 
+class AdjudicationPanel;
+class AuditWindow;
 class ClassSearchPanel;
 class FactsPanel;
 class ImageView;
@@ -60,6 +62,16 @@ public:
     FactsPanel *factsPanel() const { return m_facts; }
     VerdictPanel *verdictPanel() const { return m_verdicts; }
     ClassSearchPanel *classSearchPanel() const { return m_classPanel; }
+    AdjudicationPanel *adjudicationPanel() const { return m_adjudication; }
+    /** The audit window, once opened. */
+    AuditWindow *auditWindow() const { return m_audit; }
+    /** Opens the audit window on the project. */
+    void showAudit();
+    /**
+     * Shows \a fileName in the queue of \a model (clearing the filters) with the adjudication
+     * panel open; false when the item is not in that queue.
+     */
+    bool showUnit(const QString &fileName, const QString &model);
     QUndoStack *undoStack() { return &m_undo; }
     ImageLoader *imageLoader() { return &m_loader; }
 
@@ -98,6 +110,8 @@ private:
     void newProject();
     void chooseProject();
     void importFile();
+    void mergeReviews();
+    void updateAdjudication();
     void changeReviewer();
     void toggleBlindMode(bool on);
     void showShortcuts();
@@ -147,6 +161,8 @@ private:
     FactsPanel *m_facts = nullptr;
     VerdictPanel *m_verdicts = nullptr;
     ClassSearchPanel *m_classPanel = nullptr;
+    AdjudicationPanel *m_adjudication = nullptr;
+    AuditWindow *m_audit = nullptr;
     QListView *m_list = nullptr;
     QComboBox *m_modelBox = nullptr;
     QCheckBox *m_mistakesOnly = nullptr;

@@ -5,15 +5,19 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <system_error>
 #include <thread>
 
 /*
  * Every statistic is a function of how often each distinct rating pattern (the row of a unit)
  * occurs, so compute() first compresses the units into patterns and evaluates the statistics
  * from pattern counts. A bootstrap resample of the N units with replacement is a
- * Multinomial(N, count/N) draw over the patterns, drawn with sequential binomials; one resample
- * then costs O(patterns), not O(units). Units with fewer than two ratings contribute to no
- * statistic and are pooled into one inert pattern that only takes part in the resampling.
+ * Multinomial(N, count/N) draw over the patterns: drawn by sequential binomials when there are
+ * few patterns (O(patterns) per resample), otherwise by drawing the N units (O(N), a few
+ * nanoseconds each). Units with fewer than two ratings contribute to no statistic; they take
+ * part in the resampling only. For a set-valued field, Krippendorff's expected disagreement
+ * needs Σ n_v n_w δ(v, w): values are grouped by equal sets, and only pairs of intersecting sets
+ * (similarity 1 − δ > 0) are stored, so a resample costs O(those pairs), not O(values²).
  */
 
 namespace bagel::agreement {
@@ -272,17 +276,17 @@ Model buildModel(const RatingTable &table)
         }
         pattern.agreement = double(agreeingPairs) / (m * (m - 1.0));
         if (setValued) {
-            double sum = 0.0;
+            double sum = 0.0; // over unordered pairs; MASI is symmetric
             for (int i = 0; i < raters; ++i) {
                 if (prow[i] == kMissing)
                     continue;
-                for (int j = 0; j < raters; ++j) {
-                    if (j == i || prow[j] == kMissing)
+                for (int j = i + 1; j < raters; ++j) {
+                    if (prow[j] == kMissing || prow[j] == prow[i])
                         continue;
                     sum += masiSorted(sets[std::size_t(prow[i])], sets[std::size_t(prow[j])]);
                 }
             }
-            pattern.disagreement = sum / (m - 1.0);
+            pattern.disagreement = 2.0 * sum / (m - 1.0);
         } else {
             pattern.disagreement = double(pattern.ratings * (pattern.ratings - 1) - agreeingPairs) / (m - 1.0);
         }
@@ -719,8 +723,14 @@ Result compute(const RatingTable &table, const Options &options)
         run(0, resamples);
     } else {
         std::vector<std::thread> workers;
-        for (int t = 1; t < threads; ++t)
-            workers.emplace_back(run, resamples * t / threads, resamples * (t + 1) / threads);
+        for (int t = 1; t < threads; ++t) {
+            const int first = resamples * t / threads, last = resamples * (t + 1) / threads;
+            try {
+                workers.emplace_back(run, first, last);
+            } catch (const std::system_error &) {
+                run(first, last); // no thread to be had: the same resamples, here
+            }
+        }
         run(0, resamples / threads);
         for (std::thread &w : workers)
             w.join();

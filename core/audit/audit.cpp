@@ -132,30 +132,76 @@ std::optional<Breakdown> parseBreakdown(const QString &text)
 // ---------------------------------------------------------------------------------------------
 // Loading
 
+/** What a snapshot is built from, read from the whole project or from one item. */
+struct AuditSnapshot::Raw
+{
+    QVector<ModelRecord> models;
+    QVector<ReviewerRecord> reviewers;
+    QHash<ItemId, ItemRecord> items;
+    QHash<ModelId, QHash<ItemId, int>> top1;
+    QHash<ItemId, QVector<ModelId>> predictedBy;
+    QHash<ItemId, QVector<LabelJudgement>> imported;
+    QHash<ItemId, ProblematicInfo> problematic;
+    QVector<ReviewRecord> reviews;
+    QVector<AdjudicationRecord> adjudications;
+};
+
 AuditSnapshot AuditSnapshot::load(const Project &project)
 {
     const Store &store = project.store();
-    AuditSnapshot s;
-    s.m_models = store.models();
-
-    QHash<ItemId, ItemRecord> items;
-    store.forEachItem([&items](const ItemRecord &item) { items.insert(item.id, item); });
-    QHash<ModelId, QHash<ItemId, int>> top1;
-    QHash<ItemId, QVector<ModelId>> predictedBy;
-    for (const ModelRecord &model : s.m_models) {
-        QHash<ItemId, int> &tops = top1[model.id];
+    Raw raw;
+    raw.models = store.models();
+    raw.reviewers = store.reviewers();
+    store.forEachItem([&raw](const ItemRecord &item) { raw.items.insert(item.id, item); });
+    for (const ModelRecord &model : raw.models) {
+        QHash<ItemId, int> &tops = raw.top1[model.id];
         for (const PredictionSummary &p : store.predictionSummaries(model.id)) {
             tops.insert(p.item, p.top1);
-            predictedBy[p.item] << model.id;
+            raw.predictedBy[p.item] << model.id;
         }
     }
+    raw.imported = store.allJudgements();
+    raw.problematic = store.allProblematic();
+    store.forEachReview([&raw](const ReviewRecord &r) { raw.reviews << r; });
+    store.forEachAdjudication([&raw](const AdjudicationRecord &a) { raw.adjudications << a; });
+    return build(std::move(raw));
+}
+
+AuditSnapshot AuditSnapshot::loadItem(const Project &project, ItemId item)
+{
+    const Store &store = project.store();
+    Raw raw;
+    raw.models = store.models();
+    raw.reviewers = store.reviewers();
+    if (const auto record = store.item(item))
+        raw.items.insert(item, *record);
+    for (const ModelPrediction &p : store.predictions(item)) {
+        if (!p.topk.isEmpty()) {
+            raw.top1[p.model].insert(item, p.topk.first().classIndex);
+            raw.predictedBy[item] << p.model;
+        }
+    }
+    if (const QVector<LabelJudgement> labels = store.judgements(item); !labels.isEmpty())
+        raw.imported.insert(item, labels);
+    if (const auto info = store.problematic(item))
+        raw.problematic.insert(item, *info);
+    raw.reviews = store.reviews(item);
+    raw.adjudications = store.adjudications(item);
+    return build(std::move(raw));
+}
+
+AuditSnapshot AuditSnapshot::build(Raw raw)
+{
+    AuditSnapshot s;
+    s.m_models = raw.models;
+    const QHash<ItemId, ItemRecord> &items = raw.items;
+    const QHash<ModelId, QHash<ItemId, int>> &top1 = raw.top1;
+    QHash<ItemId, QVector<ModelId>> &predictedBy = raw.predictedBy;
     for (QVector<ModelId> &models : predictedBy)
         std::sort(models.begin(), models.end());
-    s.m_imported = store.allJudgements();
-    s.m_importedProblematic = store.allProblematic();
-
-    QVector<ReviewRecord> all;
-    store.forEachReview([&all](const ReviewRecord &r) { all << r; });
+    s.m_imported = raw.imported;
+    s.m_importedProblematic = raw.problematic;
+    const QVector<ReviewRecord> &all = raw.reviews;
     QVector<ReviewRecord> reviews = effectiveReviews(all);
     sortChronologically(reviews);
 
@@ -184,7 +230,7 @@ AuditSnapshot AuditSnapshot::load(const Project &project)
             latest[{r.item, model, r.reviewer}] = r;
     }
 
-    for (const ReviewerRecord &reviewer : store.reviewers()) {
+    for (const ReviewerRecord &reviewer : raw.reviewers) {
         s.m_names.insert(reviewer.id, reviewer.name);
         if (raters.contains(reviewer.id))
             s.m_reviewers << reviewer;
@@ -196,8 +242,7 @@ AuditSnapshot AuditSnapshot::load(const Project &project)
         column.insert(s.m_reviewers[i].id, i);
 
     std::map<std::pair<ItemId, ModelId>, AdjudicationRecord> adjudications;
-    QVector<AdjudicationRecord> allAdjudications;
-    store.forEachAdjudication([&allAdjudications](const AdjudicationRecord &a) { allAdjudications << a; });
+    QVector<AdjudicationRecord> allAdjudications = raw.adjudications;
     std::stable_sort(allAdjudications.begin(), allAdjudications.end(), earlier<AdjudicationRecord>);
     for (const AdjudicationRecord &a : allAdjudications) {
         for (const ModelId model : modelsOf(a.item, a.model))

@@ -115,6 +115,8 @@ public:
     };
 
     static AuditSnapshot load(const Project &project);
+    /** The snapshot of one item only (its units, for the review window). */
+    static AuditSnapshot loadItem(const Project &project, ItemId item);
 
     const QVector<ReviewerRecord> &reviewers() const { return m_reviewers; }
     const QVector<ModelRecord> &models() const { return m_models; }
@@ -156,6 +158,9 @@ public:
     QHash<ItemId, QVector<LabelJudgement>> finalLabels(QHash<ItemId, ProblematicInfo> *problematic) const;
 
 private:
+    struct Raw;
+    static AuditSnapshot build(Raw raw);
+
     QVector<ReviewerRecord> m_reviewers;
     QVector<ModelRecord> m_models;
     std::vector<Unit> m_units;

@@ -103,7 +103,8 @@ MergeReport mergeProject(Project &target, const QString &sourcePath)
     QHash<ItemId, ItemId> items;
     {
         const QHash<QString, ItemKey> mine = to.itemIndex();
-        for (auto it = from.itemIndex().constBegin(), end = from.itemIndex().constEnd(); it != end; ++it)
+        const QHash<QString, ItemKey> theirs = from.itemIndex();
+        for (auto it = theirs.constBegin(); it != theirs.constEnd(); ++it)
             items.insert(it->id, mine.value(it.key()).id);
     }
     QHash<ModelId, QString> modelNames;

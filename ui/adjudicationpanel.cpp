@@ -1,0 +1,210 @@
+#include "adjudicationpanel.h"
+
+#include "audit/audit.h"
+#include "catalog/classcatalog.h"
+#include "error.h"
+#include "project.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace bagel {
+
+AdjudicationPanel::AdjudicationPanel(QWidget *parent)
+    : QDockWidget(tr("Adjudication"), parent)
+    , m_answers(new QTableWidget(this))
+    , m_final(new QLabel(this))
+    , m_verdict(new QComboBox(this))
+    , m_category(new QComboBox(this))
+    , m_severity(new QComboBox(this))
+    , m_reason(new QLineEdit(this))
+    , m_gold(new QCheckBox(tr("Gold unit: score reviewers against this verdict"), this))
+    , m_record(new QPushButton(tr("Record adjudication"), this))
+    , m_withdraw(new QPushButton(tr("Withdraw"), this))
+{
+    setObjectName(QStringLiteral("adjudicationDock"));
+    m_answers->setObjectName(QStringLiteral("adjudicationAnswers"));
+    m_answers->setColumnCount(7);
+    m_answers->setHorizontalHeaderLabels({tr("Reviewer"), tr("Verdict"), tr("Category"), tr("Severity"), tr("Correct labels"),
+                                          tr("Note"), tr("Time")});
+    m_answers->horizontalHeader()->setStretchLastSection(true);
+    m_answers->verticalHeader()->hide();
+    m_answers->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_answers->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_answers->setWordWrap(true);
+    m_final->setObjectName(QStringLiteral("adjudicationFinal"));
+    m_final->setWordWrap(true);
+    m_final->setTextFormat(Qt::PlainText);
+
+    m_verdict->addItems(verdictNames());
+    m_category->addItem(tr("(from the reviewers)"));
+    m_category->addItems(categoryNames());
+    m_severity->addItem(tr("(from the reviewers)"));
+    m_severity->addItems(severityNames());
+    m_reason->setPlaceholderText(tr("Why this is the final answer (required)"));
+    m_withdraw->setToolTip(tr("Withdraw the unit's adjudication: the majority of the reviewers decides again"));
+    connect(m_verdict, &QComboBox::currentTextChanged, this, [this](const QString &text) {
+        const bool wrong = text == toString(Verdict::Wrong);
+        m_category->setEnabled(wrong);
+        m_severity->setEnabled(wrong);
+    });
+    connect(m_record, &QPushButton::clicked, this, [this] { record(false); });
+    connect(m_withdraw, &QPushButton::clicked, this, [this] { record(true); });
+    connect(m_reason, &QLineEdit::returnPressed, this, [this] { record(false); });
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("Final verdict:"), m_verdict);
+    form->addRow(tr("Category:"), m_category);
+    form->addRow(tr("Severity:"), m_severity);
+    form->addRow(tr("Reason:"), m_reason);
+    form->addRow(QString(), m_gold);
+    auto *buttons = new QHBoxLayout;
+    buttons->addStretch();
+    buttons->addWidget(m_withdraw);
+    buttons->addWidget(m_record);
+
+    auto *body = new QWidget(this);
+    auto *layout = new QVBoxLayout(body);
+    layout->addWidget(m_answers, 1);
+    layout->addWidget(m_final);
+    layout->addLayout(form);
+    layout->addLayout(buttons);
+    setWidget(body);
+    m_verdict->setCurrentIndex(1);
+    showUnit(nullptr, 0, 0);
+}
+
+void AdjudicationPanel::showUnit(Project *project, ItemId item, ModelId model)
+{
+    m_project = project;
+    m_item = item;
+    m_model = model;
+    refresh();
+}
+
+void AdjudicationPanel::refresh()
+{
+    m_answers->setRowCount(0);
+    const bool valid = m_project && m_item;
+    for (QWidget *w : {static_cast<QWidget *>(m_verdict), static_cast<QWidget *>(m_reason), static_cast<QWidget *>(m_gold),
+                       static_cast<QWidget *>(m_record), static_cast<QWidget *>(m_withdraw)})
+        w->setEnabled(valid);
+    if (!valid) {
+        m_final->setText(tr("No unit shown."));
+        return;
+    }
+    const AuditSnapshot snapshot = AuditSnapshot::loadItem(*m_project, m_item);
+    const int index = snapshot.unitIndex(m_item, m_model);
+    if (index < 0) {
+        m_final->setText(tr("Nobody has reviewed this unit yet."));
+        m_withdraw->setEnabled(false);
+        return;
+    }
+    const AuditSnapshot::Unit &unit = snapshot.units()[std::size_t(index)];
+    const ClassCatalog &catalog = m_project->catalog();
+    m_answers->setRowCount(int(unit.latest.size()));
+    for (int row = 0; row < unit.latest.size(); ++row) {
+        const ReviewRecord &r = unit.latest[row].second;
+        QStringList labels;
+        for (const int c : unit.labelSets[row])
+            labels << catalog.at(c).name();
+        const QStringList cells{snapshot.reviewers()[unit.latest[row].first].name,
+                                toString(*r.verdict),
+                                r.category ? toString(*r.category) : QString(),
+                                r.severity ? toString(*r.severity) : QString(),
+                                labels.join(QLatin1String(", ")),
+                                r.note,
+                                r.time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm"))};
+        for (int column = 0; column < cells.size(); ++column) {
+            auto *cell = new QTableWidgetItem(cells[column]);
+            cell->setToolTip(cells[column]);
+            m_answers->setItem(row, column, cell);
+        }
+    }
+    m_answers->resizeColumnsToContents();
+    m_answers->horizontalHeader()->setStretchLastSection(true);
+
+    const FinalState f = snapshot.finalState(index);
+    QString text = f.verdict ? tr("Final: %1").arg(toString(*f.verdict)) : tr("Final: open");
+    if (f.category)
+        text += QStringLiteral(" / %1").arg(toString(*f.category));
+    if (f.severity)
+        text += QStringLiteral(" / %1").arg(toString(*f.severity));
+    switch (f.source) {
+    case FinalState::Source::Adjudicated:
+        text += tr(" — adjudicated by %1%2: %3").arg(f.deciders.join(QLatin1String(", ")), f.gold ? tr(" (gold)") : QString(), f.reason);
+        break;
+    case FinalState::Source::Majority:
+        text += tr(" — majority (%1)").arg(f.deciders.join(QLatin1String(", ")));
+        break;
+    case FinalState::Source::Single:
+        text += tr(" — one reviewer (%1)").arg(f.deciders.join(QLatin1String(", ")));
+        break;
+    case FinalState::Source::Tie:
+        text += tr(" — the reviewers are tied; adjudicate to decide");
+        break;
+    case FinalState::Source::Unreviewed:
+        break;
+    }
+    m_final->setText(text);
+    m_withdraw->setEnabled(f.source == FinalState::Source::Adjudicated);
+    if (f.verdict)
+        m_verdict->setCurrentText(toString(*f.verdict));
+    m_gold->setChecked(f.gold);
+}
+
+void AdjudicationPanel::record(bool withdraw)
+{
+    if (!m_project || !m_item)
+        return;
+    if (m_lead.isEmpty()) {
+        QMessageBox::warning(this, tr("Adjudication"), tr("Set your name first (Edit ▸ Reviewer name…)."));
+        return;
+    }
+    if (m_reason->text().trimmed().isEmpty()) {
+        m_reason->setFocus();
+        m_final->setText(tr("Give a reason for the final answer first."));
+        return;
+    }
+    AdjudicationInput in;
+    const auto item = m_project->store().item(m_item);
+    if (!item)
+        return;
+    in.fileName = item->fileName;
+    for (const ModelRecord &m : m_project->store().models()) {
+        if (m.id == m_model)
+            in.model = m.name;
+    }
+    in.lead = m_lead;
+    in.reason = m_reason->text().trimmed();
+    if (!withdraw) {
+        in.verdict = parseVerdict(m_verdict->currentText());
+        if (in.verdict == Verdict::Wrong) {
+            if (m_category->currentIndex() > 0)
+                in.category = parseCategory(m_category->currentText());
+            if (m_severity->currentIndex() > 0)
+                in.severity = parseSeverity(m_severity->currentText());
+        }
+        in.gold = m_gold->isChecked();
+    }
+    try {
+        m_project->adjudicate(in);
+    } catch (const Error &e) {
+        QMessageBox::critical(this, tr("Adjudication not recorded"), e.message());
+        return;
+    }
+    m_reason->clear();
+    refresh();
+    Q_EMIT adjudicated(in.fileName);
+}
+
+} // namespace bagel

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "storage/records.h"
+
+#include <QDockWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QTableWidget;
+
+namespace bagel {
+
+class Project;
+
+/**
+ * The lead's view of one unit (the item shown and the model chosen): every reviewer's verdict,
+ * category, severity, label set and note side by side, the unit's final state, and the controls
+ * to record an adjudication (a final verdict with a reason, optionally as a gold unit).
+ */
+class AdjudicationPanel final : public QDockWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(AdjudicationPanel)
+
+public:
+    explicit AdjudicationPanel(QWidget *parent = nullptr);
+
+    /** Shows the unit; \a project may be null (nothing to show). */
+    void showUnit(Project *project, ItemId item, ModelId model);
+    /** The lead's name adjudications are recorded under. */
+    void setLead(const QString &name) { m_lead = name; }
+
+    QTableWidget *answersTable() const { return m_answers; }
+    QLabel *finalLabel() const { return m_final; }
+
+Q_SIGNALS:
+    /** An adjudication was recorded (or withdrawn) for the item. */
+    void adjudicated(const QString &fileName);
+
+private:
+    void record(bool withdraw);
+    void refresh();
+
+    Project *m_project = nullptr;
+    ItemId m_item = 0;
+    ModelId m_model = 0;
+    QString m_lead;
+    QTableWidget *m_answers;
+    QLabel *m_final;
+    QComboBox *m_verdict;
+    QComboBox *m_category;
+    QComboBox *m_severity;
+    QLineEdit *m_reason;
+    QCheckBox *m_gold;
+    QPushButton *m_record;
+    QPushButton *m_withdraw;
+};
+
+} // namespace bagel

@@ -1,0 +1,82 @@
+#pragma once
+
+#include "audit/audit.h"
+
+#include <QFutureWatcher>
+#include <QWidget>
+
+#include <memory>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QTabWidget;
+class QTableWidget;
+
+namespace bagel {
+
+class Project;
+
+/**
+ * The lead's audit: agreement statistics with their 95% intervals, a reviewer × reviewer heatmap
+ * of Cohen's κ, reviewer statistics, breakdowns, the confusion matrix of two reviewers and the
+ * disagreement queue, from which a unit opens in the review window for adjudication. The
+ * project is read on the GUI thread; the statistics are computed on a worker thread.
+ */
+class AuditWindow final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(AuditWindow)
+
+public:
+    explicit AuditWindow(QWidget *parent = nullptr);
+    ~AuditWindow() override;
+
+    /** Reads the project again and recomputes everything. */
+    void setProject(Project *project);
+    void refresh();
+    /** Waits for the computation in flight (tests). */
+    void waitForResults();
+
+    QTableWidget *summaryTable() const { return m_summary; }
+    QTableWidget *heatmap() const { return m_heatmap; }
+    QTableWidget *disagreementTable() const { return m_queue; }
+    QTableWidget *breakdownTable() const { return m_breakdown; }
+    QTableWidget *reviewerTable() const { return m_reviewerStats; }
+    QComboBox *fieldBox() const { return m_field; }
+
+    /** Opens the disagreement queue's row \a row in the review window. */
+    void openRow(int row);
+
+Q_SIGNALS:
+    void openUnitRequested(const QString &fileName, const QString &model);
+
+private:
+    struct Results;
+    void compute();
+    void showResults();
+    void showConfusion();
+    AuditOptions options() const;
+
+    Project *m_project = nullptr;
+    std::shared_ptr<const AuditSnapshot> m_snapshot;
+    std::shared_ptr<const Results> m_results;
+    QFutureWatcher<std::shared_ptr<const Results>> m_watcher;
+
+    QComboBox *m_field;
+    QComboBox *m_model;
+    QCheckBox *m_fold;
+    QComboBox *m_by;
+    QComboBox *m_confusionA;
+    QComboBox *m_confusionB;
+    QLabel *m_status;
+    QTabWidget *m_tabs;
+    QTableWidget *m_summary;
+    QTableWidget *m_heatmap;
+    QTableWidget *m_reviewerStats;
+    QTableWidget *m_breakdown;
+    QTableWidget *m_confusion;
+    QTableWidget *m_queue;
+};
+
+} // namespace bagel
