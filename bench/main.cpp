@@ -1,6 +1,7 @@
 // bagel-bench --json [--filter REGEX]
 // Generates its inputs in a temporary folder, measures, prints {"figures": [...]}.
 
+#include "audit/agreement.h"
 #include "catalog/classcatalog.h"
 #include "catalog/classsearch.h"
 #include "catalog/taxonomy.h"
@@ -30,6 +31,8 @@
 #include <QTemporaryDir>
 #include <QtConcurrent/QtConcurrentMap>
 #include <QTextStream>
+
+#include <random>
 
 #include <sys/resource.h>
 
@@ -255,6 +258,48 @@ QVector<Figure> thumbnails(const QString &work)
     return {{QStringLiteral("thumbnails_per_s"), double(made.size()) / seconds, QStringLiteral("1/s"), 500, true}};
 }
 
+/** 50,000 units × 5 reviewers on the verdict (4 values): mostly agreeing, 10 % of ratings missing. */
+agreement::RatingTable verdictTable()
+{
+    agreement::RatingTable t;
+    t.raters = 5;
+    t.values = 4;
+    t.cells.resize(50000 * 5);
+    std::mt19937_64 random(7);
+    std::uniform_int_distribution<int> value(0, 3);
+    std::uniform_real_distribution<double> chance(0.0, 1.0);
+    for (std::size_t unit = 0; unit < 50000; ++unit) {
+        const int truth = value(random);
+        for (std::size_t r = 0; r < 5; ++r) {
+            const double p = chance(random);
+            t.cells[unit * 5 + r] = p < 0.1 ? agreement::kMissing : p < 0.75 ? truth : value(random);
+        }
+    }
+    return t;
+}
+
+QVector<Figure> agreementFigures(const QString &)
+{
+    const agreement::RatingTable table = verdictTable();
+    auto medianMs = [&table](int resamples, int runs) {
+        std::vector<double> ms;
+        agreement::Options options;
+        options.bootstrapResamples = resamples;
+        for (int i = 0; i < runs; ++i) {
+            QElapsedTimer timer;
+            timer.start();
+            const agreement::Result result = agreement::compute(table, options);
+            ms.push_back(double(timer.nsecsElapsed()) / 1e6);
+            if (!result.krippendorffAlpha.value || result.pairs.size() != 10)
+                throw Error(QStringLiteral("the agreement benchmark computed nothing"));
+        }
+        std::sort(ms.begin(), ms.end());
+        return ms[ms.size() / 2];
+    };
+    return {{QStringLiteral("agreement_50k_x5_ms"), medianMs(0, 9), QStringLiteral("ms"), 50},
+            {QStringLiteral("agreement_bootstrap_1000_ms"), medianMs(1000, 5), QStringLiteral("ms"), 1000}};
+}
+
 const QVector<Benchmark> &benchmarks()
 {
     static const QVector<Benchmark> list = {
@@ -263,6 +308,7 @@ const QVector<Benchmark> &benchmarks()
         {{QStringLiteral("open_project_50k_ms")}, openProject},
         {{QStringLiteral("class_search_p99_ms"), QStringLiteral("wordnet_search_p99_ms")}, classSearch},
         {{QStringLiteral("thumbnails_per_s")}, thumbnails},
+        {{QStringLiteral("agreement_50k_x5_ms"), QStringLiteral("agreement_bootstrap_1000_ms")}, agreementFigures},
         {{QStringLiteral("next_image_p99_ms_imagenet"), QStringLiteral("next_image_cold_p99_ms_imagenet")},
          [](const QString &work) { return nextImage(work, "imagenet", 16); }},
         {{QStringLiteral("next_image_p99_ms_12mp"), QStringLiteral("next_image_cold_p99_ms_12mp")},

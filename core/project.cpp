@@ -236,6 +236,7 @@ ReviewId Project::repeatReview(ReviewId id)
     if (!copy || copy->retracts)
         throw Error(QStringLiteral("no review %1 to repeat in %2").arg(id).arg(path()));
     copy->id = 0;
+    copy->uid.clear(); // a new review, with a uid of its own
     copy->time = QDateTime::currentDateTimeUtc();
     const ReviewId newId = m_store->appendReview(*copy);
     tx.commit();

@@ -1,3 +1,6 @@
+#include "adjudicationpanel.h"
+#include "audit/audit.h"
+#include "auditwindow.h"
 #include "classsearchpanel.h"
 #include "demo.h"
 #include "factspanel.h"
@@ -11,6 +14,8 @@
 #include "zoommath.h"
 
 #include <QAction>
+#include <QComboBox>
+#include <QTableWidget>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -342,4 +347,79 @@ TEST_F(ReviewWindow, ClassPanelShowsExamplesOfTheSelectedClass)
     auto *thumb = panel->findChild<QLabel *>(QStringLiteral("exampleThumb0"));
     ASSERT_NE(thumb, nullptr);
     EXPECT_TRUE(waitUntil([&] { return !thumb->pixmap().isNull(); }));
+}
+
+TEST_F(ReviewWindow, DisagreementQueueOpensTheUnitForAdjudicationAndTheFinalStateFollows)
+{
+    // Three reviewers on the demo model's mistakes: they disagree on two units, most on the first.
+    QString contested;
+    QString split;
+    {
+        auto project = Project::open(projectPath);
+        const AuditSnapshot none = AuditSnapshot::load(*project);
+        EXPECT_TRUE(none.units().empty());
+        QStringList files;
+        project->store().forEachItem([&files](const ItemRecord &item) { files << item.fileName; });
+        contested = files[3];
+        split = files[7];
+        auto say = [&](const QString &file, const QString &who, Verdict v) {
+            ReviewInput in;
+            in.fileName = file;
+            in.reviewer = who;
+            in.model = QStringLiteral("demo-vit");
+            in.verdict = v;
+            project->recordReview(in);
+        };
+        say(contested, QStringLiteral("ann"), Verdict::Correct);
+        say(contested, QStringLiteral("bo"), Verdict::Wrong);
+        say(contested, QStringLiteral("cy"), Verdict::Unclear);
+        say(split, QStringLiteral("ann"), Verdict::Correct);
+        say(split, QStringLiteral("bo"), Verdict::Correct);
+        say(split, QStringLiteral("cy"), Verdict::Wrong);
+        say(files[9], QStringLiteral("ann"), Verdict::Wrong);
+        say(files[9], QStringLiteral("bo"), Verdict::Wrong);
+    }
+    auto window = openWindow();
+    window->action(QStringLiteral("audit.open"))->trigger();
+    AuditWindow *audit = window->auditWindow();
+    ASSERT_NE(audit, nullptr);
+    audit->waitForResults();
+    ASSERT_TRUE(waitUntil([&] { return audit->disagreementTable()->rowCount() == 2; }));
+    QTableWidget *queue = audit->disagreementTable();
+    EXPECT_EQ(queue->item(0, 0)->text(), contested); // all three differ: most disputed first
+    EXPECT_EQ(queue->item(1, 0)->text(), split);
+    EXPECT_EQ(queue->item(0, 3)->text(), QStringLiteral("3"));
+    EXPECT_TRUE(queue->item(1, 5)->text().startsWith(QStringLiteral("correct (majority)"))) << queue->item(1, 5)->text().toStdString();
+    // The summary shows every statistic; the heatmap has one row and column per reviewer.
+    EXPECT_EQ(audit->heatmap()->rowCount(), 3);
+    EXPECT_EQ(audit->summaryTable()->item(1, 0)->text(), QStringLiteral("Percent agreement"));
+    EXPECT_FALSE(audit->summaryTable()->item(3, 1)->text().isEmpty());
+
+    // Opening the first row shows the unit in the review window with every answer side by side.
+    audit->openRow(0);
+    ASSERT_TRUE(waitUntil([&] { return window->currentFileName() == contested; }));
+    AdjudicationPanel *panel = window->adjudicationPanel();
+    ASSERT_TRUE(waitUntil([&] { return panel->isVisible() && panel->answersTable()->rowCount() == 3; }));
+    EXPECT_TRUE(panel->finalLabel()->text().contains(QStringLiteral("tied"))) << panel->finalLabel()->text().toStdString();
+
+    // The lead decides: correct, with a reason.
+    auto *verdict = panel->findChildren<QComboBox *>().at(0);
+    verdict->setCurrentText(QStringLiteral("correct"));
+    auto *reason = panel->findChild<QLineEdit *>();
+    ASSERT_NE(reason, nullptr);
+    QTest::keyClicks(reason, QStringLiteral("the cup is an espresso cup"));
+    QTest::keyClick(reason, Qt::Key_Return);
+    EXPECT_TRUE(panel->finalLabel()->text().contains(QStringLiteral("adjudicated by ann"))) << panel->finalLabel()->text().toStdString();
+    {
+        auto project = Project::open(projectPath, true);
+        const AuditSnapshot snapshot = AuditSnapshot::load(*project);
+        const ItemId item = project->store().itemByFileName(contested)->id;
+        const FinalState f = snapshot.finalState(snapshot.unitIndex(item, project->store().modelId(QStringLiteral("demo-vit"), false)));
+        EXPECT_EQ(f.source, FinalState::Source::Adjudicated);
+        EXPECT_EQ(f.verdict, Verdict::Correct);
+        EXPECT_EQ(f.reason, QStringLiteral("the cup is an espresso cup"));
+    }
+    // The audit window follows: the unit is marked as adjudicated.
+    audit->waitForResults();
+    ASSERT_TRUE(waitUntil([&] { return audit->disagreementTable()->item(0, 5)->text().contains(QStringLiteral("adjudicated")); }));
 }
