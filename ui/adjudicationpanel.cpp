@@ -38,6 +38,8 @@ AdjudicationPanel::AdjudicationPanel(QWidget *parent)
                                           tr("Note"), tr("Time")});
     m_answers->horizontalHeader()->setStretchLastSection(true);
     m_answers->verticalHeader()->hide();
+    m_answers->verticalHeader()->setDefaultSectionSize(22);
+    m_answers->setMinimumHeight(110);
     m_answers->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_answers->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_answers->setWordWrap(true);
@@ -72,12 +74,21 @@ AdjudicationPanel::AdjudicationPanel(QWidget *parent)
     buttons->addWidget(m_withdraw);
     buttons->addWidget(m_record);
 
+    // The answers on the left, the lead's decision on the right: the dock stays low.
     auto *body = new QWidget(this);
-    auto *layout = new QVBoxLayout(body);
-    layout->addWidget(m_answers, 1);
-    layout->addWidget(m_final);
-    layout->addLayout(form);
-    layout->addLayout(buttons);
+    auto *layout = new QHBoxLayout(body);
+    auto *answers = new QVBoxLayout;
+    answers->addWidget(m_answers, 1);
+    answers->addWidget(m_final);
+    auto *decision = new QWidget(body);
+    decision->setMaximumWidth(440);
+    auto *decisionLayout = new QVBoxLayout(decision);
+    decisionLayout->setContentsMargins(0, 0, 0, 0);
+    decisionLayout->addLayout(form);
+    decisionLayout->addLayout(buttons);
+    decisionLayout->addStretch();
+    layout->addLayout(answers, 1);
+    layout->addWidget(decision);
     setWidget(body);
     m_verdict->setCurrentIndex(1);
     showUnit(nullptr, 0, 0);
