@@ -2,6 +2,7 @@
 // Generates its inputs in a temporary folder, measures, prints {"figures": [...]}.
 
 #include "audit/agreement.h"
+#include "audit/audit.h"
 #include "catalog/classcatalog.h"
 #include "catalog/classsearch.h"
 #include "catalog/taxonomy.h"
@@ -300,6 +301,65 @@ QVector<Figure> agreementFigures(const QString &)
             {QStringLiteral("agreement_bootstrap_1000_ms"), medianMs(1000, 5), QStringLiteral("ms"), 1000}};
 }
 
+/** Reading the reviews of 50,000 units × 5 reviewers for the audit, and the audit's statistics on them. */
+QVector<Figure> auditFigures(const QString &work)
+{
+    const QString labels = work + QStringLiteral("/labels.tsv");
+    const QString csv = work + QStringLiteral("/predictions.csv");
+    if (!QFileInfo::exists(csv)) {
+        bench::writeLabels(labels, 50000);
+        bench::writePredictionsCsv(csv, 50000, 2);
+    }
+    const QString path = work + QStringLiteral("/audit.bagel");
+    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+        QFile::remove(path + suffix);
+    {
+        auto project = Project::create(path);
+        importFile(*project, ImportFormat::Labels, labels);
+        importFile(*project, ImportFormat::Predictions, csv);
+        Store &store = project->store();
+        const ModelId model = store.models().value(0).id;
+        std::mt19937_64 random(11);
+        std::uniform_int_distribution<int> verdict(0, 2);
+        Transaction tx(store);
+        QVector<ReviewerId> reviewers;
+        for (int r = 0; r < 5; ++r)
+            reviewers << store.reviewerId(QStringLiteral("reviewer-%1").arg(r), true);
+        const QDateTime start = QDateTime::currentDateTimeUtc();
+        qint64 n = 0;
+        store.forEachItem([&](const ItemRecord &item) {
+            for (const ReviewerId reviewer : reviewers) {
+                ReviewRecord review;
+                review.item = item.id;
+                review.model = model;
+                review.reviewer = reviewer;
+                review.time = start.addMSecs(++n);
+                review.verdict = Verdict(verdict(random));
+                if (review.verdict == Verdict::Wrong) {
+                    review.category = Category::FineGrained;
+                    review.severity = Severity::Minor;
+                }
+                store.appendReview(review);
+            }
+        });
+        tx.commit();
+    }
+    auto project = Project::open(path, true);
+    QElapsedTimer timer;
+    timer.start();
+    const AuditSnapshot snapshot = AuditSnapshot::load(*project);
+    const double loadMs = double(timer.nsecsElapsed()) / 1e6;
+    timer.restart();
+    AuditOptions options;
+    const agreement::Result result = snapshot.agreement(options);
+    const QVector<Disagreement> queue = snapshot.disagreements(options);
+    const double statsMs = double(timer.nsecsElapsed()) / 1e6;
+    if (snapshot.units().size() != 50000 || result.units != 50000 || queue.isEmpty())
+        throw Error(QStringLiteral("the audit benchmark read %1 units").arg(snapshot.units().size()));
+    return {{QStringLiteral("audit_load_50k_x5_ms"), loadMs, QStringLiteral("ms"), qQNaN()},
+            {QStringLiteral("audit_statistics_50k_x5_ms"), statsMs, QStringLiteral("ms"), qQNaN()}};
+}
+
 const QVector<Benchmark> &benchmarks()
 {
     static const QVector<Benchmark> list = {
@@ -309,6 +369,7 @@ const QVector<Benchmark> &benchmarks()
         {{QStringLiteral("class_search_p99_ms"), QStringLiteral("wordnet_search_p99_ms")}, classSearch},
         {{QStringLiteral("thumbnails_per_s")}, thumbnails},
         {{QStringLiteral("agreement_50k_x5_ms"), QStringLiteral("agreement_bootstrap_1000_ms")}, agreementFigures},
+        {{QStringLiteral("audit_load_50k_x5_ms"), QStringLiteral("audit_statistics_50k_x5_ms")}, auditFigures},
         {{QStringLiteral("next_image_p99_ms_imagenet"), QStringLiteral("next_image_cold_p99_ms_imagenet")},
          [](const QString &work) { return nextImage(work, "imagenet", 16); }},
         {{QStringLiteral("next_image_p99_ms_12mp"), QStringLiteral("next_image_cold_p99_ms_12mp")},

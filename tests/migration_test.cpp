@@ -1,3 +1,4 @@
+#include "audit/merge.h"
 #include "error.h"
 #include "project.h"
 #include "storage/sqliteschema.h"
@@ -5,6 +6,8 @@
 #include "testsupport.h"
 
 #include <QDir>
+#include <QFile>
+#include <QRegularExpression>
 #include <QFileInfo>
 #include <QProcess>
 #include <QSqlDatabase>
@@ -120,4 +123,35 @@ TEST(Migration, TwoProcessesOpeningAnOldProjectMigrateItOnce)
         auto store = SqliteStore::open(path);
         EXPECT_EQ(store->counts().reviews, 1);
     }
+}
+
+TEST(Migration, CopiesUpgradedApartGiveTheirCommonReviewsTheSameUid)
+{
+    test::TempDir dir;
+    const QString a = dir.path(QStringLiteral("a.bagel"));
+    const QString b = dir.path(QStringLiteral("b.bagel"));
+    writeVersion1Project(a);
+    ASSERT_TRUE(QFile::copy(a, b));
+    if (QFileInfo::exists(a + QStringLiteral("-wal")))
+        ASSERT_TRUE(QFile::copy(a + QStringLiteral("-wal"), b + QStringLiteral("-wal")));
+
+    auto first = Project::open(a);
+    auto second = Project::open(b);
+    const QHash<QString, ReviewId> uidsA = first->store().reviewUids();
+    const QHash<QString, ReviewId> uidsB = second->store().reviewUids();
+    ASSERT_EQ(uidsA.size(), 1);
+    EXPECT_EQ(uidsA.keys(), uidsB.keys());
+    EXPECT_TRUE(QRegularExpression(QStringLiteral("^[0-9a-f]{32}$")).match(uidsA.keys().first()).hasMatch());
+
+    // A review made after the upgrade gets a uid of its own; merging brings only that one.
+    ReviewInput in;
+    in.fileName = QStringLiteral("ILSVRC2012_val_00000001.JPEG");
+    in.reviewer = QStringLiteral("bo");
+    in.verdict = Verdict::Correct;
+    second->recordReview(in);
+    second.reset();
+    const MergeReport report = mergeProject(*first, b);
+    EXPECT_EQ(report.reviewsPresent, 1);
+    EXPECT_EQ(report.reviewsAdded, 1);
+    EXPECT_EQ(first->store().counts().reviews, 2);
 }

@@ -22,6 +22,8 @@ namespace bagel {
 
 struct AuditWindow::Results
 {
+    std::shared_ptr<const AuditSnapshot> snapshot;
+    QString error;
     AuditOptions options;
     agreement::Result overall;
     QVector<ReviewerStats> reviewers;
@@ -166,7 +168,13 @@ AuditWindow::AuditWindow(QWidget *parent)
     for (QComboBox *box : {m_confusionA, m_confusionB})
         connect(box, &QComboBox::currentIndexChanged, this, &AuditWindow::showConfusion);
     connect(&m_watcher, &QFutureWatcherBase::finished, this, [this] {
-        m_results = m_watcher.result();
+        const std::shared_ptr<const Results> results = m_watcher.result();
+        if (!results->error.isEmpty()) {
+            m_status->setText(tr("Cannot read the project: %1").arg(results->error));
+            return;
+        }
+        m_results = results;
+        adoptSnapshot(results->snapshot);
         showResults();
     });
     resize(1100, 720);
@@ -185,27 +193,61 @@ void AuditWindow::setProject(Project *project)
 
 void AuditWindow::refresh()
 {
-    m_snapshot.reset();
     if (!m_project) {
         m_status->setText(tr("No project open."));
         return;
     }
-    m_snapshot = std::make_shared<const AuditSnapshot>(AuditSnapshot::load(*m_project));
-    const QSignalBlocker a(m_model), b(m_confusionA), c(m_confusionB);
-    const QString model = m_model->currentText();
-    m_model->clear();
-    m_model->addItem(tr("All models"));
-    for (const ModelRecord &m : m_snapshot->models())
-        m_model->addItem(m.name, m.id);
-    m_model->setCurrentText(model);
-    for (QComboBox *box : {m_confusionA, m_confusionB}) {
-        box->clear();
-        for (const ReviewerRecord &r : m_snapshot->reviewers())
-            box->addItem(r.name);
-    }
-    if (m_confusionB->count() > 1)
-        m_confusionB->setCurrentIndex(1);
-    compute();
+    // The project is read on the worker thread through a read-only connection of its own, so
+    // that a large project (250,000 reviews take about a second) never freezes the window.
+    start(m_project->path(), nullptr);
+}
+
+void AuditWindow::compute()
+{
+    if (!m_snapshot)
+        return;
+    start(QString(), m_snapshot);
+}
+
+void AuditWindow::start(const QString &projectPath, std::shared_ptr<const AuditSnapshot> snapshot)
+{
+    m_watcher.waitForFinished();
+    m_status->setText(snapshot ? tr("Computing…") : tr("Reading the project…"));
+    const AuditOptions o = options();
+    const Breakdown by = parseBreakdown(m_by->currentText()).value_or(Breakdown::Model);
+    m_watcher.setFuture(QtConcurrent::run([projectPath, snapshot, o, by]() -> std::shared_ptr<const Results> {
+        auto r = std::make_shared<Results>();
+        r->options = o;
+        r->snapshot = snapshot;
+        try {
+            if (!r->snapshot) {
+                const std::unique_ptr<Project> project = Project::open(projectPath, true);
+                r->snapshot = std::make_shared<const AuditSnapshot>(AuditSnapshot::load(*project));
+            }
+        } catch (const Error &e) {
+            r->error = e.message();
+            return r;
+        }
+        if (o.model && r->snapshot->modelName(o.model).isEmpty())
+            r->options.model = 0; // a model the project no longer has
+        r->overall = r->snapshot->agreement(r->options);
+        r->reviewers = r->snapshot->reviewerStats(r->options.model);
+        r->queue = r->snapshot->disagreements(r->options);
+        try {
+            std::unique_ptr<WordNet> wordnet;
+            std::unique_ptr<Taxonomy> taxonomy;
+            if (by == Breakdown::Superclass) {
+                wordnet = std::make_unique<WordNet>();
+                taxonomy = std::make_unique<Taxonomy>(ClassCatalog::imagenet1k(), *wordnet);
+            }
+            AuditOptions quick = r->options;
+            quick.statistics.bootstrapResamples = by == Breakdown::OriginalClass ? 0 : 200;
+            r->breakdown = r->snapshot->breakdown(by, quick, taxonomy.get());
+        } catch (const Error &e) {
+            r->breakdownError = e.message();
+        }
+        return r;
+    }));
 }
 
 AuditOptions AuditWindow::options() const
@@ -217,42 +259,39 @@ AuditOptions AuditWindow::options() const
     return o;
 }
 
-void AuditWindow::compute()
+void AuditWindow::adoptSnapshot(std::shared_ptr<const AuditSnapshot> snapshot)
 {
-    if (!m_snapshot)
+    if (snapshot == m_snapshot)
         return;
-    m_watcher.waitForFinished();
-    m_status->setText(tr("Computing…"));
-    const AuditOptions o = options();
-    const Breakdown by = parseBreakdown(m_by->currentText()).value_or(Breakdown::Model);
-    const std::shared_ptr<const AuditSnapshot> snapshot = m_snapshot;
-    m_watcher.setFuture(QtConcurrent::run([snapshot, o, by]() -> std::shared_ptr<const Results> {
-        auto r = std::make_shared<Results>();
-        r->options = o;
-        r->overall = snapshot->agreement(o);
-        r->reviewers = snapshot->reviewerStats(o.model);
-        r->queue = snapshot->disagreements(o);
-        try {
-            std::unique_ptr<WordNet> wordnet;
-            std::unique_ptr<Taxonomy> taxonomy;
-            if (by == Breakdown::Superclass) {
-                wordnet = std::make_unique<WordNet>();
-                taxonomy = std::make_unique<Taxonomy>(ClassCatalog::imagenet1k(), *wordnet);
-            }
-            AuditOptions quick = o;
-            quick.statistics.bootstrapResamples = by == Breakdown::OriginalClass ? 0 : 200;
-            r->breakdown = snapshot->breakdown(by, quick, taxonomy.get());
-        } catch (const Error &e) {
-            r->breakdownError = e.message();
-        }
-        return r;
-    }));
+    m_snapshot = std::move(snapshot);
+    const QSignalBlocker a(m_model), b(m_confusionA), c(m_confusionB);
+    const QString model = m_model->currentText();
+    m_model->clear();
+    m_model->addItem(tr("All models"));
+    for (const ModelRecord &m : m_snapshot->models())
+        m_model->addItem(m.name, m.id);
+    m_model->setCurrentText(model);
+    const QString a0 = m_confusionA->currentText();
+    const QString b0 = m_confusionB->currentText();
+    for (QComboBox *box : {m_confusionA, m_confusionB}) {
+        box->clear();
+        for (const ReviewerRecord &r : m_snapshot->reviewers())
+            box->addItem(r.name);
+    }
+    m_confusionA->setCurrentIndex(std::max(0, m_confusionA->findText(a0)));
+    const int keepB = m_confusionB->findText(b0);
+    m_confusionB->setCurrentIndex(keepB >= 0 ? keepB : std::min(1, m_confusionB->count() - 1));
 }
 
 void AuditWindow::waitForResults()
 {
     m_watcher.waitForFinished();
     QCoreApplication::processEvents();
+}
+
+std::shared_ptr<const AuditSnapshot> AuditWindow::snapshot() const
+{
+    return m_snapshot;
 }
 
 void AuditWindow::showResults()

@@ -21,7 +21,8 @@ class Project;
  * The lead's audit: agreement statistics with their 95% intervals, a reviewer × reviewer heatmap
  * of Cohen's κ, reviewer statistics, breakdowns, the confusion matrix of two reviewers and the
  * disagreement queue, from which a unit opens in the review window for adjudication. The
- * project is read on the GUI thread; the statistics are computed on a worker thread.
+ * project is read and the statistics computed on a worker thread, through a read-only
+ * connection of the worker's own.
  */
 class AuditWindow final : public QWidget
 {
@@ -37,6 +38,8 @@ public:
     void refresh();
     /** Waits for the computation in flight (tests). */
     void waitForResults();
+    /** What the window shows, once read. */
+    std::shared_ptr<const AuditSnapshot> snapshot() const;
 
     QTableWidget *summaryTable() const { return m_summary; }
     QTableWidget *heatmap() const { return m_heatmap; }
@@ -54,6 +57,9 @@ Q_SIGNALS:
 private:
     struct Results;
     void compute();
+    /** Reads the project at \a projectPath (when \a snapshot is null) and computes, on a worker thread. */
+    void start(const QString &projectPath, std::shared_ptr<const AuditSnapshot> snapshot);
+    void adoptSnapshot(std::shared_ptr<const AuditSnapshot> snapshot);
     void showResults();
     void showConfusion();
     AuditOptions options() const;

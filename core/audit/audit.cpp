@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 namespace bagel {
 
@@ -153,6 +154,7 @@ AuditSnapshot AuditSnapshot::load(const Project &project)
     raw.models = store.models();
     raw.reviewers = store.reviewers();
     store.forEachItem([&raw](const ItemRecord &item) { raw.items.insert(item.id, item); });
+    raw.items.reserve(raw.items.size());
     for (const ModelRecord &model : raw.models) {
         QHash<ItemId, int> &tops = raw.top1[model.id];
         for (const PredictionSummary &p : store.predictionSummaries(model.id)) {
@@ -162,7 +164,7 @@ AuditSnapshot AuditSnapshot::load(const Project &project)
     }
     raw.imported = store.allJudgements();
     raw.problematic = store.allProblematic();
-    store.forEachReview([&raw](const ReviewRecord &r) { raw.reviews << r; });
+    raw.reviews = store.allReviews();
     store.forEachAdjudication([&raw](const AdjudicationRecord &a) { raw.adjudications << a; });
     return build(std::move(raw));
 }
@@ -201,9 +203,22 @@ AuditSnapshot AuditSnapshot::build(Raw raw)
         std::sort(models.begin(), models.end());
     s.m_imported = raw.imported;
     s.m_importedProblematic = raw.problematic;
-    const QVector<ReviewRecord> &all = raw.reviews;
-    QVector<ReviewRecord> reviews = effectiveReviews(all);
-    sortChronologically(reviews);
+    // The reviews that count, in the order they were made. Working on indices keeps the
+    // 250,000 reviews of a large audit from being copied around.
+    QVector<ReviewRecord> &reviews = raw.reviews;
+    {
+        QSet<ReviewId> retracted;
+        for (const ReviewRecord &r : reviews) {
+            if (r.retracts)
+                retracted.insert(r.retracts);
+        }
+        reviews.removeIf([&retracted](const ReviewRecord &r) { return r.retracts || retracted.contains(r.id); });
+    }
+    std::vector<std::pair<qint64, qsizetype>> order; // (time, position); ties keep id order
+    order.reserve(std::size_t(reviews.size()));
+    for (qsizetype i = 0; i < reviews.size(); ++i)
+        order.emplace_back(reviews[i].time.toMSecsSinceEpoch(), i);
+    std::stable_sort(order.begin(), order.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
 
     // The models a review or adjudication is about: its own, or for an image-level one every
     // model with a prediction for the item (none: the item alone).
@@ -214,20 +229,41 @@ AuditSnapshot AuditSnapshot::build(Raw raw)
         return models.isEmpty() ? QVector<ModelId>{0} : models;
     };
 
-    std::map<std::tuple<ItemId, ModelId, ReviewerId>, ReviewRecord> latest;
-    QHash<QPair<ItemId, ReviewerId>, QVector<ReviewRecord>> edits;
+    struct Key
+    {
+        ItemId item;
+        ModelId model;
+        ReviewerId reviewer;
+        bool operator==(const Key &) const = default;
+    };
+    struct KeyHash
+    {
+        std::size_t operator()(const Key &k) const noexcept
+        {
+            return std::size_t(k.item) * 0x9E3779B97F4A7C15ULL ^ std::size_t(k.model) * 0xC2B2AE3D27D4EB4FULL
+                   ^ std::size_t(k.reviewer) * 0x165667B19E3779F9ULL;
+        }
+    };
+    std::unordered_map<Key, qsizetype, KeyHash> latest; // → position in reviews
+    latest.reserve(std::size_t(reviews.size()));
+    QHash<QPair<ItemId, ReviewerId>, QVector<qsizetype>> edits;
     QSet<ReviewerId> raters;
-    for (const ReviewRecord &r : reviews) {
+    for (const auto &[time, i] : order) {
+        const ReviewRecord &r = reviews[i];
         if (!r.labelChanges.isEmpty()) {
             s.m_labelEdits << r;
-            edits[{r.item, r.reviewer}] << r;
+            edits[{r.item, r.reviewer}] << i;
         }
         if (!r.verdict)
             continue;
         raters.insert(r.reviewer);
-        s.m_byReviewer[r.reviewer] << r;
-        for (const ModelId model : modelsOf(r.item, r.model))
-            latest[{r.item, model, r.reviewer}] = r;
+        s.m_verdictTimes[r.reviewer] << time;
+        if (r.model) {
+            latest[Key{r.item, r.model, r.reviewer}] = i;
+        } else {
+            for (const ModelId model : modelsOf(r.item, 0))
+                latest[Key{r.item, model, r.reviewer}] = i;
+        }
     }
 
     for (const ReviewerRecord &reviewer : raw.reviewers) {
@@ -241,50 +277,60 @@ AuditSnapshot AuditSnapshot::build(Raw raw)
     for (int i = 0; i < s.m_reviewers.size(); ++i)
         column.insert(s.m_reviewers[i].id, i);
 
-    std::map<std::pair<ItemId, ModelId>, AdjudicationRecord> adjudications;
+    QHash<QPair<ItemId, ModelId>, AdjudicationRecord> adjudications;
     QVector<AdjudicationRecord> allAdjudications = raw.adjudications;
     std::stable_sort(allAdjudications.begin(), allAdjudications.end(), earlier<AdjudicationRecord>);
     for (const AdjudicationRecord &a : allAdjudications) {
         for (const ModelId model : modelsOf(a.item, a.model))
-            adjudications[{a.item, model}] = a;
+            adjudications.insert({a.item, model}, a);
     }
 
     // Units: every (item, model) with a verdict or an adjudication.
-    std::map<std::pair<ItemId, ModelId>, Unit> units;
     auto unitFor = [&](ItemId item, ModelId model) -> Unit & {
-        Unit &u = units[{item, model}];
-        if (!u.item) {
+        auto it = s.m_unitIndex.find({item, model});
+        if (it == s.m_unitIndex.end()) {
+            it = s.m_unitIndex.insert({item, model}, int(s.m_units.size()));
+            Unit u;
             const ItemRecord record = items.value(item);
             u.item = item;
             u.model = model;
             u.fileName = record.fileName;
             u.originalLabel = record.originalLabel;
             u.top1 = model ? top1.value(model).value(item, -1) : -1;
+            s.m_units.push_back(std::move(u));
         }
-        return u;
+        return s.m_units[std::size_t(*it)];
     };
-    for (const auto &[key, review] : latest) {
-        const auto &[item, model, reviewer] = key;
-        Unit &u = unitFor(item, model);
-        u.latest.append({column.value(reviewer), review});
-    }
-    for (const auto &[key, a] : adjudications) {
-        Unit &u = unitFor(key.first, key.second);
-        if (a.verdict)
-            u.adjudication = a;
+    for (const auto &[key, position] : latest)
+        unitFor(key.item, key.model).latest.append({column.value(key.reviewer), reviews[position]});
+    for (auto it = adjudications.constBegin(); it != adjudications.constEnd(); ++it) {
+        Unit &u = unitFor(it.key().first, it.key().second);
+        if (it->verdict)
+            u.adjudication = *it;
     }
 
-    for (auto &[key, u] : units) {
+    for (Unit &u : s.m_units) {
         std::sort(u.latest.begin(), u.latest.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
         const QVector<LabelJudgement> imported = s.m_imported.value(u.item);
+        QVector<int> importedCorrect;
+        for (const LabelJudgement &j : imported) {
+            if (j.judgement == Judgement::Correct)
+                importedCorrect << j.classIndex;
+        }
+        u.labelSets.reserve(u.latest.size());
         for (const auto &[rater, review] : u.latest) {
-            QVector<LabelJudgement> labels = imported;
-            for (const ReviewRecord &edit : edits.value({u.item, review.reviewer}))
-                labels = applyLabelChanges(std::move(labels), edit.labelChanges);
             QVector<int> correct;
-            for (const LabelJudgement &j : labels) {
-                if (j.judgement == Judgement::Correct)
-                    correct << j.classIndex;
+            const auto own = edits.constFind({u.item, review.reviewer});
+            if (own == edits.constEnd()) {
+                correct = importedCorrect;
+            } else {
+                QVector<LabelJudgement> labels = imported;
+                for (const qsizetype edit : *own)
+                    labels = applyLabelChanges(std::move(labels), reviews[edit].labelChanges);
+                for (const LabelJudgement &j : labels) {
+                    if (j.judgement == Judgement::Correct)
+                        correct << j.classIndex;
+                }
             }
             if (u.top1 >= 0 && review.verdict != Verdict::Problematic) {
                 correct.removeAll(u.top1);
@@ -296,12 +342,12 @@ AuditSnapshot AuditSnapshot::build(Raw raw)
         }
     }
 
-    s.m_units.reserve(units.size());
-    for (auto &[key, u] : units)
-        s.m_units.push_back(std::move(u));
     std::sort(s.m_units.begin(), s.m_units.end(), [](const Unit &a, const Unit &b) {
-        return a.fileName != b.fileName ? a.fileName < b.fileName : a.model < b.model;
+        const int byName = a.fileName.compare(b.fileName);
+        return byName != 0 ? byName < 0 : a.model < b.model;
     });
+    s.m_unitIndex.clear();
+    s.m_unitIndex.reserve(qsizetype(s.m_units.size()));
     for (int i = 0; i < int(s.m_units.size()); ++i)
         s.m_unitIndex.insert({s.m_units[i].item, s.m_units[i].model}, i);
     return s;
@@ -592,11 +638,11 @@ QVector<ReviewerStats> AuditSnapshot::reviewerStats(ModelId model) const
     QVector<QSet<ItemId>> items(m_reviewers.size());
     for (int r = 0; r < m_reviewers.size(); ++r) {
         out[r].name = m_reviewers[r].name;
-        const QVector<ReviewRecord> reviews = m_byReviewer.value(m_reviewers[r].id);
-        out[r].reviews = reviews.size();
+        const QVector<qint64> times = m_verdictTimes.value(m_reviewers[r].id);
+        out[r].reviews = times.size();
         std::vector<double> gaps;
-        for (int i = 1; i < reviews.size(); ++i) {
-            const qint64 ms = reviews[i - 1].time.msecsTo(reviews[i].time);
+        for (qsizetype i = 1; i < times.size(); ++i) {
+            const qint64 ms = times[i] - times[i - 1];
             if (ms >= 0 && ms <= kBreakSeconds * 1000)
                 gaps.push_back(double(ms) / 1000.0);
         }

@@ -61,7 +61,7 @@ struct ReviewerStats
     QString name;
     qint64 items = 0;   ///< items with a verdict of theirs
     qint64 units = 0;   ///< (item, model) units with a verdict of theirs
-    qint64 reviews = 0; ///< every review they wrote, label edits and undos included
+    qint64 reviews = 0; ///< the verdicts they gave that count (undone ones left out), also those later replaced
     std::optional<double> medianSecondsPerItem;
     std::array<qint64, 4> verdicts{}; ///< their latest verdicts, by Verdict
     qint64 goldUnits = 0;            ///< gold units they rated
@@ -169,7 +169,7 @@ private:
     QHash<ItemId, QVector<LabelJudgement>> m_imported;
     QHash<ItemId, ProblematicInfo> m_importedProblematic;
     QVector<ReviewRecord> m_labelEdits; ///< effective reviews with label edits, in time order
-    QHash<ReviewerId, QVector<ReviewRecord>> m_byReviewer; ///< effective reviews with a verdict, in time order
+    QHash<ReviewerId, QVector<qint64>> m_verdictTimes; ///< when each reviewer gave their verdicts (ms since the epoch, in order)
 };
 
 /** The coarse WordNet group of each class (dog, bird, vehicle, …), or "other"; empty without WordNet. */

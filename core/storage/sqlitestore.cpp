@@ -12,6 +12,7 @@
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlRecord>
+#include <QTimeZone>
 #include <QtEndian>
 #include <QtNumeric>
 
@@ -41,6 +42,36 @@ QDateTime fromStorageTime(const QString &text)
     if (!t.isValid())
         t = QDateTime::fromString(text, Qt::ISODate);
     return t.toUTC();
+}
+
+QDateTime fromStorageTime(std::string_view t)
+{
+    // yyyy-MM-ddTHH:mm:ss.zzzZ, as toStorageTime() writes it; anything else goes the slow way.
+    auto digits = [&t](std::size_t at, std::size_t n, int &out) {
+        out = 0;
+        for (std::size_t i = at; i < at + n; ++i) {
+            if (t[i] < '0' || t[i] > '9')
+                return false;
+            out = out * 10 + (t[i] - '0');
+        }
+        return true;
+    };
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, ms = 0;
+    if (t.size() == 24 && t[4] == '-' && t[7] == '-' && t[10] == 'T' && t[13] == ':' && t[16] == ':' && t[19] == '.'
+        && t[23] == 'Z' && digits(0, 4, y) && digits(5, 2, mo) && digits(8, 2, d) && digits(11, 2, h)
+        && digits(14, 2, mi) && digits(17, 2, sec) && digits(20, 3, ms) && mo >= 1 && mo <= 12 && d >= 1 && d <= 31
+        && h < 24 && mi < 60 && sec < 60) {
+        // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+        const int yy = y - (mo <= 2);
+        const int era = (yy >= 0 ? yy : yy - 399) / 400;
+        const int yoe = yy - era * 400;
+        const int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+        const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        const qint64 days = qint64(era) * 146097 + doe - 719468;
+        const qint64 msecs = ((days * 24 + h) * 60 + mi) * 60000 + qint64(sec) * 1000 + ms;
+        return QDateTime::fromMSecsSinceEpoch(msecs, Qt::UTC);
+    }
+    return fromStorageTime(QString::fromUtf8(t.data(), qsizetype(t.size())));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -102,6 +102,7 @@ public:
     std::optional<ReviewRecord> review(ReviewId id) const override;
     QVector<ReviewRecord> reviews(ItemId item) const override;
     void forEachReview(const std::function<void(const ReviewRecord &)> &visit) const override;
+    QVector<ReviewRecord> allReviews() const override;
 
     QHash<QString, ReviewId> reviewUids() const override;
     qint64 appendAdjudication(const AdjudicationRecord &adjudication) override;
@@ -145,5 +146,7 @@ private:
 /** A time as the project file stores it: ISO 8601, UTC, milliseconds (`2026-01-31T12:00:00.000Z`). */
 QString toStorageTime(const QDateTime &time);
 QDateTime fromStorageTime(const QString &text);
+/** fromStorageTime() for UTF-8 text; the stored form (`2024-01-02T10:00:00.000Z`) without a detour through QString. */
+QDateTime fromStorageTime(std::string_view text);
 
 } // namespace bagel

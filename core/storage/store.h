@@ -83,6 +83,8 @@ public:
     virtual QVector<ReviewRecord> reviews(ItemId item) const = 0;
     /** Every review, oldest first. */
     virtual void forEachReview(const std::function<void(const ReviewRecord &)> &visit) const = 0;
+    /** Every review in id order, as one list (the audit reads them all). */
+    virtual QVector<ReviewRecord> allReviews() const = 0;
 
     /** Review id by uid, for every review (merging tells by uid which reviews it already has). */
     virtual QHash<QString, ReviewId> reviewUids() const = 0;
