@@ -423,3 +423,28 @@ TEST_F(ReviewWindow, DisagreementQueueOpensTheUnitForAdjudicationAndTheFinalStat
     audit->waitForResults();
     ASSERT_TRUE(waitUntil([&] { return audit->disagreementTable()->item(0, 5)->text().contains(QStringLiteral("adjudicated")); }));
 }
+
+TEST_F(ReviewWindow, ReviewsAnotherProgramWritesAppearOnTheItemShown)
+{
+    auto window = openWindow();
+    window->action(QStringLiteral("audit.adjudicate"))->trigger();
+    AdjudicationPanel *panel = window->adjudicationPanel();
+    ASSERT_TRUE(waitUntil([&] { return panel->isVisible(); }));
+    EXPECT_EQ(panel->answersTable()->rowCount(), 0);
+    const QString shown = window->currentFileName();
+    {
+        // Another program (bagel-cli, a second Bagel) records a verdict on the item shown.
+        auto other = Project::open(projectPath);
+        ReviewInput in;
+        in.fileName = shown;
+        in.reviewer = QStringLiteral("zed");
+        in.model = QStringLiteral("demo-vit");
+        in.verdict = Verdict::Unclear;
+        in.note = QStringLiteral("from elsewhere");
+        other->recordReview(in);
+    }
+    ASSERT_TRUE(waitUntil([&] { return panel->answersTable()->rowCount() == 1; }, 3 * MainWindow::kWatchIntervalMs));
+    EXPECT_EQ(panel->answersTable()->item(0, 0)->text(), QStringLiteral("zed"));
+    EXPECT_EQ(panel->answersTable()->item(0, 5)->text(), QStringLiteral("from elsewhere"));
+    EXPECT_EQ(window->currentFileName(), shown);
+}

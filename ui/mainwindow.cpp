@@ -19,6 +19,7 @@
 #include "verdictpanel.h"
 
 #include <QAction>
+#include <QTimer>
 #include <QApplication>
 #include <QCheckBox>
 #include <QCloseEvent>
@@ -166,6 +167,13 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
         if (m_adjudication->isVisible())
             updateAdjudication();
     });
+
+    // Other reviewers may write to the same file (another Bagel, bagel-cli): look for their
+    // commits now and then and show them on the item at hand.
+    m_watchTimer = new QTimer(this);
+    m_watchTimer->setInterval(kWatchIntervalMs);
+    connect(m_watchTimer, &QTimer::timeout, this, &MainWindow::checkForOtherWriters);
+    m_watchTimer->start();
 
     m_info = new QLabel(this);
     m_info->setObjectName(QStringLiteral("infoLine"));
@@ -447,6 +455,7 @@ bool MainWindow::openProject(const QString &path)
     m_session.start();
     m_sessionReviews = 0;
     m_classPanel->setProject(m_project.get());
+    m_dataVersion = m_project->store().dataVersion();
 
     const QSignalBlocker block(m_modelBox);
     m_modelBox->clear();
@@ -519,6 +528,24 @@ void MainWindow::chooseProject()
                                                       tr("Bagel projects (*.bagel);;All files (*)"));
     if (!path.isEmpty())
         openProject(path);
+}
+
+void MainWindow::checkForOtherWriters()
+{
+    if (!m_project)
+        return;
+    qint64 version = 0;
+    try {
+        version = m_project->store().dataVersion();
+    } catch (const Error &) {
+        return; // the file is busy or gone; the next turn tries again
+    }
+    if (version == m_dataVersion)
+        return;
+    m_dataVersion = version;
+    refreshItem(currentFileName());
+    if (m_adjudication->isVisible())
+        updateAdjudication();
 }
 
 void MainWindow::mergeReviews()

@@ -20,6 +20,7 @@ class QListView;
 class QMenu;
 class QProgressBar;
 class QSplitter;
+class QTimer;
 
 namespace bagel {
 
@@ -46,6 +47,9 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
+    /** How often the window looks for reviews other programs wrote to the project. */
+    static constexpr int kWatchIntervalMs = 2000;
+
     explicit MainWindow(Settings &settings, QWidget *parent = nullptr);
     ~MainWindow() override;
 
@@ -111,6 +115,8 @@ private:
     void chooseProject();
     void importFile();
     void mergeReviews();
+    /** Shows what other programs committed to the project since the last look. */
+    void checkForOtherWriters();
     void updateAdjudication();
     void changeReviewer();
     void toggleBlindMode(bool on);
@@ -163,6 +169,8 @@ private:
     ClassSearchPanel *m_classPanel = nullptr;
     AdjudicationPanel *m_adjudication = nullptr;
     AuditWindow *m_audit = nullptr;
+    QTimer *m_watchTimer = nullptr;
+    qint64 m_dataVersion = 0;
     QListView *m_list = nullptr;
     QComboBox *m_modelBox = nullptr;
     QCheckBox *m_mistakesOnly = nullptr;

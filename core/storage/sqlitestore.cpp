@@ -408,6 +408,14 @@ void SqliteStore::setMeta(const QString &key, const QString &value)
     q.run();
 }
 
+qint64 SqliteStore::dataVersion() const
+{
+    SqliteStatement &q = native("PRAGMA data_version");
+    const qint64 version = q.step() ? q.int64(0) : 0;
+    q.reset();
+    return version;
+}
+
 ProjectCounts SqliteStore::counts() const
 {
     ProjectCounts c;

@@ -111,6 +111,7 @@ public:
     QSet<QString> adjudicationUids() const override;
 
     ProjectCounts counts() const override;
+    qint64 dataVersion() const override;
 
 private:
     SqliteStore(const QString &path, bool readOnly);

@@ -97,6 +97,9 @@ public:
     virtual QSet<QString> adjudicationUids() const = 0;
 
     virtual ProjectCounts counts() const = 0;
+
+    /** Changes whenever another connection (another program, or another thread) commits to the project. */
+    virtual qint64 dataVersion() const = 0;
 };
 
 /** Runs a block in one transaction: rolled back unless commit() is called. */
