@@ -18,6 +18,8 @@
 #include <QVBoxLayout>
 #include <QtConcurrent>
 
+#include <numeric>
+
 namespace bagel {
 
 struct AuditWindow::Results
@@ -102,6 +104,10 @@ AuditWindow::AuditWindow(QWidget *parent)
                             {tr("Group"), tr("Units"), tr("Agreement"), tr("Fleiss' κ"), tr("Krippendorff's α"), tr("α 95%")});
     m_confusion = makeTable(this, QStringLiteral("auditConfusion"), {});
     m_confusion->verticalHeader()->show();
+    m_confusion->horizontalHeader()->setStretchLastSection(false);
+    m_confusion->setSelectionMode(QAbstractItemView::NoSelection);
+    m_model->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_field->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_queue = makeTable(this, QStringLiteral("auditDisagreements"),
                         {tr("Item"), tr("Model"), tr("Dispute"), tr("Reviewers"), tr("Answers"), tr("Final")});
     m_queue->setToolTip(tr("Double-click or press Enter to open the unit in the review window"));
@@ -241,7 +247,9 @@ void AuditWindow::start(const QString &projectPath, std::shared_ptr<const AuditS
                 taxonomy = std::make_unique<Taxonomy>(ClassCatalog::imagenet1k(), *wordnet);
             }
             AuditOptions quick = r->options;
-            quick.statistics.bootstrapResamples = by == Breakdown::OriginalClass ? 0 : 200;
+            // Up to a thousand classes of a few units each: intervals there would say little and cost much.
+            if (by == Breakdown::OriginalClass)
+                quick.statistics.bootstrapResamples = 0;
             r->breakdown = r->snapshot->breakdown(by, quick, taxonomy.get());
         } catch (const Error &e) {
             r->breakdownError = e.message();
@@ -421,6 +429,12 @@ void AuditWindow::showConfusion()
         }
     }
     m_confusion->resizeColumnsToContents();
+    qint64 both = 0;
+    for (const auto &row : matrix)
+        both = std::accumulate(row.begin(), row.end(), both);
+    m_confusion->setToolTip(tr("Rows: %1, columns: %2; %3 units rated by both")
+                                .arg(m_confusionA->currentText(), m_confusionB->currentText())
+                                .arg(both));
 }
 
 void AuditWindow::openRow(int row)
