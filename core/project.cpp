@@ -183,6 +183,16 @@ qint64 Project::adjudicate(const AdjudicationInput &in)
     if (in.gold && !in.verdict)
         throw Error(QStringLiteral("a gold unit needs a verdict"));
     a.model = resolveModel(in.model, in.verdict ? in.verdict : std::optional<Verdict>(Verdict::Wrong));
+    if (!in.verdict) {
+        const QVector<AdjudicationRecord> earlier = m_store->adjudications(a.item);
+        const AdjudicationRecord *latest = nullptr;
+        for (const AdjudicationRecord &e : earlier) {
+            if (e.model == a.model && (!latest || e.time > latest->time || (e.time == latest->time && e.id > latest->id)))
+                latest = &e;
+        }
+        if (!latest || !latest->verdict)
+            throw Error(QStringLiteral("%1 has no adjudication to withdraw").arg(in.fileName));
+    }
     a.verdict = in.verdict;
     a.category = in.category;
     a.severity = in.severity;

@@ -13,7 +13,11 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QElapsedTimer>
 #include <QProcess>
+#include <QProcessEnvironment>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 
 #include <gtest/gtest.h>
 
@@ -441,4 +445,184 @@ TEST(AgreementCli, JsonHasTheDocumentedKeysAndNullWhereUndefined)
         dir.path());
     EXPECT_EQ(adjudicate.exitCode, 0) << adjudicate.err.toStdString();
     EXPECT_EQ(Project::open(dir.path(QStringLiteral("p.bagel")))->store().counts().adjudications, 1);
+}
+
+TEST(FinalState, TheFinalVerdictDecidesTheTop1OverLabelEditsAndConflictsBecomeUnclear)
+{
+    test::TempDir dir;
+    auto project = makeProject(dir, QStringLiteral("p.bagel"));
+    // alice says wrong and marks goldfish wrong explicitly; bob says wrong; the lead decides correct.
+    ReviewInput alice;
+    alice.fileName = QStringLiteral("a.JPEG");
+    alice.reviewer = QStringLiteral("alice");
+    alice.model = QStringLiteral("vit");
+    alice.verdict = Verdict::Wrong;
+    alice.labelChanges = {LabelChange{1, LabelEdit::Wrong}, LabelChange{0, LabelEdit::Correct}};
+    project->recordReview(alice);
+    review(*project, QStringLiteral("a.JPEG"), QStringLiteral("bob"), Verdict::Wrong);
+    AdjudicationInput adj;
+    adj.fileName = QStringLiteral("a.JPEG");
+    adj.model = QStringLiteral("vit");
+    adj.lead = QStringLiteral("lee");
+    adj.verdict = Verdict::Correct;
+    adj.reason = QStringLiteral("it is a goldfish");
+    project->adjudicate(adj);
+    QJsonObject tfds = exportTfds(*project, dir);
+    EXPECT_EQ(labelsOf(tfds, QStringLiteral("a.JPEG"), "correct"), (QStringList{kTench, kGoldfish})); // the edit of tench stays
+    EXPECT_TRUE(labelsOf(tfds, QStringLiteral("a.JPEG"), "wrong").isEmpty());
+
+    // A second model with the same top-1 on b: its majority says correct, vit's says wrong.
+    importFile(*project, ImportFormat::Predictions,
+               test::writeFile(dir.path(QStringLiteral("resnet.csv")), "file_name,model,rank,class,score\nb.JPEG,resnet,1,1,0.9\n"));
+    review(*project, QStringLiteral("b.JPEG"), QStringLiteral("alice"), Verdict::Wrong);
+    ReviewInput other;
+    other.fileName = QStringLiteral("b.JPEG");
+    other.reviewer = QStringLiteral("alice");
+    other.model = QStringLiteral("resnet");
+    other.verdict = Verdict::Correct;
+    project->recordReview(other);
+    tfds = exportTfds(*project, dir);
+    EXPECT_EQ(labelsOf(tfds, QStringLiteral("b.JPEG"), "unclear"), QStringList{kGoldfish}); // the two units disagree
+    // An adjudicated unit outranks a majority.
+    adj.fileName = QStringLiteral("b.JPEG");
+    adj.verdict = Verdict::Wrong;
+    adj.reason = QStringLiteral("fins of a carp");
+    project->adjudicate(adj);
+    tfds = exportTfds(*project, dir);
+    EXPECT_EQ(labelsOf(tfds, QStringLiteral("b.JPEG"), "wrong"), QStringList{kGoldfish});
+    EXPECT_TRUE(labelsOf(tfds, QStringLiteral("b.JPEG"), "unclear").isEmpty());
+}
+
+TEST(FinalState, UnitsOnlyALeadDecidedExportButDoNotCountForAgreement)
+{
+    test::TempDir dir;
+    auto project = makeProject(dir, QStringLiteral("p.bagel"));
+    review(*project, QStringLiteral("a.JPEG"), QStringLiteral("r1"), Verdict::Wrong);
+    review(*project, QStringLiteral("a.JPEG"), QStringLiteral("r2"), Verdict::Correct);
+    review(*project, QStringLiteral("b.JPEG"), QStringLiteral("r1"), Verdict::Wrong);
+    review(*project, QStringLiteral("b.JPEG"), QStringLiteral("r2"), Verdict::Wrong);
+    AuditOptions options;
+    options.statistics.bootstrapResamples = 200;
+    const agreement::Result before = AuditSnapshot::load(*project).agreement(options);
+
+    AdjudicationInput adj;
+    adj.fileName = QStringLiteral("f.JPEG");
+    adj.model = QStringLiteral("vit");
+    adj.lead = QStringLiteral("lee");
+    adj.reason = QStringLiteral("nothing to withdraw");
+    try {
+        project->adjudicate(adj);
+        FAIL() << "withdrew an adjudication that does not exist";
+    } catch (const Error &e) {
+        EXPECT_TRUE(e.message().contains(QLatin1String("no adjudication to withdraw"))) << e.message().toStdString();
+    }
+    adj.verdict = Verdict::Wrong;
+    adj.reason = QStringLiteral("seen by the lead only");
+    project->adjudicate(adj);
+
+    const AuditSnapshot after = AuditSnapshot::load(*project);
+    EXPECT_EQ(after.units().size(), 3u);
+    EXPECT_EQ(after.unitsOf(0).size(), 2u);
+    const agreement::Result result = after.agreement(options);
+    EXPECT_EQ(result.units, before.units);
+    ASSERT_TRUE(result.percentAgreement.ci95 && before.percentAgreement.ci95);
+    EXPECT_EQ(result.percentAgreement.ci95->low, before.percentAgreement.ci95->low);
+    EXPECT_EQ(result.percentAgreement.ci95->high, before.percentAgreement.ci95->high);
+    EXPECT_EQ(labelsOf(exportTfds(*project, dir), QStringLiteral("f.JPEG"), "wrong"), QStringList{kGoldfish});
+}
+
+TEST(Merge, RefusesOtherPredictionsAndNamesTheSourceInErrors)
+{
+    test::TempDir dir;
+    auto mine = makeProject(dir, QStringLiteral("mine.bagel"));
+    {
+        auto theirs = makeProject(dir, QStringLiteral("theirs.bagel"));
+        importFile(*theirs, ImportFormat::Predictions,
+                   test::writeFile(dir.path(QStringLiteral("other.csv")), "file_name,model,rank,class,score\nc.JPEG,vit,1,2,0.9\n"));
+        review(*theirs, QStringLiteral("c.JPEG"), QStringLiteral("bob"), Verdict::Wrong);
+    }
+    try {
+        mergeProject(*mine, dir.path(QStringLiteral("theirs.bagel")));
+        FAIL() << "merged verdicts about other predictions";
+    } catch (const Error &e) {
+        EXPECT_TRUE(e.message().contains(QLatin1String("predicts another top-1"))) << e.message().toStdString();
+        EXPECT_TRUE(e.message().contains(QLatin1String("c.JPEG: goldfish here, great white shark there"))) << e.message().toStdString();
+    }
+    EXPECT_EQ(mine->store().counts().reviews, 0);
+
+    // A source written by a newer Bagel: the message names the user's file, not a copy.
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("newer"));
+        db.setDatabaseName(dir.path(QStringLiteral("theirs.bagel")));
+        ASSERT_TRUE(db.open());
+        QSqlQuery q(db);
+        ASSERT_TRUE(q.exec(QStringLiteral("UPDATE meta SET value = '99' WHERE key = 'schema_version'")));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("newer"));
+    try {
+        mergeProject(*mine, dir.path(QStringLiteral("theirs.bagel")));
+        FAIL() << "merged a file from a newer Bagel";
+    } catch (const Error &e) {
+        EXPECT_TRUE(e.message().startsWith(dir.path(QStringLiteral("theirs.bagel")))) << e.message().toStdString();
+        EXPECT_TRUE(e.message().contains(QLatin1String("newer Bagel"))) << e.message().toStdString();
+    }
+}
+
+TEST(ReviewsCsv, ATimeWithoutAnOffsetIsUtcWhateverTheMachinesZone)
+{
+    test::TempDir dir;
+    makeProject(dir, QStringLiteral("p.bagel")).reset();
+    // 02:30 on 2024-03-31 does not exist in Berlin (the clocks jump from 2:00 to 3:00).
+    const QString csv = test::writeFile(dir.path(QStringLiteral("r.csv")),
+                                        "file_name,model,reviewer,verdict,category,severity,note,time\n"
+                                        "a.JPEG,vit,ann,correct,,,,2024-03-31T02:30:00\n"
+                                        "b.JPEG,vit,ann,correct,,,,2024-03-31\n");
+    QProcess cli;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("TZ"), QStringLiteral("Europe/Berlin"));
+    cli.setProcessEnvironment(env);
+    cli.start(test::cliPath(), {QStringLiteral("--log-file"), dir.path(QStringLiteral("log")), QStringLiteral("import"),
+                                dir.path(QStringLiteral("p.bagel")), QStringLiteral("reviews"), csv});
+    ASSERT_TRUE(cli.waitForFinished(60000));
+    ASSERT_EQ(cli.exitCode(), 0) << cli.readAllStandardError().toStdString();
+    auto project = Project::open(dir.path(QStringLiteral("p.bagel")));
+    const auto timeOf = [&](const char *item) {
+        return project->latestReviews(project->store().itemByFileName(QLatin1String(item))->id).value(0).time;
+    };
+    EXPECT_EQ(timeOf("a.JPEG"), QDateTime::fromString(QStringLiteral("2024-03-31T02:30:00Z"), Qt::ISODate));
+    EXPECT_EQ(timeOf("b.JPEG"), QDateTime::fromString(QStringLiteral("2024-03-31T00:00:00Z"), Qt::ISODate));
+}
+
+TEST(Concurrency, AWriterWaitsOutALockHeldLongerThanTheBusyTimeout)
+{
+    test::TempDir dir;
+    makeProject(dir, QStringLiteral("p.bagel")).reset();
+    // Another program holds the write lock for 12 s, longer than one busy timeout (10 s).
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("holder"));
+    db.setDatabaseName(dir.path(QStringLiteral("p.bagel")));
+    ASSERT_TRUE(db.open());
+    {
+        QSqlQuery q(db);
+        ASSERT_TRUE(q.exec(QStringLiteral("BEGIN IMMEDIATE")));
+    }
+    QProcess cli;
+    QElapsedTimer timer;
+    timer.start();
+    cli.start(test::cliPath(), {QStringLiteral("--log-file"), dir.path(QStringLiteral("log")), QStringLiteral("review"),
+                                dir.path(QStringLiteral("p.bagel")), QStringLiteral("--item"), QStringLiteral("a.JPEG"),
+                                QStringLiteral("--model"), QStringLiteral("vit"), QStringLiteral("--reviewer"),
+                                QStringLiteral("ann"), QStringLiteral("--verdict"), QStringLiteral("correct")});
+    EXPECT_FALSE(cli.waitForFinished(12000)); // still waiting, not failed
+    {
+        QSqlQuery q(db);
+        ASSERT_TRUE(q.exec(QStringLiteral("COMMIT")));
+    }
+    db.close();
+    db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(QStringLiteral("holder"));
+    ASSERT_TRUE(cli.waitForFinished(60000));
+    EXPECT_EQ(cli.exitCode(), 0) << cli.readAllStandardError().toStdString();
+    EXPECT_GE(timer.elapsed(), 12000);
+    EXPECT_EQ(Project::open(dir.path(QStringLiteral("p.bagel")))->store().counts().reviews, 1);
 }

@@ -4,7 +4,9 @@
 #include "storage/sqlitestore.h"
 #include "testsupport.h"
 
+#include <QDateTime>
 #include <QFile>
+#include <QTimeZone>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -12,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 
 using namespace bagel;
 
@@ -202,4 +205,22 @@ TEST(SqliteStore, RollbackLeavesNothingBehind)
         // no commit
     }
     EXPECT_EQ(store->counts().items, 0);
+}
+
+TEST(StorageTime, TheFastReaderAgreesWithQtOnEveryDateAndRefusesImpossibleOnes)
+{
+    std::mt19937_64 random(3);
+    std::uniform_int_distribution<qint64> msecs(-5'000'000'000'000LL, 8'000'000'000'000LL); // 1811 … 2223
+    for (int i = 0; i < 20000; ++i) {
+        const QDateTime t = QDateTime::fromMSecsSinceEpoch(msecs(random), QTimeZone::utc());
+        const QByteArray text = toStorageTime(t).toUtf8();
+        const QDateTime fast = fromStorageTime(std::string_view(text.constData(), std::size_t(text.size())));
+        ASSERT_EQ(fast, QDateTime::fromString(QString::fromLatin1(text), Qt::ISODateWithMs)) << text.constData();
+        ASSERT_EQ(fast.toMSecsSinceEpoch(), t.toMSecsSinceEpoch()) << text.constData();
+    }
+    for (const char *leap : {"2024-02-29T12:00:00.000Z", "2000-02-29T00:00:00.000Z", "1600-02-29T23:59:59.999Z"})
+        EXPECT_TRUE(fromStorageTime(std::string_view(leap)).isValid()) << leap;
+    for (const char *impossible : {"2023-02-29T12:00:00.000Z", "1900-02-29T00:00:00.000Z", "2023-04-31T00:00:00.000Z",
+                                   "2023-13-01T00:00:00.000Z", "2023-02-30T00:00:00.000Z"})
+        EXPECT_FALSE(fromStorageTime(std::string_view(impossible)).isValid()) << impossible;
 }

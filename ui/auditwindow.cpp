@@ -173,27 +173,24 @@ AuditWindow::AuditWindow(QWidget *parent)
     connect(m_fold, &QCheckBox::toggled, this, &AuditWindow::compute);
     for (QComboBox *box : {m_confusionA, m_confusionB})
         connect(box, &QComboBox::currentIndexChanged, this, &AuditWindow::showConfusion);
-    connect(&m_watcher, &QFutureWatcherBase::finished, this, [this] {
-        const std::shared_ptr<const Results> results = m_watcher.result();
-        if (!results->error.isEmpty()) {
-            m_status->setText(tr("Cannot read the project: %1").arg(results->error));
-            return;
-        }
-        m_results = results;
-        adoptSnapshot(results->snapshot);
-        showResults();
-    });
     resize(1100, 720);
 }
 
-AuditWindow::~AuditWindow()
-{
-    m_watcher.waitForFinished();
-}
+AuditWindow::~AuditWindow() = default;
 
 void AuditWindow::setProject(Project *project)
 {
     m_project = project;
+    if (!m_project) {
+        // Results still on their way belong to the old project: drop them.
+        ++m_generation;
+        m_snapshot.reset();
+        m_results.reset();
+        for (QTableWidget *t : {m_summary, m_heatmap, m_reviewerStats, m_breakdown, m_confusion, m_queue})
+            t->setRowCount(0);
+        m_status->setText(tr("No project open."));
+        return;
+    }
     refresh();
 }
 
@@ -205,6 +202,7 @@ void AuditWindow::refresh()
     }
     // The project is read on the worker thread through a read-only connection of its own, so
     // that a large project (250,000 reviews take about a second) never freezes the window.
+    Q_EMIT aboutToRead();
     start(m_project->path(), nullptr);
 }
 
@@ -217,13 +215,30 @@ void AuditWindow::compute()
 
 void AuditWindow::start(const QString &projectPath, std::shared_ptr<const AuditSnapshot> snapshot)
 {
-    m_watcher.waitForFinished();
+    // A computation still running is not waited for: its result is ignored when it arrives.
+    // The task holds only values, never this window.
+    const int generation = ++m_generation;
     m_status->setText(snapshot ? tr("Computing…") : tr("Reading the project…"));
-    const AuditOptions o = options();
+    AuditOptions o = options();
+    const QString modelName = m_model->currentIndex() > 0 ? m_model->currentText() : QString();
     const Breakdown by = parseBreakdown(m_by->currentText()).value_or(Breakdown::Model);
-    m_watcher.setFuture(QtConcurrent::run([projectPath, snapshot, o, by]() -> std::shared_ptr<const Results> {
+    auto *watcher = new QFutureWatcher<std::shared_ptr<const Results>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != m_generation)
+            return;
+        const std::shared_ptr<const Results> results = watcher->result();
+        if (!results->error.isEmpty()) {
+            m_status->setText(tr("Cannot read the project: %1").arg(results->error));
+            return;
+        }
+        m_results = results;
+        adoptSnapshot(results->snapshot);
+        showResults();
+    });
+    m_pending = watcher;
+    watcher->setFuture(QtConcurrent::run([projectPath, snapshot, o, modelName, by]() mutable -> std::shared_ptr<const Results> {
         auto r = std::make_shared<Results>();
-        r->options = o;
         r->snapshot = snapshot;
         try {
             if (!r->snapshot) {
@@ -234,11 +249,16 @@ void AuditWindow::start(const QString &projectPath, std::shared_ptr<const AuditS
             r->error = e.message();
             return r;
         }
-        if (o.model && r->snapshot->modelName(o.model).isEmpty())
-            r->options.model = 0; // a model the project no longer has
-        r->overall = r->snapshot->agreement(r->options);
-        r->reviewers = r->snapshot->reviewerStats(r->options.model);
-        r->queue = r->snapshot->disagreements(r->options);
+        // The model by name: ids of one project mean nothing in another.
+        o.model = 0;
+        for (const ModelRecord &m : r->snapshot->models()) {
+            if (m.name == modelName)
+                o.model = m.id;
+        }
+        r->options = o;
+        r->overall = r->snapshot->agreement(o);
+        r->reviewers = r->snapshot->reviewerStats(o.model);
+        r->queue = r->snapshot->disagreements(o);
         try {
             std::unique_ptr<WordNet> wordnet;
             std::unique_ptr<Taxonomy> taxonomy;
@@ -246,7 +266,7 @@ void AuditWindow::start(const QString &projectPath, std::shared_ptr<const AuditS
                 wordnet = std::make_unique<WordNet>();
                 taxonomy = std::make_unique<Taxonomy>(ClassCatalog::imagenet1k(), *wordnet);
             }
-            AuditOptions quick = r->options;
+            AuditOptions quick = o;
             // Up to a thousand classes of a few units each: intervals there would say little and cost much.
             if (by == Breakdown::OriginalClass)
                 quick.statistics.bootstrapResamples = 0;
@@ -262,7 +282,6 @@ AuditOptions AuditWindow::options() const
 {
     AuditOptions o;
     o.field = parseAuditField(m_field->currentText()).value_or(AuditField::Verdict);
-    o.model = m_model->currentIndex() > 0 ? m_model->currentData().toLongLong() : 0;
     o.foldBorderline = m_fold->isChecked();
     return o;
 }
@@ -293,7 +312,8 @@ void AuditWindow::adoptSnapshot(std::shared_ptr<const AuditSnapshot> snapshot)
 
 void AuditWindow::waitForResults()
 {
-    m_watcher.waitForFinished();
+    if (m_pending)
+        m_pending->waitForFinished();
     QCoreApplication::processEvents();
 }
 

@@ -3,6 +3,7 @@
 #include "audit/audit.h"
 
 #include <QFutureWatcher>
+#include <QPointer>
 #include <QWidget>
 
 #include <memory>
@@ -53,6 +54,8 @@ public:
 
 Q_SIGNALS:
     void openUnitRequested(const QString &fileName, const QString &model);
+    /** The project is about to be read: whoever has writes pending should commit them now. */
+    void aboutToRead();
 
 private:
     struct Results;
@@ -67,7 +70,8 @@ private:
     Project *m_project = nullptr;
     std::shared_ptr<const AuditSnapshot> m_snapshot;
     std::shared_ptr<const Results> m_results;
-    QFutureWatcher<std::shared_ptr<const Results>> m_watcher;
+    QPointer<QFutureWatcher<std::shared_ptr<const Results>>> m_pending; ///< the latest computation
+    int m_generation = 0; ///< results of an older computation are ignored
 
     QComboBox *m_field;
     QComboBox *m_model;

@@ -206,6 +206,9 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
 
 MainWindow::~MainWindow()
 {
+    // Destroying the widgets hides the docks, whose visibility signals must not reach a window
+    // that is half gone.
+    disconnect(m_adjudication, nullptr, this, nullptr);
     closeProject();
 }
 
@@ -456,6 +459,8 @@ bool MainWindow::openProject(const QString &path)
     m_sessionReviews = 0;
     m_classPanel->setProject(m_project.get());
     m_dataVersion = m_project->store().dataVersion();
+    if (m_audit && m_audit->isVisible())
+        m_audit->setProject(m_project.get());
 
     const QSignalBlocker block(m_modelBox);
     m_modelBox->clear();
@@ -494,6 +499,11 @@ void MainWindow::closeProject()
     m_writer.reset();
     m_queue->setRows({});
     m_classPanel->setProject(nullptr);
+    // The lead's views hold the project too: let go of it before it goes.
+    if (m_adjudication)
+        m_adjudication->showUnit(nullptr, 0, 0);
+    if (m_audit)
+        m_audit->setProject(nullptr);
     m_project.reset();
     m_position = -1;
     m_shownPath.clear();
@@ -579,6 +589,7 @@ void MainWindow::showAudit()
     if (!m_audit) {
         m_audit = new AuditWindow(this);
         connect(m_audit, &AuditWindow::openUnitRequested, this, &MainWindow::showUnit);
+        connect(m_audit, &AuditWindow::aboutToRead, this, &MainWindow::flushWrites); // my pending verdicts count too
     }
     flushWrites();
     m_audit->setProject(m_project.get());

@@ -150,6 +150,7 @@ struct AuditSnapshot::Raw
 AuditSnapshot AuditSnapshot::load(const Project &project)
 {
     const Store &store = project.store();
+    const ReadTransaction consistent(store); // reviewers, reviews and adjudications of one moment
     Raw raw;
     raw.models = store.models();
     raw.reviewers = store.reviewers();
@@ -172,6 +173,7 @@ AuditSnapshot AuditSnapshot::load(const Project &project)
 AuditSnapshot AuditSnapshot::loadItem(const Project &project, ItemId item)
 {
     const Store &store = project.store();
+    const ReadTransaction consistent(store);
     Raw raw;
     raw.models = store.models();
     raw.reviewers = store.reviewers();
@@ -301,8 +303,11 @@ AuditSnapshot AuditSnapshot::build(Raw raw)
         }
         return s.m_units[std::size_t(*it)];
     };
-    for (const auto &[key, position] : latest)
-        unitFor(key.item, key.model).latest.append({column.value(key.reviewer), reviews[position]});
+    for (const auto &[key, position] : latest) {
+        const auto rater = column.constFind(key.reviewer);
+        if (rater != column.constEnd()) // always, as both were read in one transaction
+            unitFor(key.item, key.model).latest.append({*rater, reviews[position]});
+    }
     for (auto it = adjudications.constBegin(); it != adjudications.constEnd(); ++it) {
         Unit &u = unitFor(it.key().first, it.key().second);
         if (it->verdict)
@@ -377,7 +382,7 @@ std::vector<int> AuditSnapshot::unitsOf(ModelId model) const
     std::vector<int> out;
     out.reserve(m_units.size());
     for (int i = 0; i < int(m_units.size()); ++i) {
-        if (!model || m_units[i].model == model)
+        if ((!model || m_units[i].model == model) && !m_units[i].latest.isEmpty())
             out.push_back(i);
     }
     return out;
@@ -594,6 +599,20 @@ QHash<ItemId, QVector<LabelJudgement>> AuditSnapshot::finalLabels(QHash<ItemId, 
     QHash<ItemId, QVector<LabelJudgement>> labels = m_imported;
     if (problematic)
         *problematic = m_importedProblematic;
+    // The reviewers' explicit edits first, in the order they were made…
+    for (const ReviewRecord &review : m_labelEdits) {
+        QVector<LabelJudgement> &current = labels[review.item];
+        current = applyLabelChanges(std::move(current), review.labelChanges);
+    }
+    // …then each unit's final verdict decides its model's top-1 class. Two units of one item
+    // (two models with the same top-1) can end differently: an adjudicated unit outranks a
+    // majority, and where units of the same rank disagree the class becomes unclear.
+    struct Decision
+    {
+        Judgement judgement;
+        bool adjudicated;
+    };
+    std::map<std::pair<ItemId, int>, QVector<Decision>> decisions;
     for (int i = 0; i < int(m_units.size()); ++i) {
         const Unit &u = m_units[std::size_t(i)];
         const FinalState f = finalState(i);
@@ -610,14 +629,25 @@ QHash<ItemId, QVector<LabelJudgement>> AuditSnapshot::finalLabels(QHash<ItemId, 
         }
         if (u.top1 < 0)
             continue;
-        const LabelEdit edit = *f.verdict == Verdict::Correct ? LabelEdit::Correct
-                               : *f.verdict == Verdict::Wrong ? LabelEdit::Wrong
-                                                              : LabelEdit::Unclear;
-        labels[u.item] = applyLabelChanges(labels.value(u.item), {LabelChange{u.top1, edit}});
+        const Judgement j = *f.verdict == Verdict::Correct ? Judgement::Correct
+                            : *f.verdict == Verdict::Wrong ? Judgement::Wrong
+                                                           : Judgement::Unclear;
+        decisions[{u.item, u.top1}].append(Decision{j, f.source == FinalState::Source::Adjudicated});
     }
-    for (const ReviewRecord &review : m_labelEdits) {
-        QVector<LabelJudgement> &current = labels[review.item];
-        current = applyLabelChanges(std::move(current), review.labelChanges);
+    for (const auto &[key, all] : decisions) {
+        const bool anyAdjudicated = std::any_of(all.begin(), all.end(), [](const Decision &d) { return d.adjudicated; });
+        std::optional<Judgement> decided;
+        bool conflict = false;
+        for (const Decision &d : all) {
+            if (anyAdjudicated && !d.adjudicated)
+                continue;
+            if (decided && *decided != d.judgement)
+                conflict = true;
+            decided = d.judgement;
+        }
+        const Judgement j = conflict ? Judgement::Unclear : *decided;
+        const LabelEdit edit = j == Judgement::Correct ? LabelEdit::Correct : j == Judgement::Wrong ? LabelEdit::Wrong : LabelEdit::Unclear;
+        labels[key.first] = applyLabelChanges(labels.value(key.first), {LabelChange{key.second, edit}});
     }
     for (auto it = labels.begin(); it != labels.end();) {
         if (it->isEmpty())

@@ -127,7 +127,10 @@ public:
     /** Index of the unit, or -1. */
     int unitIndex(ItemId item, ModelId model) const;
 
-    /** The units of \a model (0: all), in file-name order. */
+    /**
+     * The units of \a model (0: all) that at least one reviewer rated, in file-name order: the
+     * units agreement is computed over. units() also holds units only a lead adjudicated.
+     */
     std::vector<int> unitsOf(ModelId model) const;
 
     /**
@@ -150,10 +153,11 @@ public:
     QVector<ReviewerStats> reviewerStats(ModelId model = 0) const;
 
     /**
-     * The label set of every item after the review: the imported judgements, then each unit's
-     * final verdict applied to its model's top-1 (correct → correct, wrong → wrong, unclear →
-     * unclear), then the reviewers' explicit label edits in time order. Items a final
-     * `problematic` verdict marks come back in \a problematic.
+     * The label set of every item after the review: the imported judgements, then the
+     * reviewers' explicit label edits in time order, then each unit's final verdict on its
+     * model's top-1 (correct → correct, wrong → wrong, unclear → unclear; an adjudicated unit
+     * outranks a majority, disagreeing units of one rank make the class unclear). \a problematic
+     * receives the imported problematic images plus those a final `problematic` verdict marks.
      */
     QHash<ItemId, QVector<LabelJudgement>> finalLabels(QHash<ItemId, ProblematicInfo> *problematic) const;
 

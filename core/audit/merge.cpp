@@ -1,9 +1,11 @@
 #include "merge.h"
 
+#include "catalog/classcatalog.h"
 #include "error.h"
 #include "project.h"
 #include "storage/sqlitestore.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QTemporaryDir>
 
@@ -93,8 +95,24 @@ MergeReport mergeProject(Project &target, const QString &sourcePath)
     if (!scratch.isValid())
         throw Error(QStringLiteral("cannot make a temporary folder: %1").arg(scratch.errorString()));
     const QString copy = scratch.filePath(QStringLiteral("source.bagel"));
-    SqliteStore::snapshot(sourcePath, copy);
-    const std::unique_ptr<Project> source = Project::open(copy);
+    SqliteStore::checkFileHeader(sourcePath);
+    try {
+        SqliteStore::snapshot(sourcePath, copy);
+    } catch (const Error &e) {
+        // SQLite cannot open a project in a folder the user may not write to (the write-ahead
+        // log needs its index file there); nobody can be writing to such a file, so a plain
+        // copy of it and its log is as consistent.
+        QFile::remove(copy);
+        const QString wal = sourcePath + QStringLiteral("-wal");
+        if (!QFile::copy(sourcePath, copy) || (QFileInfo::exists(wal) && !QFile::copy(wal, copy + QStringLiteral("-wal"))))
+            throw Error(QStringLiteral("%1: cannot read it: %2").arg(sourcePath, e.message()));
+    }
+    std::unique_ptr<Project> source;
+    try {
+        source = Project::open(copy);
+    } catch (const Error &e) {
+        throw Error(QString(e.message()).replace(copy, sourcePath)); // name the user's file, not the copy
+    }
     const Store &from = source->store();
     Store &to = target.store();
 
@@ -118,6 +136,47 @@ MergeReport mergeProject(Project &target, const QString &sourcePath)
     from.forEachReview([&reviews](const ReviewRecord &r) { reviews << r; });
     QVector<AdjudicationRecord> adjudications;
     from.forEachAdjudication([&adjudications](const AdjudicationRecord &a) { adjudications << a; });
+
+    // A verdict judges a model's top-1: the models the source's reviews name must predict the
+    // same top-1 here, or the merged verdicts would be about other predictions.
+    QSet<ModelId> judged;
+    for (const ReviewRecord &r : reviews) {
+        if (r.model)
+            judged.insert(r.model);
+    }
+    for (const AdjudicationRecord &a : adjudications) {
+        if (a.model)
+            judged.insert(a.model);
+    }
+    const ClassCatalog &catalog = target.catalog();
+    for (const ModelId theirs : judged) {
+        const QString name = modelNames.value(theirs);
+        const ModelId mine = to.modelId(name, false);
+        if (!mine) {
+            throw Error(QStringLiteral("%1 has reviews of the model '%2', which %3 does not have; import its "
+                                       "predictions first. Nothing was merged.")
+                            .arg(sourcePath, name, target.path()));
+        }
+        QHash<ItemId, int> myTop1;
+        for (const PredictionSummary &p : to.predictionSummaries(mine))
+            myTop1.insert(p.item, p.top1);
+        QStringList differing;
+        for (const PredictionSummary &p : from.predictionSummaries(theirs)) {
+            const auto here = myTop1.constFind(items.value(p.item));
+            if (here != myTop1.constEnd() && *here != p.top1) {
+                differing << QStringLiteral("%1: %2 here, %3 there")
+                                 .arg(from.item(p.item)->fileName, catalog.at(*here).name(), catalog.at(p.top1).name());
+            }
+        }
+        if (!differing.isEmpty()) {
+            differing.sort();
+            throw Error(QStringLiteral("the model '%1' predicts another top-1 in %2 than in %3 for %4 items (%5); its "
+                                       "reviews there judge other predictions. Nothing was merged.")
+                            .arg(name, sourcePath, target.path())
+                            .arg(differing.size())
+                            .arg(examples(differing)));
+        }
+    }
 
     MergeReport report;
     report.source = sourcePath;

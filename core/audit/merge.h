@@ -25,7 +25,8 @@ struct MergeReport
  * Brings the reviews and adjudications of the project file \a sourcePath into \a target,
  * each with its author and time. Reviews are told apart by their uid, so merging the same
  * file twice adds nothing. The two files must hold the same items (file names and original
- * labels) and the target must know every model the source's reviews name; otherwise, or on
+ * labels) and the target must have every model the source's reviews name, with the same top-1
+ * predictions; otherwise, or on
  * any error, nothing is written. The source is read from a consistent copy and never changed.
  * Throws Error.
  */

@@ -95,8 +95,18 @@ void runMerge(Context &ctx)
     const QStringList args = atLeastPositionals(ctx.parser, 2, "merge TARGET SOURCE...");
     auto target = openProject(args[0]);
     QJsonArray reports;
+    QStringList merged;
     for (const QString &source : args.mid(1)) {
-        const MergeReport report = mergeProject(*target, source);
+        MergeReport report;
+        try {
+            report = mergeProject(*target, source);
+        } catch (const Error &e) {
+            // Each source is merged in a transaction of its own: say which ones are in.
+            if (merged.isEmpty())
+                throw;
+            throw Error(QStringLiteral("%1 (already merged and kept: %2)").arg(e.message(), merged.join(QLatin1String("; "))));
+        }
+        merged << QStringLiteral("%1, %2 reviews added").arg(source).arg(report.reviewsAdded);
         if (ctx.json)
             reports.append(report.toJson());
         else
@@ -121,7 +131,7 @@ void runAgreement(Context &ctx)
 {
     const QStringList args = positionals(ctx.parser, 1, "agreement PROJECT [--field F] [--model M]");
     const QCommandLineParser &p = ctx.parser;
-    auto project = openProject(args[0], true);
+    auto project = openProject(args[0]); // read-write when it can be, so that an older file is upgraded
     AuditOptions options = auditOptions(*project, p);
     if (p.isSet(QStringLiteral("bootstrap"))) {
         bool ok = false;
@@ -300,7 +310,7 @@ void addDisagreementsOptions(QCommandLineParser &p)
 void runDisagreements(Context &ctx)
 {
     const QStringList args = positionals(ctx.parser, 1, "disagreements PROJECT [--field F] [--model M]");
-    auto project = openProject(args[0], true);
+    auto project = openProject(args[0]);
     const AuditOptions options = auditOptions(*project, ctx.parser);
     int limit = 50;
     if (ctx.parser.isSet(QStringLiteral("limit"))) {

@@ -13,6 +13,7 @@
 
 #include <QCryptographicHash>
 #include <QFile>
+#include <QRegularExpression>
 #include <QTimeZone>
 
 namespace bagel {
@@ -35,17 +36,20 @@ QString rowUid(const QStringList &fields)
     return QString::fromLatin1(hash.result().left(16).toHex());
 }
 
-/** ISO 8601 date and time; without an offset it is taken as UTC. */
+/** ISO 8601 date and time; without an offset it is taken as UTC (never the machine's zone). */
 QDateTime parseTime(const QString &text)
 {
-    QDateTime t = QDateTime::fromString(text, Qt::ISODateWithMs);
+    static const QRegularExpression offset(QStringLiteral("(Z|[+-]\\d\\d(:?\\d\\d)?)$"), QRegularExpression::CaseInsensitiveOption);
+    if (text.size() == 10) { // a date alone: its midnight, UTC
+        const QDate date = QDate::fromString(text, Qt::ISODate);
+        return date.isValid() ? QDateTime(date, QTime(0, 0), QTimeZone::utc()) : QDateTime();
+    }
+    const bool hasOffset = text.size() > 10 && offset.match(text.mid(10)).hasMatch();
+    const QString utc = hasOffset ? text : text + QLatin1Char('Z');
+    QDateTime t = QDateTime::fromString(utc, Qt::ISODateWithMs);
     if (!t.isValid())
-        t = QDateTime::fromString(text, Qt::ISODate);
-    if (!t.isValid())
-        return t;
-    if (t.timeSpec() == Qt::LocalTime)
-        t.setTimeZone(QTimeZone::utc());
-    return t.toUTC();
+        t = QDateTime::fromString(utc, Qt::ISODate);
+    return t.isValid() ? t.toUTC() : t;
 }
 
 } // namespace

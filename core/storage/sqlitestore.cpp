@@ -44,6 +44,17 @@ QDateTime fromStorageTime(const QString &text)
     return t.toUTC();
 }
 
+namespace {
+
+int daysInMonth(int year, int month)
+{
+    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+} // namespace
+
 QDateTime fromStorageTime(std::string_view t)
 {
     // yyyy-MM-ddTHH:mm:ss.zzzZ, as toStorageTime() writes it; anything else goes the slow way.
@@ -60,7 +71,7 @@ QDateTime fromStorageTime(std::string_view t)
     if (t.size() == 24 && t[4] == '-' && t[7] == '-' && t[10] == 'T' && t[13] == ':' && t[16] == ':' && t[19] == '.'
         && t[23] == 'Z' && digits(0, 4, y) && digits(5, 2, mo) && digits(8, 2, d) && digits(11, 2, h)
         && digits(14, 2, mi) && digits(17, 2, sec) && digits(20, 3, ms) && mo >= 1 && mo <= 12 && d >= 1 && d <= 31
-        && h < 24 && mi < 60 && sec < 60) {
+        && h < 24 && mi < 60 && sec < 60 && d <= daysInMonth(y, mo)) {
         // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
         const int yy = y - (mo <= 2);
         const int era = (yy >= 0 ? yy : yy - 399) / 400;
@@ -374,6 +385,23 @@ void SqliteStore::commit()
         statement->reset();
     exec(QStringLiteral("COMMIT"));
     m_now.clear();
+}
+
+bool SqliteStore::beginRead()
+{
+    if (!sqlite3_get_autocommit(m_handle))
+        return false; // inside a transaction already: its reads are consistent
+    exec(QStringLiteral("BEGIN"));
+    return true;
+}
+
+void SqliteStore::endRead()
+{
+    for (auto &[sql, query] : m_statements)
+        query.finish();
+    for (auto &[sql, statement] : m_native)
+        statement->reset();
+    exec(QStringLiteral("COMMIT"));
 }
 
 void SqliteStore::rollback()

@@ -61,6 +61,8 @@ public:
     void begin() override;
     void commit() override;
     void rollback() override;
+    bool beginRead() override;
+    void endRead() override;
 
     QString meta(const QString &key) const override;
     void setMeta(const QString &key, const QString &value) override;

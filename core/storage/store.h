@@ -31,6 +31,14 @@ public:
     virtual void commit() = 0;
     virtual void rollback() = 0;
 
+    /**
+     * Starts a read transaction: the reads until endRead() see one consistent state of the
+     * project, whatever other programs commit meanwhile. Returns false (and does nothing) when
+     * a transaction is already open. Use the ReadTransaction guard.
+     */
+    virtual bool beginRead() = 0;
+    virtual void endRead() = 0;
+
     virtual QString meta(const QString &key) const = 0;
     virtual void setMeta(const QString &key, const QString &value) = 0;
 
@@ -100,6 +108,32 @@ public:
 
     /** Changes whenever another connection (another program, or another thread) commits to the project. */
     virtual qint64 dataVersion() const = 0;
+};
+
+/** Reads a block from one consistent state of the project (see Store::beginRead()). */
+class ReadTransaction
+{
+public:
+    explicit ReadTransaction(const Store &store)
+        : m_store(const_cast<Store &>(store))
+        , m_started(m_store.beginRead())
+    {
+    }
+    ~ReadTransaction()
+    {
+        if (m_started) {
+            try {
+                m_store.endRead();
+            } catch (...) { // nothing was written: nothing can be lost
+            }
+        }
+    }
+    ReadTransaction(const ReadTransaction &) = delete;
+    ReadTransaction &operator=(const ReadTransaction &) = delete;
+
+private:
+    Store &m_store;
+    bool m_started;
 };
 
 /** Runs a block in one transaction: rolled back unless commit() is called. */
