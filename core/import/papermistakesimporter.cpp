@@ -5,7 +5,6 @@
 
 #include "importcontext.h"
 
-#include <QCryptographicHash>
 #include "importers.h"
 
 #include "catalog/classcatalog.h"
@@ -13,6 +12,7 @@
 #include "io/jsonreader.h"
 #include "project.h"
 #include "storage/store.h"
+#include "storage/uid.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -176,13 +176,9 @@ void importPaperMistakes(ImportContext &context, const QString &path)
         review.note = note;
         review.source = QStringLiteral("paper-mistakes");
         // The same entry imported into two project files is one review when they are merged.
-        QCryptographicHash uid(QCryptographicHash::Sha256);
-        for (const QString &part : QStringList{QStringLiteral("paper-mistakes"), fileName, model, context.options.reviewer,
-                                    category ? toString(*category) : QString(), severity ? toString(*severity) : QString(), note}) {
-            uid.addData(part.toUtf8());
-            uid.addData(QByteArrayView("\x1f", 1));
-        }
-        review.uid = QString::fromLatin1(uid.result().left(16).toHex());
+        review.uid = derivedUid("bagel-paper-mistakes",
+                                {fileName, model, context.options.reviewer, category ? toString(*category) : QString(),
+                                 severity ? toString(*severity) : QString(), note});
         context.store.appendReview(review);
         context.report.add(QStringLiteral("reviews"));
     }

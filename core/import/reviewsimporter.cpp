@@ -10,8 +10,8 @@
 #include "io/delimitedreader.h"
 #include "project.h"
 #include "storage/store.h"
+#include "storage/uid.h"
 
-#include <QCryptographicHash>
 #include <QFile>
 #include <QRegularExpression>
 #include <QTimeZone>
@@ -26,14 +26,7 @@ const QStringList kColumns = {QStringLiteral("file_name"), QStringLiteral("model
 
 QString rowUid(const QStringList &fields)
 {
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    hash.addData(QByteArrayLiteral("bagel-reviews-csv"));
-    for (const QString &field : fields) {
-        const QByteArray utf8 = field.toUtf8();
-        hash.addData(QByteArray(QByteArray::number(utf8.size()) + ':'));
-        hash.addData(utf8);
-    }
-    return QString::fromLatin1(hash.result().left(16).toHex());
+    return derivedUid("bagel-reviews-csv", fields);
 }
 
 /** ISO 8601 date and time; without an offset it is taken as UTC (never the machine's zone). */

@@ -1,12 +1,12 @@
 #include "sqliteschema.h"
 
 #include "error.h"
+#include "uid.h"
 
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStringList>
-#include <QCryptographicHash>
 #include <QVector>
 
 namespace bagel::sqliteschema {
@@ -203,14 +203,7 @@ void assignLegacyUids(QSqlDatabase &db)
 
 QString legacyUid(const QStringList &parts)
 {
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    hash.addData(QByteArrayLiteral("bagel-review-v4"));
-    for (const QString &part : parts) {
-        const QByteArray utf8 = part.toUtf8();
-        hash.addData(QByteArray(QByteArray::number(utf8.size()) + ':'));
-        hash.addData(utf8);
-    }
-    return QString::fromLatin1(hash.result().left(16).toHex());
+    return derivedUid("bagel-review-v4", parts);
 }
 
 void migrate(QSqlDatabase &db, int from, int to)

@@ -5,9 +5,9 @@
 #include "error.h"
 #include "sqlitehelpers.h"
 #include "sqlitestatement.h"
+#include "uid.h"
 
 #include <QSqlError>
-#include <QUuid>
 #include <QtNumeric>
 
 #include <charconv>
@@ -34,11 +34,6 @@ void appendNumber(std::string &out, T value)
     char buffer[32];
     const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
     out.append(buffer, ec == std::errc() ? end : buffer);
-}
-
-QString newUid()
-{
-    return QUuid::createUuid().toString(QUuid::Id128);
 }
 
 template<typename E>
