@@ -15,6 +15,7 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QLabel>
 #include <QLineEdit>
@@ -394,6 +395,18 @@ TEST_F(ReviewWindow, DisagreementQueueOpensTheUnitForAdjudicationAndTheFinalStat
     EXPECT_EQ(audit->heatmap()->rowCount(), 3);
     EXPECT_EQ(audit->summaryTable()->item(1, 0)->text(), QStringLiteral("Percent agreement"));
     EXPECT_FALSE(audit->summaryTable()->item(3, 1)->text().isEmpty());
+
+    // Ctrl+C copies a table as tab-separated text with its headers (all of it when nothing is selected).
+    audit->summaryTable()->clearSelection();
+    audit->summaryTable()->setFocus();
+    const QString copied = audit->selectionText();
+    EXPECT_TRUE(copied.startsWith(QStringLiteral("Statistic\tValue\t95% interval\n"))) << copied.toStdString();
+    EXPECT_TRUE(copied.contains(QStringLiteral("\nPercent agreement\t"))) << copied.toStdString();
+    audit->findChild<QTabWidget *>()->setCurrentWidget(queue);
+    queue->setFocus();
+    queue->selectRow(1);
+    EXPECT_TRUE(audit->selectionText().contains(split)) << audit->selectionText().toStdString();
+    EXPECT_FALSE(audit->selectionText().contains(contested));
 
     // Opening the first row shows the unit in the review window with every answer side by side.
     audit->openRow(0);

@@ -6,7 +6,10 @@
 #include "error.h"
 #include "project.h"
 
+#include <QAction>
 #include <QCheckBox>
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -168,6 +171,12 @@ AuditWindow::AuditWindow(QWidget *parent)
     layout->addWidget(m_status);
 
     connect(refreshButton, &QPushButton::clicked, this, &AuditWindow::refresh);
+    auto *copy = new QAction(tr("Copy the selected cells"), this);
+    copy->setObjectName(QStringLiteral("audit.copy"));
+    copy->setShortcut(QKeySequence::Copy);
+    copy->setShortcutContext(Qt::WindowShortcut);
+    addAction(copy);
+    connect(copy, &QAction::triggered, this, &AuditWindow::copySelection);
     for (QComboBox *box : {m_field, m_model, m_by})
         connect(box, &QComboBox::currentIndexChanged, this, &AuditWindow::compute);
     connect(m_fold, &QCheckBox::toggled, this, &AuditWindow::compute);
@@ -455,6 +464,60 @@ void AuditWindow::showConfusion()
     m_confusion->setToolTip(tr("Rows: %1, columns: %2; %3 units rated by both")
                                 .arg(m_confusionA->currentText(), m_confusionB->currentText())
                                 .arg(both));
+}
+
+QString AuditWindow::selectionText() const
+{
+    // The table with the focus, else the one on the visible tab.
+    auto *table = qobject_cast<QTableWidget *>(focusWidget());
+    if (!table) {
+        const QList<QTableWidget *> visible = m_tabs->currentWidget()->findChildren<QTableWidget *>();
+        table = qobject_cast<QTableWidget *>(m_tabs->currentWidget());
+        if (!table && !visible.isEmpty())
+            table = visible.first();
+    }
+    if (!table)
+        return {};
+    QModelIndexList cells = table->selectionModel() ? table->selectionModel()->selectedIndexes() : QModelIndexList();
+    const bool all = cells.isEmpty();
+    int top = 0, bottom = table->rowCount() - 1, left = 0, right = table->columnCount() - 1;
+    if (!all) {
+        top = bottom = cells.first().row();
+        left = right = cells.first().column();
+        for (const QModelIndex &i : cells) {
+            top = std::min(top, i.row());
+            bottom = std::max(bottom, i.row());
+            left = std::min(left, i.column());
+            right = std::max(right, i.column());
+        }
+    }
+    // Tab-separated, with the headers, as spreadsheets paste it.
+    QStringList lines;
+    QStringList header;
+    const bool rowHeaders = table->verticalHeader()->isVisible();
+    if (rowHeaders)
+        header << QString();
+    for (int c = left; c <= right; ++c)
+        header << (table->horizontalHeaderItem(c) ? table->horizontalHeaderItem(c)->text() : QString());
+    lines << header.join(QLatin1Char('\t'));
+    for (int r = top; r <= bottom; ++r) {
+        QStringList row;
+        if (rowHeaders)
+            row << (table->verticalHeaderItem(r) ? table->verticalHeaderItem(r)->text() : QString());
+        for (int c = left; c <= right; ++c) {
+            const QTableWidgetItem *item = table->item(r, c);
+            row << (item && (all || table->selectionModel()->isSelected(table->model()->index(r, c))) ? item->text() : QString());
+        }
+        lines << row.join(QLatin1Char('\t'));
+    }
+    return lines.join(QLatin1Char('\n')) + QLatin1Char('\n');
+}
+
+void AuditWindow::copySelection()
+{
+    const QString text = selectionText();
+    if (!text.isEmpty())
+        QGuiApplication::clipboard()->setText(text);
 }
 
 void AuditWindow::openRow(int row)

@@ -49,6 +49,13 @@ public:
     QTableWidget *reviewerTable() const { return m_reviewerStats; }
     QComboBox *fieldBox() const { return m_field; }
 
+    /**
+     * The selected cells of the table in use (all of it when nothing is selected) as
+     * tab-separated text with its headers, as Ctrl+C puts it on the clipboard.
+     */
+    QString selectionText() const;
+    void copySelection();
+
     /** Opens the disagreement queue's row \a row in the review window. */
     void openRow(int row);
 
