@@ -29,6 +29,12 @@ QJsonValue number(const std::optional<double> &value)
     return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
 }
 
+/** A seed as a JSON number when a double holds it exactly, else as a string of its digits. */
+QJsonValue seedJson(std::uint64_t seed)
+{
+    return seed <= (std::uint64_t(1) << 53) ? QJsonValue(double(seed)) : QJsonValue(QString::number(seed));
+}
+
 QJsonValue interval(const agreement::Estimate &estimate)
 {
     if (!estimate.ci95)
@@ -773,7 +779,7 @@ QJsonObject agreementJson(const AuditSnapshot &snapshot, const AuditOptions &opt
                                              {QStringLiteral("fleiss_kappa"), interval(result.fleissKappa)},
                                              {QStringLiteral("krippendorff_alpha"), interval(result.krippendorffAlpha)}}},
         {QStringLiteral("bootstrap"), QJsonObject{{QStringLiteral("resamples"), options.statistics.bootstrapResamples},
-                                                  {QStringLiteral("seed"), QString::number(options.statistics.seed)}}},
+                                                  {QStringLiteral("seed"), seedJson(options.statistics.seed)}}},
     };
 }
 

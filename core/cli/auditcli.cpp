@@ -285,6 +285,8 @@ void runAgreement(Context &ctx)
         }
     }
     out << "\nReviewers:\n";
+    if (stats.isEmpty())
+        out << "  none has given a verdict yet\n";
     for (const ReviewerStats &st : stats) {
         QStringList verdicts;
         for (int v = 0; v < 4; ++v)
