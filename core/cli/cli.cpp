@@ -450,6 +450,11 @@ const std::vector<Command> &commands()
          "Record a lead's final verdict on a unit, with a reason; exports and reports use it instead of the "
          "majority. --gold makes it a gold unit that scores reviewers; --withdraw returns the unit to the majority rule.",
          addAdjudicateOptions, runAdjudicate},
+        {"report", "report PROJECT [--model M] [--json]",
+         "What the review changed, per model: top-1 accuracy, multi-label accuracy before and after the review, "
+         "ReaL accuracy, the ImageNet-M count, the paper's Table 2 (mistake category × severity), the share of "
+         "apparent mistakes that were not mistakes, and the most-confused class pairs.",
+         addReportOptions, runReport},
         {"vocabulary", "vocabulary", "Print the definitions of verdicts, categories and severities.", nullptr, runVocabulary},
     };
     return list;

@@ -53,4 +53,8 @@ void runDisagreements(Context &ctx);
 void addAdjudicateOptions(QCommandLineParser &parser);
 void runAdjudicate(Context &ctx);
 
+// The maintainers' report (reportcli.cpp)
+void addReportOptions(QCommandLineParser &parser);
+void runReport(Context &ctx);
+
 } // namespace bagel::cli

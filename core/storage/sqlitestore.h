@@ -90,6 +90,7 @@ public:
 
     std::optional<QVector<int>> realLabels(ItemId item) const override;
     void setRealLabels(ItemId item, const QVector<int> &classes) override;
+    QHash<ItemId, QVector<int>> allRealLabels() const override;
 
     ModelId modelId(const QString &name, bool create) override;
     QVector<ModelRecord> models() const override;

@@ -269,6 +269,16 @@ std::optional<QVector<int>> SqliteStore::realLabels(ItemId item) const
     return r;
 }
 
+QHash<ItemId, QVector<int>> SqliteStore::allRealLabels() const
+{
+    QHash<ItemId, QVector<int>> out;
+    SqliteStatement &q = native("SELECT item_id, classes FROM real_labels");
+    while (q.step())
+        out.insert(q.int64(0), splitInts(q.text(1)));
+    q.reset();
+    return out;
+}
+
 void SqliteStore::setRealLabels(ItemId item, const QVector<int> &classes)
 {
     SqliteStatement &q = native("INSERT INTO real_labels (item_id, classes) VALUES (?, ?) "

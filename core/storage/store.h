@@ -70,6 +70,8 @@ public:
     /** ReaL labels; an empty list means ReaL excluded the image, nullopt that none were loaded. */
     virtual std::optional<QVector<int>> realLabels(ItemId item) const = 0;
     virtual void setRealLabels(ItemId item, const QVector<int> &classes) = 0;
+    /** Every item's ReaL labels (empty: ReaL excluded it); items without any are absent. */
+    virtual QHash<ItemId, QVector<int>> allRealLabels() const = 0;
 
     // Models and their predictions
     /** The model's id; 0 when it does not exist and \a create is false. */

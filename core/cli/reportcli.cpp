@@ -1,0 +1,91 @@
+// bagel-cli report: what the review changed, per model.
+
+#include "clicommon.h"
+
+#include "catalog/classcatalog.h"
+#include "project.h"
+#include "report/report.h"
+
+namespace bagel::cli {
+
+namespace {
+
+QString percent(const std::optional<double> &value)
+{
+    return value ? QStringLiteral("%1 %").arg(*value * 100.0, 0, 'f', 2) : QStringLiteral("–");
+}
+
+} // namespace
+
+void addReportOptions(QCommandLineParser &p)
+{
+    p.addOption({QStringLiteral("model"), QStringLiteral("Only this model."), QStringLiteral("M")});
+    p.addOption({QStringLiteral("pairs"), QStringLiteral("How many confused class pairs to print (default 10)."), QStringLiteral("N")});
+}
+
+void runReport(Context &ctx)
+{
+    const QStringList args = positionals(ctx.parser, 1, "report PROJECT [--model M] [--json]");
+    auto project = openProject(args[0]);
+    ModelId model = 0;
+    const QString modelName = ctx.parser.value(QStringLiteral("model"));
+    if (!modelName.isEmpty()) {
+        model = project->store().modelId(modelName, false);
+        if (!model) {
+            QStringList names;
+            for (const ModelRecord &m : project->store().models())
+                names << m.name;
+            throw Error(QStringLiteral("no model '%1' in the project (models: %2)")
+                            .arg(modelName, names.isEmpty() ? QStringLiteral("none") : names.join(QLatin1String(", "))));
+        }
+    }
+    int pairs = 10;
+    if (ctx.parser.isSet(QStringLiteral("pairs"))) {
+        bool ok = false;
+        pairs = ctx.parser.value(QStringLiteral("pairs")).toInt(&ok);
+        if (!ok || pairs < 0)
+            throw UsageError(QStringLiteral("--pairs needs a non-negative number"));
+    }
+    const Report report = computeReport(*project, model);
+    if (ctx.json) {
+        printJson(ctx.out, reportJson(report));
+        return;
+    }
+    const ClassCatalog &catalog = project->catalog();
+    QTextStream &out = ctx.out;
+    if (report.models.isEmpty())
+        out << "The project has no models: import predictions first.\n";
+    for (const ModelReport &m : report.models) {
+        out << "Model " << m.name << " (" << m.predictions << " predictions)\n";
+        out << QStringLiteral("  %1 %2 of %3 items\n").arg(QStringLiteral("Top-1 accuracy"), -34).arg(percent(m.top1)).arg(m.top1Items);
+        out << QStringLiteral("  %1 %2 of %3 items\n").arg(QStringLiteral("Multi-label accuracy, imported"), -34).arg(percent(m.mlaBefore)).arg(m.mlaItemsBefore);
+        out << QStringLiteral("  %1 %2 of %3 items\n").arg(QStringLiteral("Multi-label accuracy, reviewed"), -34).arg(percent(m.mlaAfter)).arg(m.mlaItemsAfter);
+        out << QStringLiteral("  %1 %2\n").arg(QStringLiteral("ReaL accuracy"), -34)
+                   .arg(m.real ? QStringLiteral("%1 of %2 items").arg(percent(m.real)).arg(m.realItems) : QStringLiteral("– (no ReaL labels)"));
+        out << QStringLiteral("  %1 %2\n").arg(QStringLiteral("ImageNet-M mistakes"), -34)
+                   .arg(m.imagenetM ? QStringLiteral("%1/%2").arg(*m.imagenetM).arg(m.imagenetMTotal) : QStringLiteral("– (no ImageNet-M)"));
+        out << "\n  Mistakes after the review (Table 2)        major   minor   total\n";
+        for (int c = 0; c < int(m.table2.size()); ++c) {
+            const SeverityCounts &r = m.table2[std::size_t(c)];
+            out << QStringLiteral("  %1 %2 %3 %4\n").arg(toString(Category(c)), -40).arg(r.major, 7).arg(r.minor, 7).arg(r.total, 7);
+        }
+        out << QStringLiteral("  %1 %2 %3 %4\n").arg(QStringLiteral("total"), -40).arg(m.table2Total.major, 7).arg(m.table2Total.minor, 7).arg(m.table2Total.total, 7);
+        if (m.mistakesWithoutCategory)
+            out << "  (" << m.mistakesWithoutCategory << " of them without a category)\n";
+        out << QStringLiteral("\n  Apparent mistakes decided: %1; not mistakes after all: %2 (%3)\n")
+                   .arg(m.apparentMistakesDecided)
+                   .arg(m.notMistakes)
+                   .arg(percent(m.notMistakesShare));
+        if (!m.confusedPairs.isEmpty() && pairs > 0) {
+            out << "\n  Most-confused classes (label → prediction):\n";
+            for (const ConfusedPair &p : m.confusedPairs.mid(0, pairs)) {
+                out << QStringLiteral("  %1  %2 → %3\n")
+                           .arg(p.count, 5)
+                           .arg(catalog.at(p.label).name(), catalog.at(p.prediction).name());
+            }
+        }
+        out << '\n';
+    }
+}
+
+} // namespace bagel::cli

@@ -1,0 +1,244 @@
+#include "report.h"
+
+#include "audit/audit.h"
+#include "catalog/classcatalog.h"
+#include "project.h"
+
+#include <QJsonArray>
+#include <QSet>
+
+#include <algorithm>
+#include <map>
+
+namespace bagel {
+
+namespace {
+
+/** Items whose top-1 counts as right under \a labels: the class is correct or unclear there. */
+bool acceptable(const QVector<LabelJudgement> &labels, int top1)
+{
+    return std::any_of(labels.begin(), labels.end(), [top1](const LabelJudgement &j) {
+        return j.classIndex == top1 && (j.judgement == Judgement::Correct || j.judgement == Judgement::Unclear);
+    });
+}
+
+QJsonValue number(const std::optional<double> &value)
+{
+    return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
+}
+
+QJsonObject countsJson(const SeverityCounts &c)
+{
+    return QJsonObject{{QStringLiteral("major"), c.major}, {QStringLiteral("minor"), c.minor}, {QStringLiteral("total"), c.total}};
+}
+
+} // namespace
+
+std::optional<double> multiLabelAccuracy(const QHash<ItemId, int> &top1, const QHash<ItemId, QVector<LabelJudgement>> &labels,
+                                         const QSet<ItemId> &problematic, const QHash<ItemId, int> &originalLabels,
+                                         qint64 *itemsUsed)
+{
+    std::map<int, std::pair<qint64, qint64>> perClass; // class → (right, items)
+    qint64 used = 0;
+    for (auto it = labels.constBegin(); it != labels.constEnd(); ++it) {
+        // Only images with a correct class can be scored (the multi-label set has one for each).
+        const bool scorable = std::any_of(it->begin(), it->end(), [](const LabelJudgement &j) { return j.judgement == Judgement::Correct; });
+        if (!scorable || problematic.contains(it.key()))
+            continue;
+        const auto prediction = top1.constFind(it.key());
+        const auto label = originalLabels.constFind(it.key());
+        if (prediction == top1.constEnd() || label == originalLabels.constEnd())
+            continue;
+        auto &[right, items] = perClass[*label];
+        right += acceptable(*it, *prediction);
+        ++items;
+        ++used;
+    }
+    if (itemsUsed)
+        *itemsUsed = used;
+    if (perClass.empty())
+        return std::nullopt;
+    double sum = 0.0;
+    for (const auto &[cls, counts] : perClass)
+        sum += double(counts.first) / double(counts.second);
+    return sum / double(perClass.size());
+}
+
+Report computeReport(const Project &project, ModelId onlyModel)
+{
+    const Store &store = project.store();
+    const ReadTransaction consistent(store);
+    const AuditSnapshot snapshot = AuditSnapshot::load(project);
+
+    QHash<ItemId, int> originalLabels;
+    store.forEachItem([&originalLabels](const ItemRecord &item) {
+        if (item.originalLabel >= 0)
+            originalLabels.insert(item.id, item.originalLabel);
+    });
+    const QHash<ItemId, QVector<LabelJudgement>> before = store.allJudgements();
+    QSet<ItemId> problematicBefore;
+    const QHash<ItemId, ProblematicInfo> imported = store.allProblematic();
+    for (auto it = imported.constBegin(); it != imported.constEnd(); ++it)
+        problematicBefore.insert(it.key());
+    QHash<ItemId, ProblematicInfo> problematicInfo;
+    const QHash<ItemId, QVector<LabelJudgement>> after = snapshot.finalLabels(&problematicInfo);
+    QSet<ItemId> problematicAfter;
+    for (auto it = problematicInfo.constBegin(); it != problematicInfo.constEnd(); ++it)
+        problematicAfter.insert(it.key());
+    const QHash<ItemId, QVector<int>> real = store.allRealLabels();
+    const QVector<ItemId> imagenetM = store.imagenetM();
+
+    Report report;
+    for (const ModelRecord &model : snapshot.models()) {
+        if (onlyModel && model.id != onlyModel)
+            continue;
+        ModelReport m;
+        m.model = model.id;
+        m.name = model.name;
+        QHash<ItemId, int> top1;
+        for (const PredictionSummary &p : store.predictionSummaries(model.id))
+            top1.insert(p.item, p.top1);
+        m.predictions = top1.size();
+
+        qint64 right = 0;
+        for (auto it = top1.constBegin(); it != top1.constEnd(); ++it) {
+            const auto label = originalLabels.constFind(it.key());
+            if (label == originalLabels.constEnd())
+                continue;
+            ++m.top1Items;
+            right += *label == *it;
+        }
+        if (m.top1Items)
+            m.top1 = double(right) / double(m.top1Items);
+
+        m.mlaBefore = multiLabelAccuracy(top1, before, problematicBefore, originalLabels, &m.mlaItemsBefore);
+        m.mlaAfter = multiLabelAccuracy(top1, after, problematicAfter, originalLabels, &m.mlaItemsAfter);
+
+        if (!real.isEmpty()) {
+            qint64 inReal = 0;
+            for (auto it = real.constBegin(); it != real.constEnd(); ++it) {
+                const auto prediction = top1.constFind(it.key());
+                if (it->isEmpty() || prediction == top1.constEnd())
+                    continue;
+                ++m.realItems;
+                inReal += it->contains(*prediction);
+            }
+            if (m.realItems)
+                m.real = double(inReal) / double(m.realItems);
+        }
+
+        if (!imagenetM.isEmpty()) {
+            qint64 mistakes = 0;
+            for (const ItemId item : imagenetM) {
+                const auto prediction = top1.constFind(item);
+                if (prediction == top1.constEnd())
+                    continue;
+                ++m.imagenetMTotal;
+                mistakes += !acceptable(after.value(item), *prediction);
+            }
+            if (m.imagenetMTotal)
+                m.imagenetM = mistakes;
+        }
+
+        // Table 2, the apparent mistakes the review overturned, and the mistakes by class pair.
+        QHash<ItemId, int> decided; // item → unit index with a final verdict
+        for (int i = 0; i < int(snapshot.units().size()); ++i) {
+            const AuditSnapshot::Unit &u = snapshot.units()[std::size_t(i)];
+            if (u.model != model.id)
+                continue;
+            const FinalState f = snapshot.finalState(i);
+            if (!f.verdict)
+                continue;
+            decided.insert(u.item, i);
+            if (*f.verdict == Verdict::Wrong) {
+                SeverityCounts *row = f.category ? &m.table2[std::size_t(*f.category)] : nullptr;
+                if (!row)
+                    ++m.mistakesWithoutCategory;
+                for (SeverityCounts *c : {row, &m.table2Total}) {
+                    if (!c)
+                        continue;
+                    ++c->total;
+                    if (f.severity)
+                        ++(reportedSeverity(*f.severity) == Severity::Major ? c->major : c->minor);
+                }
+            }
+            if (u.top1 < 0)
+                continue;
+            const auto imported = before.constFind(u.item);
+            const bool apparent = imported != before.constEnd() && !imported->isEmpty()
+                                      ? !acceptable(*imported, u.top1)
+                                      : (u.originalLabel >= 0 && u.originalLabel != u.top1);
+            if (apparent) {
+                ++m.apparentMistakesDecided;
+                m.notMistakes += *f.verdict != Verdict::Wrong;
+            }
+        }
+        if (m.apparentMistakesDecided)
+            m.notMistakesShare = double(m.notMistakes) / double(m.apparentMistakesDecided);
+
+        std::map<std::pair<int, int>, qint64> pairs;
+        for (auto it = top1.constBegin(); it != top1.constEnd(); ++it) {
+            const auto label = originalLabels.constFind(it.key());
+            if (label == originalLabels.constEnd() || problematicAfter.contains(it.key()))
+                continue;
+            bool mistake = false;
+            if (const auto unit = decided.constFind(it.key()); unit != decided.constEnd()) {
+                mistake = snapshot.finalState(*unit).verdict == Verdict::Wrong;
+            } else {
+                const auto labels = after.constFind(it.key());
+                mistake = labels != after.constEnd() && !labels->isEmpty() ? !acceptable(*labels, *it) : *label != *it;
+            }
+            if (mistake)
+                ++pairs[{*label, *it}];
+        }
+        for (const auto &[pair, count] : pairs)
+            m.confusedPairs << ConfusedPair{pair.first, pair.second, count};
+        std::stable_sort(m.confusedPairs.begin(), m.confusedPairs.end(),
+                         [](const ConfusedPair &a, const ConfusedPair &b) { return a.count > b.count; });
+        report.models << m;
+    }
+    return report;
+}
+
+QJsonObject reportJson(const Report &report)
+{
+    const ClassCatalog &catalog = ClassCatalog::imagenet1k();
+    QJsonObject models;
+    for (const ModelReport &m : report.models) {
+        QJsonObject table2;
+        for (int c = 0; c < int(m.table2.size()); ++c)
+            table2.insert(toString(Category(c)), countsJson(m.table2[std::size_t(c)]));
+        table2.insert(QStringLiteral("total"), countsJson(m.table2Total));
+        QJsonArray pairs;
+        for (const ConfusedPair &p : m.confusedPairs.mid(0, 100)) {
+            pairs.append(QJsonObject{{QStringLiteral("label"), catalog.at(p.label).wnid},
+                                     {QStringLiteral("label_name"), catalog.at(p.label).name()},
+                                     {QStringLiteral("prediction"), catalog.at(p.prediction).wnid},
+                                     {QStringLiteral("prediction_name"), catalog.at(p.prediction).name()},
+                                     {QStringLiteral("count"), p.count}});
+        }
+        models.insert(m.name, QJsonObject{
+                                  {QStringLiteral("predictions"), m.predictions},
+                                  {QStringLiteral("top1"), number(m.top1)},
+                                  {QStringLiteral("top1_items"), m.top1Items},
+                                  {QStringLiteral("mla_before"), number(m.mlaBefore)},
+                                  {QStringLiteral("mla_after"), number(m.mlaAfter)},
+                                  {QStringLiteral("mla_items_before"), m.mlaItemsBefore},
+                                  {QStringLiteral("mla_items_after"), m.mlaItemsAfter},
+                                  {QStringLiteral("real"), number(m.real)},
+                                  {QStringLiteral("real_items"), m.realItems},
+                                  {QStringLiteral("imagenet_m"), m.imagenetM ? QJsonValue(*m.imagenetM) : QJsonValue(QJsonValue::Null)},
+                                  {QStringLiteral("imagenet_m_total"), m.imagenetMTotal},
+                                  {QStringLiteral("table2"), table2},
+                                  {QStringLiteral("mistakes_without_category"), m.mistakesWithoutCategory},
+                                  {QStringLiteral("apparent_mistakes_decided"), m.apparentMistakesDecided},
+                                  {QStringLiteral("not_mistakes"), m.notMistakes},
+                                  {QStringLiteral("not_mistakes_share"), number(m.notMistakesShare)},
+                                  {QStringLiteral("confused_pairs"), pairs},
+                                  {QStringLiteral("confused_pairs_total"), qint64(m.confusedPairs.size())},
+                              });
+    }
+    return QJsonObject{{QStringLiteral("models"), models}};
+}
+
+} // namespace bagel

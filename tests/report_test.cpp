@@ -1,0 +1,142 @@
+// The report: the paper's Table 2 from its released files, and the accuracies on hand-built cases.
+
+#include "error.h"
+#include "import/importer.h"
+#include "project.h"
+#include "report/report.h"
+#include "testsupport.h"
+
+#include <QJsonObject>
+
+#include <gtest/gtest.h>
+
+using namespace bagel;
+
+namespace {
+
+std::unique_ptr<Project> paperProject(const test::TempDir &dir, const char *file)
+{
+    auto project = Project::create(dir.path(QStringLiteral("paper.bagel")));
+    ImportOptions options;
+    options.labelsFile = test::sharedData(QStringLiteral("imagenet/val_labels.tsv"));
+    importFile(*project, ImportFormat::PaperMistakes, test::sharedData(QStringLiteral("paper/") + QLatin1String(file)), options);
+    return project;
+}
+
+SeverityCounts counts(qint64 major, qint64 minor, qint64 total)
+{
+    return SeverityCounts{major, minor, total};
+}
+
+} // namespace
+
+TEST(Report, ReproducesTable2OfThePaperForViT3B)
+{
+    test::TempDir dir;
+    const auto project = paperProject(dir, "vit3b_mistakes.json");
+    const Report report = computeReport(*project);
+    ASSERT_EQ(report.models.size(), 1);
+    const ModelReport &m = report.models[0];
+    EXPECT_EQ(m.name, QStringLiteral("vit3b"));
+    EXPECT_EQ(m.table2[std::size_t(Category::FineGrained)], counts(87, 154, 241));
+    EXPECT_EQ(m.table2[std::size_t(Category::FineGrainedOov)], counts(22, 32, 54));
+    EXPECT_EQ(m.table2[std::size_t(Category::SpuriousCorrelation)], counts(37, 15, 52));
+    EXPECT_EQ(m.table2[std::size_t(Category::NonPrototypical)], counts(7, 23, 30));
+    EXPECT_EQ(m.table2[std::size_t(Category::Other)], counts(1, 0, 1));
+    EXPECT_EQ(m.table2Total, counts(154, 224, 378));
+    EXPECT_EQ(m.notMistakes, 0);
+
+    const QJsonObject json = reportJson(report)[QStringLiteral("models")][QStringLiteral("vit3b")].toObject();
+    const QJsonObject table2 = json[QStringLiteral("table2")].toObject();
+    EXPECT_EQ(table2[QStringLiteral("fine-grained-oov")][QStringLiteral("minor")].toInt(), 32);
+    EXPECT_EQ(table2[QStringLiteral("total")][QStringLiteral("total")].toInt(), 378);
+    for (const char *key : {"top1", "mla_before", "mla_after", "real", "imagenet_m"})
+        EXPECT_TRUE(json.contains(QLatin1String(key))) << key;
+    EXPECT_TRUE(json[QStringLiteral("real")].isNull());       // no ReaL labels loaded
+    EXPECT_TRUE(json[QStringLiteral("imagenet_m")].isNull()); // no ImageNet-M
+    EXPECT_TRUE(json[QStringLiteral("mla_before")].isNull()); // no multi-labels imported
+}
+
+TEST(Report, ReproducesTable2OfThePaperForGreedySoups)
+{
+    test::TempDir dir;
+    const auto project = paperProject(dir, "greedy_soups_mistakes.json");
+    const ModelReport m = computeReport(*project).models.value(0);
+    EXPECT_EQ(m.table2Total, counts(89, 160, 249));
+    EXPECT_EQ(m.table2[std::size_t(Category::FineGrainedOov)], counts(8, 18, 26)); // both spellings
+}
+
+TEST(Report, MultiLabelAccuracySkipsProblematicCountsUnclearAndAveragesOverClasses)
+{
+    const QHash<ItemId, int> top1{{1, 5}, {2, 7}, {3, 5}, {4, 9}, {5, 9}, {6, 3}};
+    const QHash<ItemId, int> label{{1, 0}, {2, 0}, {3, 1}, {4, 1}, {5, 1}, {6, 2}};
+    QHash<ItemId, QVector<LabelJudgement>> labels{
+        {1, {{0, Judgement::Correct}, {5, Judgement::Correct}}},   // class 0: right
+        {2, {{0, Judgement::Correct}, {7, Judgement::Wrong}}},     // class 0: wrong
+        {3, {{1, Judgement::Correct}, {5, Judgement::Unclear}}},   // class 1: unclear counts
+        {4, {{1, Judgement::Correct}}},                            // class 1: wrong
+        {5, {{1, Judgement::Correct}}},                            // problematic: left out
+        {6, {{3, Judgement::Unclear}}},                            // no correct class: left out
+    };
+    qint64 used = 0;
+    const std::optional<double> mla = multiLabelAccuracy(top1, labels, QSet<ItemId>{5}, label, &used);
+    ASSERT_TRUE(mla);
+    EXPECT_EQ(used, 4);
+    EXPECT_DOUBLE_EQ(*mla, (0.5 + 0.5) / 2); // per class, then the mean of the classes
+    // Macro, not micro: a class of one item weighs as much as a class of three.
+    labels.insert(7, {{2, Judgement::Correct}});
+    const QHash<ItemId, int> more = [&] { auto t = top1; t.insert(7, 2); return t; }();
+    const QHash<ItemId, int> moreLabels = [&] { auto l = label; l.insert(7, 2); return l; }();
+    EXPECT_DOUBLE_EQ(*multiLabelAccuracy(more, labels, QSet<ItemId>{5}, moreLabels), (0.5 + 0.5 + 1.0) / 3);
+    EXPECT_FALSE(multiLabelAccuracy(top1, {}, {}, label).has_value());
+}
+
+TEST(Report, TheReviewMovesMultiLabelAccuracyAndTheOtherFigures)
+{
+    test::TempDir dir;
+    auto project = Project::create(dir.path(QStringLiteral("p.bagel")));
+    importFile(*project, ImportFormat::Labels,
+               test::writeFile(dir.path(QStringLiteral("labels.tsv")), "file_name\tindex\na.JPEG\t0\nb.JPEG\t0\nc.JPEG\t2\n"));
+    importFile(*project, ImportFormat::Predictions,
+               test::writeFile(dir.path(QStringLiteral("p.csv")),
+                               "file_name,model,rank,class,score\na.JPEG,vit,1,1,0.9\nb.JPEG,vit,1,0,0.9\nc.JPEG,vit,1,2,0.9\n"));
+    {
+        Transaction tx(project->store());
+        Store &store = project->store();
+        for (const char *name : {"a.JPEG", "b.JPEG", "c.JPEG"}) {
+            const ItemId item = store.itemByFileName(QLatin1String(name))->id;
+            store.addJudgements(item, {LabelJudgement{name[0] == 'c' ? 2 : 0, Judgement::Correct}});
+        }
+        const ItemId a = store.itemByFileName(QStringLiteral("a.JPEG"))->id;
+        store.setRealLabels(a, {0, 1});
+        store.setRealLabels(store.itemByFileName(QStringLiteral("b.JPEG"))->id, {});
+        store.addToImagenetM(a);
+        tx.commit();
+    }
+    ModelReport m = computeReport(*project).models.value(0);
+    EXPECT_DOUBLE_EQ(*m.top1, 2.0 / 3.0);
+    EXPECT_DOUBLE_EQ(*m.mlaBefore, (0.5 + 1.0) / 2); // class 0: a wrong, b right; class 2: right
+    EXPECT_DOUBLE_EQ(*m.real, 1.0);                   // a's ReaL labels hold the prediction; b is excluded
+    EXPECT_EQ(m.realItems, 1);
+    EXPECT_EQ(m.imagenetM, 1);
+    EXPECT_EQ(m.imagenetMTotal, 1);
+    ASSERT_EQ(m.confusedPairs.size(), 1);
+    EXPECT_EQ(m.confusedPairs[0].label, 0);
+    EXPECT_EQ(m.confusedPairs[0].prediction, 1);
+
+    // The reviewer finds the goldfish is in the picture too: a's prediction is correct after all.
+    ReviewInput in;
+    in.fileName = QStringLiteral("a.JPEG");
+    in.reviewer = QStringLiteral("ann");
+    in.verdict = Verdict::Correct;
+    project->recordReview(in);
+    m = computeReport(*project).models.value(0);
+    EXPECT_DOUBLE_EQ(*m.mlaBefore, 0.75);
+    EXPECT_DOUBLE_EQ(*m.mlaAfter, 1.0);
+    EXPECT_EQ(m.imagenetM, 0);
+    EXPECT_TRUE(m.confusedPairs.isEmpty());
+    EXPECT_EQ(m.apparentMistakesDecided, 1);
+    EXPECT_EQ(m.notMistakes, 1);
+    EXPECT_DOUBLE_EQ(*m.notMistakesShare, 1.0);
+    EXPECT_EQ(m.table2Total.total, 0);
+}
