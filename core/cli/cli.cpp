@@ -230,8 +230,19 @@ void runExport(Context &ctx)
     if (!format)
         throw UsageError(QStringLiteral("unknown export format '%1' (one of: %2)")
                              .arg(args[1], exportFormatNames().join(QLatin1String(", "))));
+    ExportFilter filter;
+    if (ctx.parser.isSet(QStringLiteral("class"))) {
+        try {
+            filter.originalClass = ClassCatalog::imagenet1k().resolve(ctx.parser.value(QStringLiteral("class"))).index;
+        } catch (const Error &e) {
+            throw UsageError(QStringLiteral("--class: %1").arg(e.message()));
+        }
+    }
+    filter.reviewedOnly = ctx.parser.isSet(QStringLiteral("reviewed-only"));
+    filter.search = ctx.parser.value(QStringLiteral("search"));
+    filter.model = ctx.parser.value(QStringLiteral("model"));
     auto project = openProject(args[0]);
-    const ExportReport report = exportFile(*project, *format, args[2]);
+    const ExportReport report = exportFile(*project, *format, args[2], filter);
     if (ctx.json)
         printJson(ctx.out, report.toJson());
     else
@@ -424,7 +435,16 @@ const std::vector<Command> &commands()
              p.addOption({QStringLiteral("oov"), QStringLiteral("fine-grained-oov: the true object's WordNet synset (see classes search --wordnet)."), QStringLiteral("WNID")});
          },
          runReview},
-        {"export", "export PROJECT FORMAT OUT", "Write the corrected labels. FORMAT: tfds-multilabel.", nullptr, runExport},
+        {"export", "export PROJECT FORMAT OUT [--class C] [--reviewed-only] [--search TEXT] [--model M]",
+         "Write the labels after the review. FORMAT: tfds-multilabel, real, csv, imagenet-m (a list, or JSON for a "
+         ".json OUT), diff (what the review changed).",
+         [](QCommandLineParser &p) {
+             p.addOption({QStringLiteral("class"), QStringLiteral("Only items of this original class (wnid, index or name)."), QStringLiteral("C")});
+             p.addOption({QStringLiteral("reviewed-only"), QStringLiteral("Only items with a final verdict.")});
+             p.addOption({QStringLiteral("search"), QStringLiteral("Only items whose file name contains TEXT."), QStringLiteral("TEXT")});
+             p.addOption({QStringLiteral("model"), QStringLiteral("With --reviewed-only: reviewed for this model; csv: only this model's columns."), QStringLiteral("M")});
+         },
+         runExport},
         {"images-root", "images-root PROJECT [DIR]", "Print, or change, the folder the item images are under.", nullptr, runImagesRoot},
         {"classes", "classes show WNID|INDEX|NAME  |  classes search QUERY [--wordnet] [--limit N]",
          "Show a class (names, definition, WordNet hypernym path, fine-grained neighbours), or search the classes "
