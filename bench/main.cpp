@@ -3,6 +3,8 @@
 
 #include "audit/agreement.h"
 #include "audit/audit.h"
+#include "export/exporter.h"
+#include "report/report.h"
 #include "catalog/classcatalog.h"
 #include "catalog/classsearch.h"
 #include "catalog/taxonomy.h"
@@ -360,6 +362,85 @@ QVector<Figure> auditFigures(const QString &work)
             {QStringLiteral("audit_statistics_50k_x5_ms"), statsMs, QStringLiteral("ms"), qQNaN()}};
 }
 
+/** The report and the tfds-multilabel export of a reviewed 50,000-item project with two models. */
+QVector<Figure> reportFigures(const QString &work)
+{
+    const QString labels = work + QStringLiteral("/labels.tsv");
+    const QString csv = work + QStringLiteral("/predictions.csv");
+    if (!QFileInfo::exists(csv)) {
+        bench::writeLabels(labels, 50000);
+        bench::writePredictionsCsv(csv, 50000, 2);
+    }
+    const QString multilabel = work + QStringLiteral("/multilabel-20k.json");
+    if (!QFileInfo::exists(multilabel))
+        bench::writeTfdsJson(multilabel, 20000, 8);
+    const QString path = work + QStringLiteral("/report.bagel");
+    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+        QFile::remove(path + suffix);
+    {
+        auto project = Project::create(path);
+        importFile(*project, ImportFormat::Labels, labels);
+        importFile(*project, ImportFormat::Predictions, csv);
+        ImportOptions existing;
+        existing.onlyExisting = true;
+        importFile(*project, ImportFormat::TfdsMultilabel, multilabel, existing);
+        // 5,000 units reviewed by two reviewers each.
+        Store &store = project->store();
+        Transaction tx(store);
+        const QVector<ModelRecord> models = store.models();
+        const ReviewerId a = store.reviewerId(QStringLiteral("ann"), true);
+        const ReviewerId b = store.reviewerId(QStringLiteral("bo"), true);
+        std::mt19937_64 random(5);
+        int n = 0;
+        const QDateTime start = QDateTime::currentDateTimeUtc();
+        store.forEachItem([&](const ItemRecord &item) {
+            if (n >= 5000)
+                return;
+            for (const ReviewerId reviewer : {a, b}) {
+                ReviewRecord review;
+                review.item = item.id;
+                review.model = models[n % 2].id;
+                review.reviewer = reviewer;
+                review.time = start.addMSecs(n * 2 + (reviewer == b));
+                review.verdict = Verdict(random() % 3);
+                if (review.verdict == Verdict::Wrong) {
+                    review.category = Category(random() % 5);
+                    review.severity = Severity(random() % 3);
+                }
+                store.appendReview(review);
+            }
+            ++n;
+        });
+        tx.commit();
+    }
+    auto project = Project::open(path, true);
+    auto median = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return v[v.size() / 2];
+    };
+    std::vector<double> reportMs;
+    for (int i = 0; i < 5; ++i) {
+        QElapsedTimer timer;
+        timer.start();
+        const Report report = computeReport(*project);
+        reportMs.push_back(double(timer.nsecsElapsed()) / 1e6);
+        if (report.models.size() != 2 || !report.models[0].mlaAfter)
+            throw Error(QStringLiteral("the report benchmark computed nothing"));
+    }
+    std::vector<double> exportMs;
+    const QString out = work + QStringLiteral("/export.json");
+    for (int i = 0; i < 5; ++i) {
+        QElapsedTimer timer;
+        timer.start();
+        const ExportReport written = exportFile(*project, ExportFormat::TfdsMultilabel, out);
+        exportMs.push_back(double(timer.nsecsElapsed()) / 1e6);
+        if (written.items < 20000)
+            throw Error(QStringLiteral("the export benchmark wrote %1 items").arg(written.items));
+    }
+    return {{QStringLiteral("report_50k_ms"), median(reportMs), QStringLiteral("ms"), 250},
+            {QStringLiteral("export_tfds_20k_ms"), median(exportMs), QStringLiteral("ms"), 300}};
+}
+
 const QVector<Benchmark> &benchmarks()
 {
     static const QVector<Benchmark> list = {
@@ -370,6 +451,7 @@ const QVector<Benchmark> &benchmarks()
         {{QStringLiteral("thumbnails_per_s")}, thumbnails},
         {{QStringLiteral("agreement_50k_x5_ms"), QStringLiteral("agreement_bootstrap_1000_ms")}, agreementFigures},
         {{QStringLiteral("audit_load_50k_x5_ms"), QStringLiteral("audit_statistics_50k_x5_ms")}, auditFigures},
+        {{QStringLiteral("report_50k_ms"), QStringLiteral("export_tfds_20k_ms")}, reportFigures},
         {{QStringLiteral("next_image_p99_ms_imagenet"), QStringLiteral("next_image_cold_p99_ms_imagenet")},
          [](const QString &work) { return nextImage(work, "imagenet", 16); }},
         {{QStringLiteral("next_image_p99_ms_12mp"), QStringLiteral("next_image_cold_p99_ms_12mp")},

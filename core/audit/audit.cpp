@@ -144,9 +144,9 @@ struct AuditSnapshot::Raw
 {
     QVector<ModelRecord> models;
     QVector<ReviewerRecord> reviewers;
-    QHash<ItemId, ItemRecord> items;
+    QHash<ItemId, ItemFacts> items;
+    QVector<ItemId> itemOrder; ///< by file name
     QHash<ModelId, QHash<ItemId, int>> top1;
-    QHash<ItemId, QVector<ModelId>> predictedBy;
     QHash<ItemId, QVector<LabelJudgement>> imported;
     QHash<ItemId, ProblematicInfo> problematic;
     QVector<ReviewRecord> reviews;
@@ -160,15 +160,11 @@ AuditSnapshot AuditSnapshot::load(const Project &project)
     Raw raw;
     raw.models = store.models();
     raw.reviewers = store.reviewers();
-    store.forEachItem([&raw](const ItemRecord &item) { raw.items.insert(item.id, item); });
-    raw.items.reserve(raw.items.size());
-    for (const ModelRecord &model : raw.models) {
-        QHash<ItemId, int> &tops = raw.top1[model.id];
-        for (const PredictionSummary &p : store.predictionSummaries(model.id)) {
-            tops.insert(p.item, p.top1);
-            raw.predictedBy[p.item] << model.id;
-        }
-    }
+    store.forEachItem([&raw](const ItemRecord &item) {
+        raw.items.insert(item.id, ItemFacts{item.fileName, item.originalLabel});
+        raw.itemOrder << item.id;
+    });
+    raw.top1 = store.allTop1(); // one pass over the predictions, whatever the number of models
     raw.imported = store.allJudgements();
     raw.problematic = store.allProblematic();
     raw.reviews = store.allReviews();
@@ -183,12 +179,13 @@ AuditSnapshot AuditSnapshot::loadItem(const Project &project, ItemId item)
     Raw raw;
     raw.models = store.models();
     raw.reviewers = store.reviewers();
-    if (const auto record = store.item(item))
-        raw.items.insert(item, *record);
+    if (const auto record = store.item(item)) {
+        raw.items.insert(item, ItemFacts{record->fileName, record->originalLabel});
+        raw.itemOrder << item;
+    }
     for (const ModelPrediction &p : store.predictions(item)) {
         if (!p.topk.isEmpty()) {
             raw.top1[p.model].insert(item, p.topk.first().classIndex);
-            raw.predictedBy[item] << p.model;
         }
     }
     if (const QVector<LabelJudgement> labels = store.judgements(item); !labels.isEmpty())
@@ -204,12 +201,12 @@ AuditSnapshot AuditSnapshot::build(Raw raw)
 {
     AuditSnapshot s;
     s.m_models = raw.models;
-    const QHash<ItemId, ItemRecord> &items = raw.items;
+    const QHash<ItemId, ItemFacts> &items = raw.items;
     const QHash<ModelId, QHash<ItemId, int>> &top1 = raw.top1;
-    QHash<ItemId, QVector<ModelId>> &predictedBy = raw.predictedBy;
-    for (QVector<ModelId> &models : predictedBy)
-        std::sort(models.begin(), models.end());
     s.m_imported = raw.imported;
+    s.m_top1 = raw.top1;
+    s.m_items = raw.items;
+    s.m_itemOrder = raw.itemOrder;
     s.m_importedProblematic = raw.problematic;
     // The reviews that count, in the order they were made. Working on indices keeps the
     // 250,000 reviews of a large audit from being copied around.
@@ -230,10 +227,14 @@ AuditSnapshot AuditSnapshot::build(Raw raw)
 
     // The models a review or adjudication is about: its own, or for an image-level one every
     // model with a prediction for the item (none: the item alone).
-    auto modelsOf = [&predictedBy](ItemId item, ModelId model) {
+    auto modelsOf = [&](ItemId item, ModelId model) {
         if (model)
             return QVector<ModelId>{model};
-        const QVector<ModelId> models = predictedBy.value(item);
+        QVector<ModelId> models;
+        for (const ModelRecord &m : raw.models) {
+            if (top1.value(m.id).contains(item))
+                models << m.id;
+        }
         return models.isEmpty() ? QVector<ModelId>{0} : models;
     };
 
@@ -299,7 +300,7 @@ AuditSnapshot AuditSnapshot::build(Raw raw)
         if (it == s.m_unitIndex.end()) {
             it = s.m_unitIndex.insert({item, model}, int(s.m_units.size()));
             Unit u;
-            const ItemRecord record = items.value(item);
+            const ItemFacts record = items.value(item);
             u.item = item;
             u.model = model;
             u.fileName = record.fileName;

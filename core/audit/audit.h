@@ -115,6 +115,13 @@ public:
     };
 
     static AuditSnapshot load(const Project &project);
+
+    /** What the exports and reports need to know of an item. */
+    struct ItemFacts
+    {
+        QString fileName;
+        int originalLabel = -1;
+    };
     /** The snapshot of one item only (its units, for the review window). */
     static AuditSnapshot loadItem(const Project &project, ItemId item);
 
@@ -124,6 +131,16 @@ public:
     QString modelName(ModelId model) const;
     /** The name of a reviewer or lead. */
     QString reviewerName(ReviewerId reviewer) const;
+    /** The imported judgements and problematic flags: the state before any review. */
+    const QHash<ItemId, QVector<LabelJudgement>> &importedLabels() const { return m_imported; }
+    const QHash<ItemId, ProblematicInfo> &importedProblematic() const { return m_importedProblematic; }
+    /** Each model's top-1 per item. */
+    const QHash<ModelId, QHash<ItemId, int>> &top1() const { return m_top1; }
+    /** Every item of the project (as loaded with load(); only the item with loadItem()). */
+    const QHash<ItemId, ItemFacts> &items() const { return m_items; }
+    /** The items in file-name order. */
+    const QVector<ItemId> &itemOrder() const { return m_itemOrder; }
+
     /** Index of the unit, or -1. */
     int unitIndex(ItemId item, ModelId model) const;
 
@@ -172,6 +189,9 @@ private:
     QHash<ReviewerId, QString> m_names; ///< every reviewer and lead
     QHash<ItemId, QVector<LabelJudgement>> m_imported;
     QHash<ItemId, ProblematicInfo> m_importedProblematic;
+    QHash<ModelId, QHash<ItemId, int>> m_top1;
+    QHash<ItemId, ItemFacts> m_items;
+    QVector<ItemId> m_itemOrder;
     QVector<ReviewRecord> m_labelEdits; ///< effective reviews with label edits, in time order
     QHash<ReviewerId, QVector<qint64>> m_verdictTimes; ///< when each reviewer gave their verdicts (ms since the epoch, in order)
 };

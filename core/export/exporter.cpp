@@ -130,8 +130,8 @@ struct ExportState
         , snapshot(AuditSnapshot::load(p))
     {
         labels = snapshot.finalLabels(&problematic);
-        imported = p.store().allJudgements();
-        importedProblematic = p.store().allProblematic();
+        imported = snapshot.importedLabels();
+        importedProblematic = snapshot.importedProblematic();
         ModelId model = 0;
         if (!filter.model.isEmpty()) {
             for (const ModelRecord &m : snapshot.models()) {
@@ -149,15 +149,18 @@ struct ExportState
                     reviewed.insert(u.item);
             }
         }
-        p.store().forEachItem([&](const ItemRecord &item) {
+        const QHash<ItemId, AuditSnapshot::ItemFacts> &all = snapshot.items();
+        items.reserve(all.size());
+        for (const ItemId id : snapshot.itemOrder()) {
+            const AuditSnapshot::ItemFacts &item = *all.constFind(id);
             if (filter.originalClass >= 0 && item.originalLabel != filter.originalClass)
-                return;
-            if (filter.reviewedOnly && !reviewed.contains(item.id))
-                return;
+                continue;
+            if (filter.reviewedOnly && !reviewed.contains(id))
+                continue;
             if (!filter.search.isEmpty() && !item.fileName.contains(filter.search, Qt::CaseInsensitive))
-                return;
-            items << item;
-        });
+                continue;
+            items << ItemRecord{id, item.fileName, QString(), item.originalLabel};
+        }
     }
 
     QStringList wnids(const QVector<LabelJudgement> &list, Judgement j) const

@@ -14,6 +14,8 @@ namespace bagel {
 
 namespace {
 
+constexpr int kClasses = 1000;
+
 /** Items whose top-1 counts as right under \a labels: the class is correct or unclear there. */
 bool acceptable(const QVector<LabelJudgement> &labels, int top1)
 {
@@ -71,14 +73,13 @@ Report computeReport(const Project &project, ModelId onlyModel)
     const AuditSnapshot snapshot = AuditSnapshot::load(project);
 
     QHash<ItemId, int> originalLabels;
-    store.forEachItem([&originalLabels](const ItemRecord &item) {
-        if (item.originalLabel >= 0)
-            originalLabels.insert(item.id, item.originalLabel);
-    });
-    const QHash<ItemId, QVector<LabelJudgement>> before = store.allJudgements();
+    for (auto it = snapshot.items().constBegin(); it != snapshot.items().constEnd(); ++it) {
+        if (it->originalLabel >= 0)
+            originalLabels.insert(it.key(), it->originalLabel);
+    }
+    const QHash<ItemId, QVector<LabelJudgement>> &before = snapshot.importedLabels();
     QSet<ItemId> problematicBefore;
-    const QHash<ItemId, ProblematicInfo> imported = store.allProblematic();
-    for (auto it = imported.constBegin(); it != imported.constEnd(); ++it)
+    for (auto it = snapshot.importedProblematic().constBegin(); it != snapshot.importedProblematic().constEnd(); ++it)
         problematicBefore.insert(it.key());
     QHash<ItemId, ProblematicInfo> problematicInfo;
     const QHash<ItemId, QVector<LabelJudgement>> after = snapshot.finalLabels(&problematicInfo);
@@ -95,9 +96,7 @@ Report computeReport(const Project &project, ModelId onlyModel)
         ModelReport m;
         m.model = model.id;
         m.name = model.name;
-        QHash<ItemId, int> top1;
-        for (const PredictionSummary &p : store.predictionSummaries(model.id))
-            top1.insert(p.item, p.top1);
+        const QHash<ItemId, int> top1 = snapshot.top1().value(model.id);
         m.predictions = top1.size();
 
         qint64 right = 0;
@@ -141,7 +140,7 @@ Report computeReport(const Project &project, ModelId onlyModel)
         }
 
         // Table 2, the apparent mistakes the review overturned, and the mistakes by class pair.
-        QHash<ItemId, int> decided; // item → unit index with a final verdict
+        QHash<ItemId, bool> decided; // item → whether its unit's final verdict says mistake
         for (int i = 0; i < int(snapshot.units().size()); ++i) {
             const AuditSnapshot::Unit &u = snapshot.units()[std::size_t(i)];
             if (u.model != model.id)
@@ -149,7 +148,7 @@ Report computeReport(const Project &project, ModelId onlyModel)
             const FinalState f = snapshot.finalState(i);
             if (!f.verdict)
                 continue;
-            decided.insert(u.item, i);
+            decided.insert(u.item, *f.verdict == Verdict::Wrong);
             if (*f.verdict == Verdict::Wrong) {
                 SeverityCounts *row = f.category ? &m.table2[std::size_t(*f.category)] : nullptr;
                 if (!row)
@@ -176,23 +175,26 @@ Report computeReport(const Project &project, ModelId onlyModel)
         if (m.apparentMistakesDecided)
             m.notMistakesShare = double(m.notMistakes) / double(m.apparentMistakesDecided);
 
-        std::map<std::pair<int, int>, qint64> pairs;
+        // Count (label, prediction) in a 1000 × 1000 table: a lookup per item, no tree.
+        std::vector<qint32> pairs(std::size_t(kClasses) * kClasses, 0);
         for (auto it = top1.constBegin(); it != top1.constEnd(); ++it) {
             const auto label = originalLabels.constFind(it.key());
-            if (label == originalLabels.constEnd() || problematicAfter.contains(it.key()))
+            if (label == originalLabels.constEnd() || *it < 0 || *it >= kClasses || problematicAfter.contains(it.key()))
                 continue;
             bool mistake = false;
             if (const auto unit = decided.constFind(it.key()); unit != decided.constEnd()) {
-                mistake = snapshot.finalState(*unit).verdict == Verdict::Wrong;
+                mistake = *unit;
             } else {
                 const auto labels = after.constFind(it.key());
                 mistake = labels != after.constEnd() && !labels->isEmpty() ? !acceptable(*labels, *it) : *label != *it;
             }
             if (mistake)
-                ++pairs[{*label, *it}];
+                ++pairs[std::size_t(*label) * kClasses + std::size_t(*it)];
         }
-        for (const auto &[pair, count] : pairs)
-            m.confusedPairs << ConfusedPair{pair.first, pair.second, count};
+        for (std::size_t i = 0; i < pairs.size(); ++i) {
+            if (pairs[i])
+                m.confusedPairs << ConfusedPair{int(i / kClasses), int(i % kClasses), pairs[i]};
+        }
         std::stable_sort(m.confusedPairs.begin(), m.confusedPairs.end(),
                          [](const ConfusedPair &a, const ConfusedPair &b) { return a.count > b.count; });
         report.models << m;

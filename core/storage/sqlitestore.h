@@ -98,6 +98,7 @@ public:
     QVector<ModelPrediction> predictions(ItemId item) const override;
     qint64 predictionCount(ModelId model) const override;
     QVector<PredictionSummary> predictionSummaries(ModelId model) const override;
+    QHash<ModelId, QHash<ItemId, int>> allTop1() const override;
 
     ReviewerId reviewerId(const QString &name, bool create) override;
     QVector<ReviewerRecord> reviewers() const override;

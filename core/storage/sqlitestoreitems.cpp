@@ -172,8 +172,23 @@ QHash<ItemId, QVector<LabelJudgement>> SqliteStore::allJudgements() const
 {
     QHash<ItemId, QVector<LabelJudgement>> out;
     SqliteStatement &q = native("SELECT item_id, class_index, judgement FROM judgements ORDER BY item_id, class_index");
-    while (q.step())
-        out[q.int64(0)] << LabelJudgement{int(q.int64(1)), parseJudgement(q.text(2)).value_or(Judgement::Unclear)};
+    ItemId current = 0;
+    QVector<LabelJudgement> labels;
+    while (q.step()) {
+        const ItemId item = q.int64(0);
+        if (item != current) {
+            if (current)
+                out.insert(current, labels);
+            current = item;
+            labels.clear();
+        }
+        // The CHECK constraint allows only these three words: the first letter tells them apart.
+        const std::string_view word = q.utf8(2);
+        const Judgement j = word.starts_with('c') ? Judgement::Correct : word.starts_with('w') ? Judgement::Wrong : Judgement::Unclear;
+        labels << LabelJudgement{int(q.int64(1)), j};
+    }
+    if (current)
+        out.insert(current, labels);
     q.reset();
     return out;
 }

@@ -142,6 +142,28 @@ QVector<PredictionSummary> SqliteStore::predictionSummaries(ModelId model) const
     return out;
 }
 
+QHash<ModelId, QHash<ItemId, int>> SqliteStore::allTop1() const
+{
+    QHash<ModelId, QHash<ItemId, int>> out;
+    const qint64 rows = countRows("SELECT COUNT(*) FROM predictions");
+    const QVector<ModelRecord> all = models();
+    for (const ModelRecord &m : all)
+        out[m.id].reserve(qsizetype(rows / std::max<qsizetype>(1, all.size())));
+    SqliteStatement &q = native("SELECT model_id, item_id, top1 FROM predictions");
+    ModelId current = -1;
+    QHash<ItemId, int> *tops = nullptr;
+    while (q.step()) {
+        const ModelId model = q.int64(0);
+        if (model != current) {
+            current = model;
+            tops = &out[model];
+        }
+        tops->insert(q.int64(1), int(q.int64(2)));
+    }
+    q.reset();
+    return out;
+}
+
 qint64 SqliteStore::predictionCount(ModelId model) const
 {
     SqliteStatement &q = native("SELECT COUNT(*) FROM predictions WHERE model_id = ?");

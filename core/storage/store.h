@@ -81,6 +81,8 @@ public:
     virtual bool setPrediction(ItemId item, ModelId model, const QVector<ClassScore> &topk) = 0;
     virtual QVector<ModelPrediction> predictions(ItemId item) const = 0;
     virtual qint64 predictionCount(ModelId model) const = 0;
+    /** Every model's top-1 per item, read in one pass. */
+    virtual QHash<ModelId, QHash<ItemId, int>> allTop1() const = 0;
     /** Top-1, score and margin of every prediction of \a model, for building review queues. */
     virtual QVector<PredictionSummary> predictionSummaries(ModelId model) const = 0;
 
