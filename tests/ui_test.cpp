@@ -461,3 +461,38 @@ TEST_F(ReviewWindow, ReviewsAnotherProgramWritesAppearOnTheItemShown)
     EXPECT_EQ(panel->answersTable()->item(0, 5)->text(), QStringLiteral("from elsewhere"));
     EXPECT_EQ(window->currentFileName(), shown);
 }
+
+TEST_F(ReviewWindow, ExportWritesTheWholeProjectOrOnlyTheQueueAsFiltered)
+{
+    auto window = openWindow();
+    const QString judged = window->currentFileName();
+    press(*window, Qt::Key_1); // a verdict still on its way to the database is part of the export
+    QueueFilter one;
+    one.mistakesOnly = false;
+    one.search = QStringLiteral("gcompris_cat");
+    window->setFilter(one);
+    ASSERT_EQ(window->queueModel()->rowCount(), 1);
+
+    const QString all = dir.path(QStringLiteral("all.csv"));
+    const ExportReport everything = window->exportTo(ExportFormat::Csv, all, false);
+    const QString queue = dir.path(QStringLiteral("queue.csv"));
+    const ExportReport filtered = window->exportTo(ExportFormat::Csv, queue, true);
+    EXPECT_EQ(everything.items, 55);
+    EXPECT_EQ(filtered.items, 1);
+    QFile whole(all);
+    ASSERT_TRUE(whole.open(QIODevice::ReadOnly));
+    bool found = false;
+    for (const QByteArray &line : whole.readAll().split('\n')) {
+        if (line.startsWith(QByteArray(judged.toUtf8() + ','))) {
+            found = true;
+            EXPECT_TRUE(line.contains(",correct,,,single reviewer,ann,")) << line.toStdString(); // verdict, no category or severity
+        }
+    }
+    EXPECT_TRUE(found);
+    QFile file(queue);
+    ASSERT_TRUE(file.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = file.readAll().split('\n');
+    ASSERT_GE(lines.size(), 2);
+    EXPECT_TRUE(lines[1].startsWith("gcompris_cat.jpg,")) << lines[1].toStdString();
+    EXPECT_NE(window->action(QStringLiteral("file.export")), nullptr);
+}

@@ -10,6 +10,7 @@
 #include "audit/merge.h"
 #include "auditwindow.h"
 #include "classsearchpanel.h"
+#include "exportdialog.h"
 #include "factspanel.h"
 #include "import/importer.h"
 #include "imageview.h"
@@ -67,6 +68,7 @@ QList<ActionSpec> actionTable()
         {"file.demo", QT_TRANSLATE_NOOP("MainWindow", "Open the &demo project"), {}},
         {"file.import", QT_TRANSLATE_NOOP("MainWindow", "&Import…"), {K(Qt::CTRL | Qt::Key_I)}},
         {"file.merge", QT_TRANSLATE_NOOP("MainWindow", "Import reviews from &project…"), {}},
+        {"file.export", QT_TRANSLATE_NOOP("MainWindow", "&Export…"), {K(Qt::CTRL | Qt::SHIFT | Qt::Key_E)}},
         {"file.quit", QT_TRANSLATE_NOOP("MainWindow", "&Quit"), {K(K::Quit)}},
         {"edit.undo", QT_TRANSLATE_NOOP("MainWindow", "&Undo"), {K(Qt::CTRL | Qt::Key_Z)}},
         {"edit.redo", QT_TRANSLATE_NOOP("MainWindow", "&Redo"), {K(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), K(Qt::CTRL | Qt::Key_Y)}},
@@ -233,6 +235,19 @@ void MainWindow::createActions()
     });
     connect(action(QStringLiteral("file.import")), &QAction::triggered, this, &MainWindow::importFile);
     connect(action(QStringLiteral("file.merge")), &QAction::triggered, this, &MainWindow::mergeReviews);
+    connect(action(QStringLiteral("file.export")), &QAction::triggered, this, [this] {
+        if (!m_project)
+            return;
+        ExportDialog dialog(QFileInfo(m_project->path()).absolutePath(), m_queue->rowCount(), this);
+        if (dialog.exec() != QDialog::Accepted)
+            return;
+        try {
+            const ExportReport report = exportTo(dialog.format(), dialog.path(), dialog.queueOnly());
+            statusBar()->showMessage(report.summary(), 8000);
+        } catch (const Error &e) {
+            QMessageBox::critical(this, tr("Export failed; nothing was written"), e.message());
+        }
+    });
     connect(action(QStringLiteral("audit.open")), &QAction::triggered, this, &MainWindow::showAudit);
     action(QStringLiteral("audit.adjudicate"))->setCheckable(true);
     connect(action(QStringLiteral("audit.adjudicate")), &QAction::toggled, this, [this](bool on) {
@@ -298,6 +313,7 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(action(QStringLiteral("file.import")));
     file->addAction(action(QStringLiteral("file.merge")));
+    file->addAction(action(QStringLiteral("file.export")));
     file->addSeparator();
     file->addAction(action(QStringLiteral("file.quit")));
     rebuildRecentMenu();
@@ -538,6 +554,21 @@ void MainWindow::chooseProject()
                                                       tr("Bagel projects (*.bagel);;All files (*)"));
     if (!path.isEmpty())
         openProject(path);
+}
+
+ExportReport MainWindow::exportTo(ExportFormat format, const QString &path, bool queueOnly)
+{
+    if (!m_project)
+        throw Error(QStringLiteral("no project is open"));
+    flushWrites(); // the verdicts just given are part of it
+    ExportFilter filter;
+    if (queueOnly) {
+        QSet<qint64> items;
+        for (int i = 0; i < m_queue->rowCount(); ++i)
+            items.insert(m_queue->rowAt(i)->item);
+        filter.items = items;
+    }
+    return exportFile(*m_project, format, path, filter);
 }
 
 void MainWindow::checkForOtherWriters()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "export/exporter.h"
 #include "image/imageloader.h"
 #include "review/reviewqueue.h"
 #include "review/reviewwriter.h"
@@ -69,6 +70,11 @@ public:
     AdjudicationPanel *adjudicationPanel() const { return m_adjudication; }
     /** The audit window, once opened. */
     AuditWindow *auditWindow() const { return m_audit; }
+    /**
+     * Exports the project in \a format to \a path: every item, or with \a queueOnly the items
+     * of the queue as filtered now. Throws Error.
+     */
+    ExportReport exportTo(ExportFormat format, const QString &path, bool queueOnly);
     /** Opens the audit window on the project. */
     void showAudit();
     /**

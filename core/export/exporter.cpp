@@ -68,6 +68,8 @@ QString ExportFilter::describe() const
         parts << QStringLiteral("model %1").arg(model);
     if (!search.isEmpty())
         parts << QStringLiteral("file names containing '%1'").arg(search);
+    if (items)
+        parts << QStringLiteral("the %1 items of the queue").arg(items->size());
     return parts.join(QLatin1String(", "));
 }
 
@@ -158,6 +160,8 @@ struct ExportState
             if (filter.reviewedOnly && !reviewed.contains(id))
                 continue;
             if (!filter.search.isEmpty() && !item.fileName.contains(filter.search, Qt::CaseInsensitive))
+                continue;
+            if (filter.items && !filter.items->contains(id))
                 continue;
             items << ItemRecord{id, item.fileName, QString(), item.originalLabel};
         }

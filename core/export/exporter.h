@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QJsonObject>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -24,8 +25,9 @@ struct ExportFilter
     bool reviewedOnly = false; ///< only items with a final verdict (reviewed or adjudicated)
     QString search;            ///< only items whose file name contains this (any case)
     QString model;             ///< reviewedOnly: reviewed for this model; csv: only this model's columns
+    std::optional<QSet<qint64>> items; ///< only these items (the review window's queue)
 
-    bool isEmpty() const { return originalClass < 0 && !reviewedOnly && search.isEmpty() && model.isEmpty(); }
+    bool isEmpty() const { return originalClass < 0 && !reviewedOnly && search.isEmpty() && model.isEmpty() && !items; }
     QString describe() const;
 };
 
