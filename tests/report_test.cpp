@@ -3,9 +3,11 @@
 #include "error.h"
 #include "import/importer.h"
 #include "project.h"
+#include "report/htmlreport.h"
 #include "report/report.h"
 #include "testsupport.h"
 
+#include <QFile>
 #include <QJsonObject>
 
 #include <gtest/gtest.h>
@@ -139,4 +141,39 @@ TEST(Report, TheReviewMovesMultiLabelAccuracyAndTheOtherFigures)
     EXPECT_EQ(m.notMistakes, 1);
     EXPECT_DOUBLE_EQ(*m.notMistakesShare, 1.0);
     EXPECT_EQ(m.table2Total.total, 0);
+}
+
+TEST(Report, TheHtmlReportIsOneFileWithEveryStringEscaped)
+{
+    test::TempDir dir;
+    auto project = Project::create(dir.path(QStringLiteral("p.bagel")));
+    importFile(*project, ImportFormat::Labels, test::writeFile(dir.path(QStringLiteral("l.tsv")), "file_name\tindex\na.JPEG\t0\n"));
+    importFile(*project, ImportFormat::Predictions,
+               test::writeFile(dir.path(QStringLiteral("p.csv")), "file_name,model,rank,class,score\na.JPEG,<b>vit</b>,1,1,0.9\n"));
+    ReviewInput in;
+    in.fileName = QStringLiteral("a.JPEG");
+    in.reviewer = QStringLiteral("ann & bo");
+    in.verdict = Verdict::Correct;
+    in.note = QStringLiteral("<script>alert('x')</script>");
+    project->recordReview(in);
+    in.reviewer = QStringLiteral("cy");
+    in.verdict = Verdict::Wrong;
+    in.note.clear();
+    project->recordReview(in);
+
+    const QString out = dir.path(QStringLiteral("report.html"));
+    writeHtmlReport(*project, computeReport(*project), out,
+                    {{QStringLiteral("Table 2 <chart>"), QStringLiteral("<svg xmlns=\"http://www.w3.org/2000/svg\"><script>bad()</script><rect/></svg>")}});
+    QFile file(out);
+    ASSERT_TRUE(file.open(QIODevice::ReadOnly));
+    const QString html = QString::fromUtf8(file.readAll());
+    EXPECT_TRUE(html.startsWith(QStringLiteral("<!DOCTYPE html>")));
+    EXPECT_TRUE(html.contains(QStringLiteral("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"))) << "the note is shown as text";
+    EXPECT_FALSE(html.contains(QStringLiteral("<script"))) << "no script, neither from a note nor from a chart";
+    EXPECT_TRUE(html.contains(QStringLiteral("ann &amp; bo")));
+    EXPECT_TRUE(html.contains(QStringLiteral("Model &lt;b&gt;vit&lt;/b&gt;")));
+    EXPECT_TRUE(html.contains(QStringLiteral("<rect/>")));
+    EXPECT_TRUE(html.contains(QStringLiteral("Table 2 &lt;chart&gt;")));
+    EXPECT_FALSE(html.contains(QStringLiteral("src=\"http"))) << "self-contained";
+    EXPECT_EQ(htmlEscaped(QStringLiteral("a<b>&\"'")), QStringLiteral("a&lt;b&gt;&amp;&quot;&#39;"));
 }

@@ -470,7 +470,7 @@ const std::vector<Command> &commands()
          "Record a lead's final verdict on a unit, with a reason; exports and reports use it instead of the "
          "majority. --gold makes it a gold unit that scores reviewers; --withdraw returns the unit to the majority rule.",
          addAdjudicateOptions, runAdjudicate},
-        {"report", "report PROJECT [--model M] [--json]",
+        {"report", "report PROJECT [--model M] [--json] [--html OUT]",
          "What the review changed, per model: top-1 accuracy, multi-label accuracy before and after the review, "
          "ReaL accuracy, the ImageNet-M count, the paper's Table 2 (mistake category × severity), the share of "
          "apparent mistakes that were not mistakes, and the most-confused class pairs.",

@@ -4,6 +4,7 @@
 
 #include "catalog/classcatalog.h"
 #include "project.h"
+#include "report/htmlreport.h"
 #include "report/report.h"
 
 namespace bagel::cli {
@@ -20,6 +21,7 @@ QString percent(const std::optional<double> &value)
 void addReportOptions(QCommandLineParser &p)
 {
     p.addOption({QStringLiteral("model"), QStringLiteral("Only this model."), QStringLiteral("M")});
+    p.addOption({QStringLiteral("html"), QStringLiteral("Also write the report as one self-contained HTML file."), QStringLiteral("OUT")});
     p.addOption({QStringLiteral("pairs"), QStringLiteral("How many confused class pairs to print (default 10)."), QStringLiteral("N")});
 }
 
@@ -47,6 +49,12 @@ void runReport(Context &ctx)
             throw UsageError(QStringLiteral("--pairs needs a non-negative number"));
     }
     const Report report = computeReport(*project, model);
+    if (ctx.parser.isSet(QStringLiteral("html"))) {
+        const QString html = ctx.parser.value(QStringLiteral("html"));
+        writeHtmlReport(*project, report, html);
+        if (!ctx.json)
+            ctx.out << "Wrote " << html << "\n\n";
+    }
     if (ctx.json) {
         printJson(ctx.out, reportJson(report));
         return;

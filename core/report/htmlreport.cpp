@@ -1,0 +1,172 @@
+#include "htmlreport.h"
+
+#include "audit/audit.h"
+#include "catalog/classcatalog.h"
+#include "error.h"
+#include "project.h"
+
+#include <QDateTime>
+#include <QRegularExpression>
+#include <QTextStream>
+#include <QFileInfo>
+#include <QSaveFile>
+
+namespace bagel {
+
+QString htmlEscaped(const QString &text)
+{
+    QString out;
+    out.reserve(text.size() + text.size() / 8);
+    for (const QChar c : text) {
+        switch (c.unicode()) {
+        case '&':
+            out += QLatin1String("&amp;");
+            break;
+        case '<':
+            out += QLatin1String("&lt;");
+            break;
+        case '>':
+            out += QLatin1String("&gt;");
+            break;
+        case '"':
+            out += QLatin1String("&quot;");
+            break;
+        case '\'':
+            out += QLatin1String("&#39;");
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out;
+}
+
+namespace {
+
+QString percent(const std::optional<double> &value)
+{
+    return value ? QStringLiteral("%1&nbsp;%").arg(*value * 100.0, 0, 'f', 2) : QStringLiteral("–");
+}
+
+QString statistic(const agreement::Estimate &e)
+{
+    if (!e.value)
+        return QStringLiteral("not defined");
+    QString text = QString::number(*e.value, 'f', 3);
+    if (e.ci95)
+        text += QStringLiteral(" <span class=ci>[%1, %2]</span>").arg(e.ci95->low, 0, 'f', 3).arg(e.ci95->high, 0, 'f', 3);
+    return text;
+}
+
+/** An SVG document embedded inline; anything that is not one is escaped and shown as text. */
+QString embedSvg(const QString &svg)
+{
+    const qsizetype start = svg.indexOf(QLatin1String("<svg"));
+    if (start < 0)
+        return QStringLiteral("<pre>%1</pre>").arg(htmlEscaped(svg));
+    QString body = svg.mid(start);
+    // An SVG from the window holds drawing only; drop any script a hand-made one might carry.
+    body.remove(QRegularExpression(QStringLiteral("<script[\\s\\S]*?</script>"), QRegularExpression::CaseInsensitiveOption));
+    return body;
+}
+
+} // namespace
+
+void writeHtmlReport(const Project &project, const Report &report, const QString &path, const QMap<QString, QString> &charts)
+{
+    const ClassCatalog &catalog = project.catalog();
+    QString html;
+    QTextStream out(&html);
+    const QString title = QStringLiteral("Bagel report — %1").arg(QFileInfo(project.path()).fileName());
+    out << "<!DOCTYPE html>\n<html lang=en>\n<head>\n<meta charset=utf-8>\n<title>" << htmlEscaped(title) << "</title>\n"
+        << "<style>\nbody{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:72em;color:#222}"
+           "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}"
+           "td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f3f3f3}.ci{color:#777}"
+           "h2{border-bottom:2px solid #e6b86a;padding-bottom:.2em}.note{color:#555;font-style:italic}\n</style>\n</head>\n<body>\n";
+    out << "<h1>" << htmlEscaped(title) << "</h1>\n<p>" << htmlEscaped(project.path()) << " — "
+        << QDateTime::currentDateTimeUtc().toString(Qt::ISODate) << "</p>\n";
+
+    for (const ModelReport &m : report.models) {
+        out << "<h2>Model " << htmlEscaped(m.name) << "</h2>\n<table>\n"
+            << "<tr><th>Top-1 accuracy</th><td class=n>" << percent(m.top1) << "</td><td class=n>" << m.top1Items << " items</td></tr>\n"
+            << "<tr><th>Multi-label accuracy, imported</th><td class=n>" << percent(m.mlaBefore) << "</td><td class=n>"
+            << m.mlaItemsBefore << " items</td></tr>\n"
+            << "<tr><th>Multi-label accuracy, reviewed</th><td class=n>" << percent(m.mlaAfter) << "</td><td class=n>"
+            << m.mlaItemsAfter << " items</td></tr>\n"
+            << "<tr><th>ReaL accuracy</th><td class=n>" << percent(m.real) << "</td><td class=n>" << m.realItems << " items</td></tr>\n"
+            << "<tr><th>ImageNet-M mistakes</th><td class=n>"
+            << (m.imagenetM ? QStringLiteral("%1/%2").arg(*m.imagenetM).arg(m.imagenetMTotal) : QStringLiteral("–"))
+            << "</td><td></td></tr>\n</table>\n";
+        out << "<h3>Mistakes after the review (Table 2)</h3>\n<table>\n<tr><th>category</th><th>major</th><th>minor</th><th>total</th></tr>\n";
+        for (int c = 0; c < int(m.table2.size()); ++c) {
+            const SeverityCounts &r = m.table2[std::size_t(c)];
+            out << "<tr><td>" << htmlEscaped(toString(Category(c))) << "</td><td class=n>" << r.major << "</td><td class=n>"
+                << r.minor << "</td><td class=n>" << r.total << "</td></tr>\n";
+        }
+        out << "<tr><th>total</th><th class=n>" << m.table2Total.major << "</th><th class=n>" << m.table2Total.minor
+            << "</th><th class=n>" << m.table2Total.total << "</th></tr>\n</table>\n";
+        out << "<p>Apparent mistakes decided: " << m.apparentMistakesDecided << "; not mistakes after all: " << m.notMistakes
+            << " (" << percent(m.notMistakesShare) << ").</p>\n";
+        if (!m.confusedPairs.isEmpty()) {
+            out << "<h3>Most-confused classes</h3>\n<table>\n<tr><th>count</th><th>label</th><th>prediction</th></tr>\n";
+            for (const ConfusedPair &p : m.confusedPairs.mid(0, 25)) {
+                out << "<tr><td class=n>" << p.count << "</td><td>" << htmlEscaped(catalog.at(p.label).name()) << "</td><td>"
+                    << htmlEscaped(catalog.at(p.prediction).name()) << "</td></tr>\n";
+            }
+            out << "</table>\n";
+        }
+    }
+
+    for (auto it = charts.constBegin(); it != charts.constEnd(); ++it)
+        out << "<figure>\n" << embedSvg(*it) << "\n<figcaption>" << htmlEscaped(it.key()) << "</figcaption>\n</figure>\n";
+
+    // Agreement and the disputed units, with every answer and note.
+    const AuditSnapshot snapshot = AuditSnapshot::load(project);
+    AuditOptions options;
+    const agreement::Result agreement = snapshot.agreement(options);
+    out << "<h2>Agreement between reviewers (verdict)</h2>\n<table>\n"
+        << "<tr><th>Units rated by two or more</th><td class=n>" << agreement.units << "</td></tr>\n"
+        << "<tr><th>Percent agreement</th><td>" << statistic(agreement.percentAgreement) << "</td></tr>\n"
+        << "<tr><th>Fleiss' κ</th><td>" << statistic(agreement.fleissKappa) << "</td></tr>\n"
+        << "<tr><th>Krippendorff's α</th><td>" << statistic(agreement.krippendorffAlpha) << "</td></tr>\n</table>\n";
+    if (!agreement.pairs.empty()) {
+        out << "<table>\n<tr><th>reviewers</th><th>units</th><th>Cohen's κ</th></tr>\n";
+        for (const agreement::PairAgreement &p : agreement.pairs) {
+            out << "<tr><td>" << htmlEscaped(snapshot.reviewers()[p.a].name) << " × " << htmlEscaped(snapshot.reviewers()[p.b].name)
+                << "</td><td class=n>" << p.units << "</td><td>" << statistic(p.cohenKappa) << "</td></tr>\n";
+        }
+        out << "</table>\n";
+    }
+    const QVector<Disagreement> disputed = snapshot.disagreements(options);
+    if (!disputed.isEmpty()) {
+        out << "<h3>Disputed units</h3>\n<table>\n<tr><th>item</th><th>model</th><th>answers</th><th>final</th></tr>\n";
+        for (const Disagreement &d : disputed.mid(0, 200)) {
+            const AuditSnapshot::Unit &u = snapshot.units()[std::size_t(d.unit)];
+            const FinalState f = snapshot.finalState(d.unit);
+            out << "<tr><td>" << htmlEscaped(u.fileName) << "</td><td>" << htmlEscaped(snapshot.modelName(u.model)) << "</td><td>";
+            for (const auto &[rater, review] : u.latest) {
+                out << htmlEscaped(snapshot.reviewers()[rater].name) << ": " << htmlEscaped(toString(*review.verdict));
+                if (!review.note.isEmpty())
+                    out << " <span class=note>" << htmlEscaped(review.note) << "</span>";
+                out << "<br>";
+            }
+            out << "</td><td>" << htmlEscaped(f.verdict ? toString(*f.verdict) : QStringLiteral("open")) << " ("
+                << htmlEscaped(toString(f.source)) << ")";
+            if (!f.reason.isEmpty())
+                out << "<br><span class=note>" << htmlEscaped(f.reason) << "</span>";
+            out << "</td></tr>\n";
+        }
+        out << "</table>\n";
+    }
+    out << "</body>\n</html>\n";
+    out.flush();
+
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly))
+        throw Error(QStringLiteral("%1: cannot write: %2").arg(path, file.errorString()));
+    const QByteArray bytes = html.toUtf8();
+    if (file.write(bytes) != bytes.size() || !file.commit())
+        throw Error(QStringLiteral("%1: cannot write: %2").arg(path, file.errorString()));
+}
+
+} // namespace bagel
