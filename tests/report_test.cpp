@@ -57,6 +57,10 @@ TEST(Report, ReproducesTable2OfThePaperForViT3B)
     EXPECT_TRUE(json[QStringLiteral("real")].isNull());       // no ReaL labels loaded
     EXPECT_TRUE(json[QStringLiteral("imagenet_m")].isNull()); // no ImageNet-M
     EXPECT_TRUE(json[QStringLiteral("mla_before")].isNull()); // no multi-labels imported
+    const QJsonObject agreement = reportJson(report)[QStringLiteral("agreement")].toObject();
+    EXPECT_EQ(agreement[QStringLiteral("field")].toString(), QStringLiteral("verdict"));
+    EXPECT_EQ(agreement[QStringLiteral("units")].toInt(), 0); // one reviewer: nothing to agree on
+    EXPECT_TRUE(agreement[QStringLiteral("fleiss_kappa")].isNull());
 }
 
 TEST(Report, ReproducesTable2OfThePaperForGreedySoups)

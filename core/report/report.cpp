@@ -40,7 +40,7 @@ std::optional<double> multiLabelAccuracy(const QHash<ItemId, int> &top1, const Q
                                          const QSet<ItemId> &problematic, const QHash<ItemId, int> &originalLabels,
                                          qint64 *itemsUsed)
 {
-    std::map<int, std::pair<qint64, qint64>> perClass; // class → (right, items)
+    std::vector<std::pair<qint64, qint64>> perClass(kClasses, {0, 0}); // class → (right, items)
     qint64 used = 0;
     for (auto it = labels.constBegin(); it != labels.constEnd(); ++it) {
         // Only images with a correct class can be scored (the multi-label set has one for each).
@@ -49,21 +49,26 @@ std::optional<double> multiLabelAccuracy(const QHash<ItemId, int> &top1, const Q
             continue;
         const auto prediction = top1.constFind(it.key());
         const auto label = originalLabels.constFind(it.key());
-        if (prediction == top1.constEnd() || label == originalLabels.constEnd())
+        if (prediction == top1.constEnd() || label == originalLabels.constEnd() || *label < 0 || *label >= kClasses)
             continue;
-        auto &[right, items] = perClass[*label];
+        auto &[right, items] = perClass[std::size_t(*label)];
         right += acceptable(*it, *prediction);
         ++items;
         ++used;
     }
     if (itemsUsed)
         *itemsUsed = used;
-    if (perClass.empty())
-        return std::nullopt;
     double sum = 0.0;
-    for (const auto &[cls, counts] : perClass)
-        sum += double(counts.first) / double(counts.second);
-    return sum / double(perClass.size());
+    int classes = 0;
+    for (const auto &[right, items] : perClass) {
+        if (items) {
+            sum += double(right) / double(items);
+            ++classes;
+        }
+    }
+    if (!classes)
+        return std::nullopt;
+    return sum / double(classes);
 }
 
 Report computeReport(const Project &project, ModelId onlyModel)
@@ -90,6 +95,12 @@ Report computeReport(const Project &project, ModelId onlyModel)
     const QVector<ItemId> imagenetM = store.imagenetM();
 
     Report report;
+    {
+        AuditOptions options;
+        options.model = onlyModel;
+        options.statistics.bootstrapResamples = 0; // intervals: bagel-cli agreement
+        report.agreement = agreementJson(snapshot, options, snapshot.agreement(options));
+    }
     for (const ModelRecord &model : snapshot.models()) {
         if (onlyModel && model.id != onlyModel)
             continue;
@@ -240,7 +251,7 @@ QJsonObject reportJson(const Report &report)
                                   {QStringLiteral("confused_pairs_total"), qint64(m.confusedPairs.size())},
                               });
     }
-    return QJsonObject{{QStringLiteral("models"), models}};
+    return QJsonObject{{QStringLiteral("models"), models}, {QStringLiteral("agreement"), report.agreement}};
 }
 
 } // namespace bagel

@@ -74,6 +74,8 @@ struct ModelReport
 struct Report
 {
     QVector<ModelReport> models;
+    /** The agreement between reviewers on the verdict, over all models (the `agreement --json` object). */
+    QJsonObject agreement;
 };
 
 /**
