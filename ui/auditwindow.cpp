@@ -402,12 +402,7 @@ void AuditWindow::showResults()
         const AuditSnapshot::Unit &u = m_snapshot->units()[std::size_t(d.unit)];
         QStringList answers;
         for (const auto &[rater, review] : u.latest) {
-            QString answer = toString(*review.verdict);
-            if (review.category)
-                answer += QLatin1Char('/') + toString(*review.category);
-            if (review.severity)
-                answer += QLatin1Char('/') + toString(*review.severity);
-            answers << QStringLiteral("%1: %2").arg(reviewers[rater].name, answer);
+            answers << QStringLiteral("%1: %2").arg(reviewers[rater].name, answerText(review));
         }
         const FinalState f = m_snapshot->finalState(d.unit);
         setRow(m_queue, i,

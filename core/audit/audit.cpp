@@ -714,6 +714,18 @@ QVector<ReviewerStats> AuditSnapshot::reviewerStats(ModelId model) const
 
 // ---------------------------------------------------------------------------------------------
 
+QString answerText(const ReviewRecord &review)
+{
+    QStringList parts;
+    if (review.verdict)
+        parts << toString(*review.verdict);
+    if (review.category)
+        parts << toString(*review.category);
+    if (review.severity)
+        parts << toString(*review.severity);
+    return parts.join(QLatin1Char('/'));
+}
+
 QVector<QString> superclasses(const Taxonomy &taxonomy)
 {
     // From the specific to the general: a class belongs to the first group that is its ancestor.

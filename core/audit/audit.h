@@ -196,6 +196,9 @@ private:
     QHash<ReviewerId, QVector<qint64>> m_verdictTimes; ///< when each reviewer gave their verdicts (ms since the epoch, in order)
 };
 
+/** A review's answer in one word group: `wrong/fine-grained/major`, `correct`, … */
+QString answerText(const ReviewRecord &review);
+
 /** The coarse WordNet group of each class (dog, bird, vehicle, …), or "other"; empty without WordNet. */
 QVector<QString> superclasses(const Taxonomy &taxonomy);
 

@@ -149,6 +149,7 @@ MergeReport mergeProject(Project &target, const QString &sourcePath)
             judged.insert(a.model);
     }
     const ClassCatalog &catalog = target.catalog();
+    QHash<ModelId, ModelId> models; // theirs → mine
     for (const ModelId theirs : judged) {
         const QString name = modelNames.value(theirs);
         const ModelId mine = to.modelId(name, false);
@@ -157,6 +158,7 @@ MergeReport mergeProject(Project &target, const QString &sourcePath)
                                        "predictions first. Nothing was merged.")
                             .arg(sourcePath, name, target.path()));
         }
+        models.insert(theirs, mine);
         QHash<ItemId, int> myTop1;
         for (const PredictionSummary &p : to.predictionSummaries(mine))
             myTop1.insert(p.item, p.top1);
@@ -181,21 +183,8 @@ MergeReport mergeProject(Project &target, const QString &sourcePath)
     MergeReport report;
     report.source = sourcePath;
     Transaction tx(to);
-    QHash<ModelId, ModelId> models;
-    auto modelFor = [&](ModelId theirs) -> ModelId {
-        if (!theirs)
-            return 0;
-        if (const auto it = models.constFind(theirs); it != models.constEnd())
-            return *it;
-        const ModelId mine = to.modelId(modelNames.value(theirs), false);
-        if (!mine) {
-            throw Error(QStringLiteral("%1 has reviews of the model '%2', which %3 does not have; import its "
-                                       "predictions first. Nothing was merged.")
-                            .arg(sourcePath, modelNames.value(theirs), target.path()));
-        }
-        models.insert(theirs, mine);
-        return mine;
-    };
+    // Every model the source's reviews name was matched above.
+    auto modelFor = [&models](ModelId theirs) -> ModelId { return theirs ? models.value(theirs) : 0; };
     QHash<ReviewerId, ReviewerId> reviewers;
     auto reviewerFor = [&](ReviewerId theirs) -> ReviewerId {
         if (const auto it = reviewers.constFind(theirs); it != reviewers.constEnd())

@@ -71,17 +71,6 @@ void addFieldOptions(QCommandLineParser &p)
     p.addOption({QStringLiteral("fold-borderline"), QStringLiteral("severity: count borderline as minor.")});
 }
 
-QString answerOf(const AuditSnapshot &snapshot, const ReviewRecord &r)
-{
-    QStringList parts{toString(*r.verdict)};
-    if (r.category)
-        parts << toString(*r.category);
-    if (r.severity)
-        parts << toString(*r.severity);
-    Q_UNUSED(snapshot);
-    return parts.join(QLatin1Char('/'));
-}
-
 } // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -350,7 +339,7 @@ void runDisagreements(Context &ctx)
         } else {
             QStringList answers;
             for (const auto &[rater, review] : u.latest)
-                answers << QStringLiteral("%1: %2").arg(snapshot.reviewers()[rater].name, answerOf(snapshot, review));
+                answers << QStringLiteral("%1: %2").arg(snapshot.reviewers()[rater].name, answerText(review));
             ctx.out << QStringLiteral("%1  %2  dispute %3  final %4 (%5)\n    %6\n")
                            .arg(u.fileName, snapshot.modelName(u.model))
                            .arg(d.dispute, 0, 'f', 2)
