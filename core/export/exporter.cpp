@@ -179,6 +179,15 @@ struct ExportState
     }
 };
 
+/** A string, or null when there is none. */
+void valueOrNull(JsonWriter &json, const std::optional<QString> &text)
+{
+    if (text)
+        json.value(*text);
+    else
+        json.null();
+}
+
 void writeProblematic(JsonWriter &json, const ProblematicInfo &info)
 {
     json.beginObject();
@@ -420,20 +429,11 @@ void writeImagenetM(const ExportState &s, const QString &path, QIODevice &out, E
             json.key(QStringLiteral("model"));
             json.value(s.snapshot.modelName(u.model));
             json.key(QStringLiteral("original_label"));
-            if (u.originalLabel >= 0)
-                json.value(s.catalog.at(u.originalLabel).wnid);
-            else
-                json.null();
+            valueOrNull(json, u.originalLabel >= 0 ? std::optional(s.catalog.at(u.originalLabel).wnid) : std::nullopt);
             json.key(QStringLiteral("prediction"));
-            if (u.top1 >= 0)
-                json.value(s.catalog.at(u.top1).wnid);
-            else
-                json.null();
+            valueOrNull(json, u.top1 >= 0 ? std::optional(s.catalog.at(u.top1).wnid) : std::nullopt);
             json.key(QStringLiteral("category"));
-            if (f.category)
-                json.value(toString(*f.category));
-            else
-                json.null();
+            valueOrNull(json, f.category ? std::optional(toString(*f.category)) : std::nullopt);
             json.key(QStringLiteral("decided_by"));
             json.value(toString(f.source));
             json.endObject();
@@ -484,15 +484,9 @@ void writeDiff(const ExportState &s, QIODevice &out, ExportReport &report)
             json.key(QStringLiteral("name"));
             json.value(s.catalog.at(c).name());
             json.key(QStringLiteral("before"));
-            if (was)
-                json.value(toString(*was));
-            else
-                json.null();
+            valueOrNull(json, was ? std::optional(toString(*was)) : std::nullopt);
             json.key(QStringLiteral("after"));
-            if (now)
-                json.value(toString(*now));
-            else
-                json.null();
+            valueOrNull(json, now ? std::optional(toString(*now)) : std::nullopt);
             json.endObject();
         }
         json.endArray();
