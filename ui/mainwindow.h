@@ -120,6 +120,8 @@ private:
     void newProject();
     void chooseProject();
     void importFile();
+
+    // mainwindow_lead.cpp: other reviewers' work, the audit, adjudication
     void mergeReviews();
     /** Shows what other programs committed to the project since the last look. */
     void checkForOtherWriters();

@@ -1,0 +1,130 @@
+// MainWindow, the lead's and the maintainer's part: other reviewers' work (merging project
+// files, their commits showing up), the audit window, adjudication, and exports.
+
+#include "mainwindow.h"
+
+#include "adjudicationpanel.h"
+#include "audit/merge.h"
+#include "auditwindow.h"
+#include "error.h"
+#include "project.h"
+#include "review/queuelistmodel.h"
+#include "settings.h"
+
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMessageBox>
+#include <QStatusBar>
+
+namespace bagel {
+
+ExportReport MainWindow::exportTo(ExportFormat format, const QString &path, bool queueOnly)
+{
+    if (!m_project)
+        throw Error(QStringLiteral("no project is open"));
+    flushWrites(); // the verdicts just given are part of it
+    ExportFilter filter;
+    if (queueOnly) {
+        QSet<qint64> items;
+        for (int i = 0; i < m_queue->rowCount(); ++i)
+            items.insert(m_queue->rowAt(i)->item);
+        filter.items = items;
+    }
+    return exportFile(*m_project, format, path, filter);
+}
+
+void MainWindow::checkForOtherWriters()
+{
+    if (!m_project)
+        return;
+    qint64 version = 0;
+    try {
+        version = m_project->store().dataVersion();
+    } catch (const Error &) {
+        return; // the file is busy or gone; the next turn tries again
+    }
+    if (version == m_dataVersion)
+        return;
+    m_dataVersion = version;
+    refreshItem(currentFileName());
+    if (m_adjudication->isVisible())
+        updateAdjudication();
+}
+
+void MainWindow::mergeReviews()
+{
+    if (!m_project)
+        return;
+    const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Import reviews from other project files"),
+                                                            QFileInfo(m_project->path()).absolutePath(),
+                                                            tr("Bagel projects (*.bagel);;All files (*)"));
+    if (paths.isEmpty())
+        return;
+    flushWrites();
+    QStringList summaries;
+    for (const QString &path : paths) {
+        try {
+            summaries << mergeProject(*m_project, path).summary();
+        } catch (const Error &e) {
+            summaries << tr("%1: not merged: %2").arg(QFileInfo(path).fileName(), e.message());
+        }
+    }
+    QMessageBox::information(this, tr("Import reviews"), summaries.join(QLatin1String("\n\n")));
+    refreshItem(currentFileName());
+    if (m_audit && m_audit->isVisible())
+        m_audit->refresh();
+}
+
+void MainWindow::showAudit()
+{
+    if (!m_project)
+        return;
+    if (!m_audit) {
+        m_audit = new AuditWindow(this);
+        connect(m_audit, &AuditWindow::openUnitRequested, this, &MainWindow::showUnit);
+        connect(m_audit, &AuditWindow::aboutToRead, this, &MainWindow::flushWrites); // my pending verdicts count too
+    }
+    flushWrites();
+    m_audit->setProject(m_project.get());
+    m_audit->show();
+    m_audit->raise();
+    m_audit->activateWindow();
+}
+
+void MainWindow::updateAdjudication()
+{
+    const QueueRow *row = m_queue ? m_queue->rowAt(m_position) : nullptr;
+    m_adjudication->setLead(m_reviewer.isEmpty() ? m_settings.reviewer() : m_reviewer);
+    m_adjudication->showUnit(m_project.get(), row ? row->item : 0, currentModel());
+}
+
+bool MainWindow::showUnit(const QString &fileName, const QString &model)
+{
+    if (!m_project)
+        return false;
+    if (!model.isEmpty() && m_modelBox->currentText() != model) {
+        const int index = m_modelBox->findText(model);
+        if (index >= 0)
+            m_modelBox->setCurrentIndex(index); // reloads the queue for that model
+    }
+    // Show every item, so that the unit is in the queue whatever the filters were.
+    QueueFilter everything;
+    everything.mistakesOnly = false;
+    setFilter(everything);
+    for (int i = 0; i < m_queue->rowCount(); ++i) {
+        if (m_queue->rowAt(i)->fileName == fileName) {
+            goTo(i);
+            m_adjudication->show();
+            m_adjudication->raise();
+            updateAdjudication();
+            raise();
+            activateWindow();
+            return true;
+        }
+    }
+    statusBar()->showMessage(tr("%1 is not in the queue of %2").arg(fileName, model), 5000);
+    return false;
+}
+
+} // namespace bagel
