@@ -8,6 +8,9 @@ packages=(
   build-essential cmake ninja-build pkg-config
   # Qt 6: Core, Gui, Widgets, Sql (SQLite driver), Concurrent, Test
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite
+  # Qt Charts and Qt SVG: the report's charts, as PNG and SVG (the Charts CMake package also
+  # needs OpenGL's, which Debian's qt6-charts-dev does not pull in)
+  qt6-charts-dev qt6-svg-dev libqt6opengl6-dev
   # image decoding
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
   # storage and logging

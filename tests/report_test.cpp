@@ -167,7 +167,10 @@ TEST(Report, TheHtmlReportIsOneFileWithEveryStringEscaped)
 
     const QString out = dir.path(QStringLiteral("report.html"));
     writeHtmlReport(*project, computeReport(*project), out,
-                    {{QStringLiteral("Table 2 <chart>"), QStringLiteral("<svg xmlns=\"http://www.w3.org/2000/svg\"><script>bad()</script><rect/></svg>")}});
+                    {{QStringLiteral("<b>vit</b>"), QStringLiteral("Table 2 <chart>"),
+                      QStringLiteral("<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"bad()\"><script>bad()</script>"
+                                     "<script src='x.js'/><rect onclick='bad()'/></svg>")},
+                     {QStringLiteral("no such model"), QStringLiteral("Elsewhere"), QStringLiteral("<svg><circle/></svg>")}});
     QFile file(out);
     ASSERT_TRUE(file.open(QIODevice::ReadOnly));
     const QString html = QString::fromUtf8(file.readAll());
@@ -177,7 +180,15 @@ TEST(Report, TheHtmlReportIsOneFileWithEveryStringEscaped)
     EXPECT_TRUE(html.contains(QStringLiteral("ann &amp; bo")));
     EXPECT_TRUE(html.contains(QStringLiteral("Model &lt;b&gt;vit&lt;/b&gt;")));
     EXPECT_TRUE(html.contains(QStringLiteral("<rect/>")));
+    EXPECT_FALSE(html.contains(QStringLiteral("bad()"))) << "no event handler either";
     EXPECT_TRUE(html.contains(QStringLiteral("Table 2 &lt;chart&gt;")));
+    // A model's chart sits in its model's section; a chart of no model after the models.
+    const qsizetype model = html.indexOf(QStringLiteral("<h2>Model &lt;b&gt;vit&lt;/b&gt;"));
+    const qsizetype agreement = html.indexOf(QStringLiteral("<h2>Agreement"));
+    const qsizetype chart = html.indexOf(QStringLiteral("<rect/>"));
+    EXPECT_LT(model, chart);
+    EXPECT_LT(chart, html.indexOf(QStringLiteral("<circle/>")));
+    EXPECT_LT(html.indexOf(QStringLiteral("<circle/>")), agreement);
     EXPECT_FALSE(html.contains(QStringLiteral("src=\"http"))) << "self-contained";
     EXPECT_EQ(htmlEscaped(QStringLiteral("a<b>&\"'")), QStringLiteral("a&lt;b&gt;&amp;&quot;&#39;"));
 }

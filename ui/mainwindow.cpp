@@ -8,6 +8,7 @@
 #include "error.h"
 #include "adjudicationpanel.h"
 #include "auditwindow.h"
+#include "reportwindow.h"
 #include "classsearchpanel.h"
 #include "exportdialog.h"
 #include "factspanel.h"
@@ -98,6 +99,7 @@ QList<ActionSpec> actionTable()
         {"view.keepZoom", QT_TRANSLATE_NOOP("MainWindow", "&Keep the zoom from item to item"), {}},
         {"audit.open", QT_TRANSLATE_NOOP("MainWindow", "&Audit: agreement and disagreements…"), {K(Qt::CTRL | Qt::SHIFT | Qt::Key_A)}},
         {"audit.adjudicate", QT_TRANSLATE_NOOP("MainWindow", "A&djudication panel"), {K(Qt::CTRL | Qt::SHIFT | Qt::Key_J)}},
+        {"report.open", QT_TRANSLATE_NOOP("MainWindow", "&Reports: accuracy, Table 2, confused pairs…"), {K(Qt::CTRL | Qt::SHIFT | Qt::Key_R)}},
         {"help.shortcuts", QT_TRANSLATE_NOOP("MainWindow", "&Keyboard shortcuts"), {K(Qt::Key_F1), K(Qt::Key_Question)}},
         {"help.vocabulary", QT_TRANSLATE_NOOP("MainWindow", "&Verdicts and categories explained"), {}},
     };
@@ -157,6 +159,8 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
         statusBar()->showMessage(tr("Adjudication of %1 recorded").arg(fileName), 4000);
         if (m_audit && m_audit->isVisible())
             m_audit->refresh();
+        if (m_reports && m_reports->isVisible())
+            m_reports->refresh();
     });
     connect(m_adjudication, &QDockWidget::visibilityChanged, this, [this](bool visible) {
         const QSignalBlocker block(action(QStringLiteral("audit.adjudicate")));
@@ -248,6 +252,7 @@ void MainWindow::createActions()
         }
     });
     connect(action(QStringLiteral("audit.open")), &QAction::triggered, this, &MainWindow::showAudit);
+    connect(action(QStringLiteral("report.open")), &QAction::triggered, this, &MainWindow::showReports);
     action(QStringLiteral("audit.adjudicate"))->setCheckable(true);
     connect(action(QStringLiteral("audit.adjudicate")), &QAction::toggled, this, [this](bool on) {
         m_adjudication->setVisible(on);
@@ -350,6 +355,8 @@ void MainWindow::createMenus()
     QMenu *lead = menuBar()->addMenu(tr("&Lead"));
     lead->addAction(action(QStringLiteral("audit.open")));
     lead->addAction(action(QStringLiteral("audit.adjudicate")));
+    lead->addSeparator();
+    lead->addAction(action(QStringLiteral("report.open")));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(action(QStringLiteral("help.shortcuts")));
@@ -476,6 +483,8 @@ bool MainWindow::openProject(const QString &path)
     m_dataVersion = m_project->store().dataVersion();
     if (m_audit && m_audit->isVisible())
         m_audit->setProject(m_project.get());
+    if (m_reports && m_reports->isVisible())
+        m_reports->setProject(m_project.get());
 
     const QSignalBlocker block(m_modelBox);
     m_modelBox->clear();
@@ -519,6 +528,8 @@ void MainWindow::closeProject()
         m_adjudication->showUnit(nullptr, 0, 0);
     if (m_audit)
         m_audit->setProject(nullptr);
+    if (m_reports)
+        m_reports->setProject(nullptr);
     m_project.reset();
     m_position = -1;
     m_shownPath.clear();

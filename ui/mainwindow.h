@@ -32,6 +32,7 @@ class FactsPanel;
 class ImageView;
 class Project;
 class QueueListModel;
+class ReportWindow;
 class Settings;
 class VerdictPanel;
 
@@ -77,6 +78,15 @@ public:
     ExportReport exportTo(ExportFormat format, const QString &path, bool queueOnly);
     /** Opens the audit window on the project. */
     void showAudit();
+    /** Opens the Reports window on the project. */
+    void showReports();
+    /** The Reports window, once opened. */
+    ReportWindow *reportWindow() const { return m_reports; }
+    /**
+     * Shows the queue of \a model limited to the items whose original label is \a label and
+     * whose top-1 is \a prediction (a confused pair of the report), from its first item.
+     */
+    void showPair(const QString &model, int label, int prediction);
     /**
      * Shows \a fileName in the queue of \a model (clearing the filters) with the adjudication
      * panel open; false when the item is not in that queue.
@@ -177,6 +187,7 @@ private:
     ClassSearchPanel *m_classPanel = nullptr;
     AdjudicationPanel *m_adjudication = nullptr;
     AuditWindow *m_audit = nullptr;
+    ReportWindow *m_reports = nullptr;
     QTimer *m_watchTimer = nullptr;
     qint64 m_dataVersion = 0;
     QListView *m_list = nullptr;

@@ -1,13 +1,15 @@
 // MainWindow, the lead's and the maintainer's part: other reviewers' work (merging project
-// files, their commits showing up), the audit window, adjudication, and exports.
+// files, their commits showing up), the audit window, adjudication, reports and exports.
 
 #include "mainwindow.h"
 
 #include "adjudicationpanel.h"
 #include "audit/merge.h"
 #include "auditwindow.h"
+#include "catalog/classcatalog.h"
 #include "error.h"
 #include "project.h"
+#include "reportwindow.h"
 #include "review/queuelistmodel.h"
 #include "settings.h"
 
@@ -74,6 +76,8 @@ void MainWindow::mergeReviews()
     refreshItem(currentFileName());
     if (m_audit && m_audit->isVisible())
         m_audit->refresh();
+    if (m_reports && m_reports->isVisible())
+        m_reports->refresh();
 }
 
 void MainWindow::showAudit()
@@ -90,6 +94,44 @@ void MainWindow::showAudit()
     m_audit->show();
     m_audit->raise();
     m_audit->activateWindow();
+}
+
+void MainWindow::showReports()
+{
+    if (!m_project)
+        return;
+    if (!m_reports) {
+        m_reports = new ReportWindow(this);
+        connect(m_reports, &ReportWindow::openPairRequested, this, &MainWindow::showPair);
+        connect(m_reports, &ReportWindow::aboutToRead, this, &MainWindow::flushWrites); // my pending verdicts count too
+    }
+    m_reports->setProject(m_project.get());
+    m_reports->show();
+    m_reports->raise();
+    m_reports->activateWindow();
+}
+
+void MainWindow::showPair(const QString &model, int label, int prediction)
+{
+    if (!m_project)
+        return;
+    if (!model.isEmpty() && m_modelBox->currentText() != model) {
+        const int index = m_modelBox->findText(model);
+        if (index >= 0)
+            m_modelBox->setCurrentIndex(index); // reloads the queue for that model
+    }
+    // Every item of the pair: the review may have found some of them not to be mistakes.
+    QueueFilter pair;
+    pair.mistakesOnly = false;
+    pair.originalClass = label;
+    pair.predictedClass = prediction;
+    setFilter(pair);
+    goTo(0);
+    statusBar()->showMessage(tr("The queue shows the %n item(s) labelled %1 that %2 predicts as %3", nullptr, m_queue->rowCount())
+                                 .arg(m_project->catalog().at(label).name(), model, m_project->catalog().at(prediction).name()),
+                             8000);
+    raise();
+    activateWindow();
 }
 
 void MainWindow::updateAdjudication()

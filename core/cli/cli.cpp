@@ -470,7 +470,7 @@ const std::vector<Command> &commands()
          "Record a lead's final verdict on a unit, with a reason; exports and reports use it instead of the "
          "majority. --gold makes it a gold unit that scores reviewers; --withdraw returns the unit to the majority rule.",
          addAdjudicateOptions, runAdjudicate},
-        {"report", "report PROJECT [--model M] [--json] [--html OUT]",
+        {"report", "report PROJECT [--model M] [--pairs N] [--json] [--html OUT] [--charts DIR]",
          "What the review changed, per model: top-1 accuracy, multi-label accuracy before and after the review, "
          "ReaL accuracy, the ImageNet-M count, the paper's Table 2 (mistake category × severity), the share of "
          "apparent mistakes that were not mistakes, and the most-confused class pairs.",
@@ -493,7 +493,7 @@ QString overview()
 
 } // namespace
 
-int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
+int run(const QStringList &arguments, QTextStream &out, QTextStream &err, const ChartDrawing &charts)
 {
     // The command is the first argument that is neither an option nor a global option's value.
     QString commandName;
@@ -561,7 +561,7 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return 0;
     }
 
-    Context ctx{parser, out, parser.optionNames().contains(QStringLiteral("json"))};
+    Context ctx{parser, out, parser.optionNames().contains(QStringLiteral("json")), &charts};
     try {
         spdlog::info("bagel-cli {}", arguments.mid(1).join(QLatin1Char(' ')).toStdString());
         command->run(ctx);

@@ -25,11 +25,14 @@ public:
     using Error::Error;
 };
 
+struct ChartDrawing;
+
 struct Context
 {
     QCommandLineParser &parser;
     QTextStream &out;
     bool json = false;
+    const ChartDrawing *charts = nullptr; ///< what the program can draw (none in bagel_core's own tests)
 };
 
 /** The value of a required option; UsageError when it is missing. */

@@ -1,5 +1,6 @@
 // bagel-cli report: what the review changed, per model.
 
+#include "cli.h"
 #include "clicommon.h"
 
 #include "catalog/classcatalog.h"
@@ -21,13 +22,14 @@ QString percent(const std::optional<double> &value)
 void addReportOptions(QCommandLineParser &p)
 {
     p.addOption({QStringLiteral("model"), QStringLiteral("Only this model."), QStringLiteral("M")});
-    p.addOption({QStringLiteral("html"), QStringLiteral("Also write the report as one self-contained HTML file."), QStringLiteral("OUT")});
+    p.addOption({QStringLiteral("html"), QStringLiteral("Also write the report, charts included, as one self-contained HTML file."), QStringLiteral("OUT")});
+    p.addOption({QStringLiteral("charts"), QStringLiteral("Also write each model's charts (Table 2, confused pairs) into DIR as PNG and SVG."), QStringLiteral("DIR")});
     p.addOption({QStringLiteral("pairs"), QStringLiteral("How many confused class pairs to print (default 10)."), QStringLiteral("N")});
 }
 
 void runReport(Context &ctx)
 {
-    const QStringList args = positionals(ctx.parser, 1, "report PROJECT [--model M] [--json]");
+    const QStringList args = positionals(ctx.parser, 1, "report PROJECT [--model M] [--pairs N] [--json] [--html OUT] [--charts DIR]");
     auto project = openProject(args[0]);
     ModelId model = 0;
     const QString modelName = ctx.parser.value(QStringLiteral("model"));
@@ -48,13 +50,26 @@ void runReport(Context &ctx)
         if (!ok || pairs < 0)
             throw UsageError(QStringLiteral("--pairs needs a non-negative number"));
     }
+    const bool wantsCharts = ctx.parser.isSet(QStringLiteral("html")) || ctx.parser.isSet(QStringLiteral("charts"));
+    const bool canDraw = ctx.charts && ctx.charts->html && ctx.charts->save;
+    if (ctx.parser.isSet(QStringLiteral("charts")) && !canDraw)
+        throw Error(QStringLiteral("--charts: this program cannot draw charts"));
     const Report report = computeReport(*project, model);
+    if (wantsCharts && ctx.parser.isSet(QStringLiteral("charts"))) {
+        const QStringList files = ctx.charts->save(report, ctx.parser.value(QStringLiteral("charts")));
+        if (!ctx.json) {
+            for (const QString &file : files)
+                ctx.out << "Wrote " << file << '\n';
+        }
+    }
     if (ctx.parser.isSet(QStringLiteral("html"))) {
         const QString html = ctx.parser.value(QStringLiteral("html"));
-        writeHtmlReport(*project, report, html);
+        writeHtmlReport(*project, report, html, canDraw ? ctx.charts->html(report) : QVector<HtmlChart>{});
         if (!ctx.json)
-            ctx.out << "Wrote " << html << "\n\n";
+            ctx.out << "Wrote " << html << '\n';
     }
+    if (wantsCharts && !ctx.json)
+        ctx.out << '\n';
     if (ctx.json) {
         printJson(ctx.out, reportJson(report));
         return;

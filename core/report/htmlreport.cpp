@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QRegularExpression>
+#include <QSet>
 #include <QTextStream>
 #include <QFileInfo>
 #include <QSaveFile>
@@ -58,21 +59,43 @@ QString statistic(const agreement::Estimate &e)
     return text;
 }
 
-/** An SVG document embedded inline; anything that is not one is escaped and shown as text. */
-QString embedSvg(const QString &svg)
+/**
+ * An SVG document embedded inline; anything that is not one is escaped and shown as text. Its
+ * ids get the prefix \a idPrefix, since ids must be unique in the whole page.
+ */
+QString embedSvg(const QString &svg, const QString &idPrefix)
 {
     const qsizetype start = svg.indexOf(QLatin1String("<svg"));
     if (start < 0)
         return QStringLiteral("<pre>%1</pre>").arg(htmlEscaped(svg));
     QString body = svg.mid(start);
-    // An SVG from the window holds drawing only; drop any script a hand-made one might carry.
-    body.remove(QRegularExpression(QStringLiteral("<script[\\s\\S]*?</script>"), QRegularExpression::CaseInsensitiveOption));
+    // A chart holds drawing only: drop any script, and any event handler attribute, that a
+    // hand-made document might carry.
+    body.remove(QRegularExpression(QStringLiteral("<script[\\s\\S]*?</script\\s*>"), QRegularExpression::CaseInsensitiveOption));
+    body.remove(QRegularExpression(QStringLiteral("<script[^>]*/>"), QRegularExpression::CaseInsensitiveOption));
+    body.remove(QRegularExpression(QStringLiteral("\\son[a-z]+\\s*=\\s*(\"[^\"]*\"|'[^']*'|[^\\s>]+)"), QRegularExpression::CaseInsensitiveOption));
+    static const QRegularExpression id(QStringLiteral("\\bid=\"([^\"]+)\""));
+    QSet<QString> ids;
+    for (const QRegularExpressionMatch &m : id.globalMatch(body))
+        ids.insert(m.captured(1));
+    for (const QString &name : ids) {
+        const QString renamed = idPrefix + name;
+        body.replace(QStringLiteral("id=\"%1\"").arg(name), QStringLiteral("id=\"%1\"").arg(renamed));
+        body.replace(QStringLiteral("url(#%1)").arg(name), QStringLiteral("url(#%1)").arg(renamed));
+        body.replace(QStringLiteral("href=\"#%1\"").arg(name), QStringLiteral("href=\"#%1\"").arg(renamed));
+    }
     return body;
+}
+
+QString figure(const HtmlChart &chart, int index)
+{
+    return QStringLiteral("<figure>\n%1\n<figcaption>%2</figcaption>\n</figure>\n")
+        .arg(embedSvg(chart.svg, QStringLiteral("chart%1-").arg(index)), htmlEscaped(chart.title));
 }
 
 } // namespace
 
-void writeHtmlReport(const Project &project, const Report &report, const QString &path, const QMap<QString, QString> &charts)
+void writeHtmlReport(const Project &project, const Report &report, const QString &path, const QVector<HtmlChart> &charts)
 {
     const ClassCatalog &catalog = project.catalog();
     QString html;
@@ -82,7 +105,8 @@ void writeHtmlReport(const Project &project, const Report &report, const QString
         << "<style>\nbody{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:72em;color:#222}"
            "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}"
            "td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f3f3f3}.ci{color:#777}"
-           "h2{border-bottom:2px solid #e6b86a;padding-bottom:.2em}.note{color:#555;font-style:italic}\n</style>\n</head>\n<body>\n";
+           "h2{border-bottom:2px solid #e6b86a;padding-bottom:.2em}.note{color:#555;font-style:italic}"
+           "figure{margin:1em 0 2em}figure svg{max-width:100%;height:auto}figcaption{color:#555}\n</style>\n</head>\n<body>\n";
     out << "<h1>" << htmlEscaped(title) << "</h1>\n<p>" << htmlEscaped(project.path()) << " — "
         << QDateTime::currentDateTimeUtc().toString(Qt::ISODate) << "</p>\n";
 
@@ -115,10 +139,19 @@ void writeHtmlReport(const Project &project, const Report &report, const QString
             }
             out << "</table>\n";
         }
+        for (int i = 0; i < charts.size(); ++i) {
+            if (charts[i].model == m.name)
+                out << figure(charts[i], i);
+        }
     }
 
-    for (auto it = charts.constBegin(); it != charts.constEnd(); ++it)
-        out << "<figure>\n" << embedSvg(*it) << "\n<figcaption>" << htmlEscaped(it.key()) << "</figcaption>\n</figure>\n";
+    QSet<QString> models;
+    for (const ModelReport &m : report.models)
+        models.insert(m.name);
+    for (int i = 0; i < charts.size(); ++i) {
+        if (!models.contains(charts[i].model))
+            out << figure(charts[i], i);
+    }
 
     // Agreement and the disputed units, with every answer and note.
     const AuditSnapshot snapshot = AuditSnapshot::load(project);

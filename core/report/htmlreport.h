@@ -2,12 +2,20 @@
 
 #include "report.h"
 
-#include <QMap>
+#include <QVector>
 #include <QString>
 
 namespace bagel {
 
 class Project;
+
+/** A chart to embed in the HTML report: an SVG document, shown in its model's section. */
+struct HtmlChart
+{
+    QString model; ///< the model's name; a chart of no model goes after the models
+    QString title; ///< the caption
+    QString svg;   ///< an SVG document
+};
 
 /** Text made safe for HTML: & < > " ' replaced by entities, so a note is shown, never run. */
 QString htmlEscaped(const QString &text);
@@ -16,11 +24,12 @@ QString htmlEscaped(const QString &text);
  * Writes the report of \a project as one self-contained HTML file (styles inline, no external
  * resource): per model the accuracies, Table 2 and the most-confused pairs; the agreement
  * between reviewers; and the disputed units with every reviewer's answer and note. \a charts
- * maps a chart's title to an SVG document to embed (the window draws them; none from the
- * command line). Every string from the project is escaped. Written under a temporary name and
+ * are embedded inline, each in its model's section (bagel_core draws none: the charts need
+ * Qt Charts, which the programs link). Every string from the project is escaped, and scripts
+ * are taken out of the SVG documents. Written under a temporary name and
  * renamed, like the exports. Throws Error.
  */
 void writeHtmlReport(const Project &project, const Report &report, const QString &path,
-                     const QMap<QString, QString> &charts = {});
+                     const QVector<HtmlChart> &charts = {});
 
 } // namespace bagel
