@@ -169,3 +169,45 @@ TEST_F(Cli, WorksWithoutWordNet)
     EXPECT_EQ(tench.value(QStringLiteral("index")).toInt(), 0);
     EXPECT_TRUE(tench.value(QStringLiteral("hypernym_path")).isNull());
 }
+
+TEST_F(Cli, ReportWritesChartsAsPngAndSvgAndIntoTheHtml)
+{
+    const QString project = dir.path(QStringLiteral("paper.bagel"));
+    ASSERT_EQ(cli({QStringLiteral("init"), project}).exitCode, 0);
+    ASSERT_EQ(cli({QStringLiteral("import"), project, QStringLiteral("paper-mistakes"), test::sharedData(QStringLiteral("paper/vit3b_mistakes.json")),
+                   QStringLiteral("--labels"), test::sharedData(QStringLiteral("imagenet/val_labels.tsv"))})
+                  .exitCode,
+              0);
+    const QString html = dir.path(QStringLiteral("out/report.html"));
+    QDir().mkpath(dir.path(QStringLiteral("out")));
+    const QString charts = dir.path(QStringLiteral("out/charts"));
+    const test::CliResult r = cli({QStringLiteral("report"), project, QStringLiteral("--html"), html, QStringLiteral("--charts"), charts});
+    ASSERT_EQ(r.exitCode, 0) << r.err.toStdString();
+    EXPECT_TRUE(r.err.isEmpty()) << "no platform chatter on stderr: " << r.err.toStdString();
+    EXPECT_TRUE(r.out.contains(QStringLiteral("Wrote ") + QDir(charts).filePath(QStringLiteral("vit3b-table2.png")))) << r.out.toStdString();
+    for (const char *name : {"vit3b-table2.png", "vit3b-table2.svg", "vit3b-confused-pairs.png", "vit3b-confused-pairs.svg"}) {
+        QFile file(QDir(charts).filePath(QLatin1String(name)));
+        ASSERT_TRUE(file.open(QIODevice::ReadOnly)) << name;
+        const QByteArray head = file.read(64);
+        if (QByteArray(name).endsWith(".png"))
+            EXPECT_TRUE(head.startsWith("\x89PNG\r\n\x1a\n")) << name;
+        else
+            EXPECT_TRUE(head.contains("<?xml")) << name;
+    }
+    QFile page(html);
+    ASSERT_TRUE(page.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(page.readAll());
+    EXPECT_EQ(text.count(QStringLiteral("<svg")), 2);
+    EXPECT_TRUE(text.contains(QStringLiteral("fine-grained (241)")));
+
+    // With --json, stdout stays one JSON document while the files are written.
+    const QJsonObject report = json(cli({QStringLiteral("report"), project, QStringLiteral("--json"), QStringLiteral("--charts"), charts}));
+    EXPECT_EQ(report.value(QStringLiteral("models")).toObject().value(QStringLiteral("vit3b")).toObject()
+                  .value(QStringLiteral("table2")).toObject().value(QStringLiteral("total")).toObject()
+                  .value(QStringLiteral("total")).toInt(),
+              378);
+    // A folder that cannot be made: one clear line.
+    test::writeFile(dir.path(QStringLiteral("file")), "x");
+    const QString error = failure(cli({QStringLiteral("report"), project, QStringLiteral("--charts"), dir.path(QStringLiteral("file/sub"))}));
+    EXPECT_TRUE(error.contains(dir.path(QStringLiteral("file/sub")))) << error.toStdString();
+}

@@ -104,7 +104,7 @@ QByteArray rawSvg(std::unique_ptr<QChart> chart, QSize size)
     generator.setSize(size);
     generator.setViewBox(QRect(QPoint(), size));
     generator.setResolution(96); // so that the size in millimetres is the size in CSS pixels
-    generator.setTitle(chart->title());
+    generator.setTitle(chart->title().toHtmlEscaped()); // the generator writes the title as it is given
     generator.setDescription(QStringLiteral("Bagel report chart"));
     QPainter painter(&generator);
     painter.setRenderHint(QPainter::Antialiasing);
