@@ -17,6 +17,12 @@ QString percent(const std::optional<double> &value)
     return value ? QStringLiteral("%1 %").arg(*value * 100.0, 0, 'f', 2) : QStringLiteral("–");
 }
 
+/** "x % of n items", or "–" when the figure cannot be computed. */
+QString share(const std::optional<double> &value, qint64 items)
+{
+    return value ? QStringLiteral("%1 of %2 items").arg(percent(value)).arg(items) : QStringLiteral("–");
+}
+
 } // namespace
 
 void addReportOptions(QCommandLineParser &p)
@@ -50,25 +56,27 @@ void runReport(Context &ctx)
         if (!ok || pairs < 0)
             throw UsageError(QStringLiteral("--pairs needs a non-negative number"));
     }
-    const bool wantsCharts = ctx.parser.isSet(QStringLiteral("html")) || ctx.parser.isSet(QStringLiteral("charts"));
+    const bool html = ctx.parser.isSet(QStringLiteral("html"));
+    const bool chartFiles = ctx.parser.isSet(QStringLiteral("charts"));
+    // Charts come from the program (bagel_core draws none); without them the HTML has none.
     const bool canDraw = ctx.charts && ctx.charts->html && ctx.charts->save;
-    if (ctx.parser.isSet(QStringLiteral("charts")) && !canDraw)
+    if (chartFiles && !canDraw)
         throw Error(QStringLiteral("--charts: this program cannot draw charts"));
     const Report report = computeReport(*project, model);
-    if (wantsCharts && ctx.parser.isSet(QStringLiteral("charts"))) {
+    if (chartFiles) {
         const QStringList files = ctx.charts->save(report, ctx.parser.value(QStringLiteral("charts")));
         if (!ctx.json) {
             for (const QString &file : files)
                 ctx.out << "Wrote " << file << '\n';
         }
     }
-    if (ctx.parser.isSet(QStringLiteral("html"))) {
-        const QString html = ctx.parser.value(QStringLiteral("html"));
-        writeHtmlReport(*project, report, html, canDraw ? ctx.charts->html(report) : QVector<HtmlChart>{});
+    if (html) {
+        const QString path = ctx.parser.value(QStringLiteral("html"));
+        writeHtmlReport(*project, report, path, canDraw ? ctx.charts->html(report) : QVector<HtmlChart>{});
         if (!ctx.json)
-            ctx.out << "Wrote " << html << '\n';
+            ctx.out << "Wrote " << path << '\n';
     }
-    if (wantsCharts && !ctx.json)
+    if ((html || chartFiles) && !ctx.json)
         ctx.out << '\n';
     if (ctx.json) {
         printJson(ctx.out, reportJson(report));
@@ -80,11 +88,11 @@ void runReport(Context &ctx)
         out << "The project has no models: import predictions first.\n";
     for (const ModelReport &m : report.models) {
         out << "Model " << m.name << " (" << m.predictions << " predictions)\n";
-        out << QStringLiteral("  %1 %2 of %3 items\n").arg(QStringLiteral("Top-1 accuracy"), -34).arg(percent(m.top1)).arg(m.top1Items);
-        out << QStringLiteral("  %1 %2 of %3 items\n").arg(QStringLiteral("Multi-label accuracy, imported"), -34).arg(percent(m.mlaBefore)).arg(m.mlaItemsBefore);
-        out << QStringLiteral("  %1 %2 of %3 items\n").arg(QStringLiteral("Multi-label accuracy, reviewed"), -34).arg(percent(m.mlaAfter)).arg(m.mlaItemsAfter);
+        out << QStringLiteral("  %1 %2\n").arg(QStringLiteral("Top-1 accuracy"), -34).arg(share(m.top1, m.top1Items));
+        out << QStringLiteral("  %1 %2\n").arg(QStringLiteral("Multi-label accuracy, imported"), -34).arg(share(m.mlaBefore, m.mlaItemsBefore));
+        out << QStringLiteral("  %1 %2\n").arg(QStringLiteral("Multi-label accuracy, reviewed"), -34).arg(share(m.mlaAfter, m.mlaItemsAfter));
         out << QStringLiteral("  %1 %2\n").arg(QStringLiteral("ReaL accuracy"), -34)
-                   .arg(m.real ? QStringLiteral("%1 of %2 items").arg(percent(m.real)).arg(m.realItems) : QStringLiteral("– (no ReaL labels)"));
+                   .arg(m.real ? share(m.real, m.realItems) : QStringLiteral("– (no ReaL labels)"));
         out << QStringLiteral("  %1 %2\n").arg(QStringLiteral("ImageNet-M mistakes"), -34)
                    .arg(m.imagenetM ? QStringLiteral("%1/%2").arg(*m.imagenetM).arg(m.imagenetMTotal) : QStringLiteral("– (no ImageNet-M)"));
         out << "\n  Mistakes after the review (Table 2)        major   minor   total\n";
