@@ -11,6 +11,7 @@
 #include "import/importer.h"
 #include "logging.h"
 #include "project.h"
+#include "storage/projectcheck.h"
 #include "storage/sqlitestore.h"
 #include "vocabulary.h"
 
@@ -159,6 +160,25 @@ void runInfo(Context &ctx)
     line("Problematic images:", QString::number(c.problematic));
     line("ImageNet-M:", QString::number(c.imagenetM));
     line("ReaL label lists:", QString::number(c.realLabelled));
+}
+
+void runCheck(Context &ctx)
+{
+    const QStringList args = positionals(ctx.parser, 1, "check PROJECT");
+    const CheckReport report = checkProject(args[0]);
+    if (ctx.json) {
+        printJson(ctx.out, report.toJson());
+    } else {
+        ctx.out << "Checked " << args[0] << '\n';
+        for (const CheckFinding &f : report.findings) {
+            const char *mark = f.level == CheckFinding::Level::Ok ? "ok     " : f.level == CheckFinding::Level::Warning ? "WARNING" : "ERROR  ";
+            ctx.out << "  " << mark << "  " << QStringLiteral("%1").arg(f.check, -12) << "  " << f.message << '\n';
+        }
+    }
+    ctx.out.flush();
+    const int errors = report.count(CheckFinding::Level::Error);
+    if (errors)
+        throw Error(QStringLiteral("%1: %2 problem(s) found").arg(args[0]).arg(errors));
 }
 
 void runReview(Context &ctx)
@@ -418,6 +438,9 @@ const std::vector<Command> &commands()
          },
          runImport},
         {"info", "info PROJECT", "Print what the project holds.", nullptr, runInfo},
+        {"check", "check PROJECT", "Check the project file without changing it: SQLite's integrity check, the foreign keys, "
+         "the schema version, the append-only history and Bagel's own rules. Exit status 1 when something is wrong.",
+         nullptr, runCheck},
         {"review", "review PROJECT --item FILE --reviewer R --verdict V [options]",
          "Record one review. Verdicts: correct, wrong, unclear, problematic; categories: fine-grained, "
          "fine-grained-oov, spurious-correlation, non-prototypical, other; severities: major, minor, borderline. "

@@ -103,6 +103,18 @@ void SqliteStore::checkFileHeader(const QString &path)
     const quint32 applicationId = qFromBigEndian<quint32>(header.constData() + 68);
     if (applicationId != quint32(sqliteschema::kApplicationId))
         throw Error(QStringLiteral("%1: an SQLite database, but not a Bagel project").arg(path));
+    // The header's page count is trustworthy when its "version valid for" matches the change
+    // counter; a file shorter than that lost its end (a copy cut short, a full disk).
+    const quint32 pageSizeField = qFromBigEndian<quint16>(header.constData() + 16);
+    const qint64 pageSize = pageSizeField == 1 ? 65536 : pageSizeField;
+    const quint32 pages = qFromBigEndian<quint32>(header.constData() + 28);
+    const bool pagesValid = qFromBigEndian<quint32>(header.constData() + 24) == qFromBigEndian<quint32>(header.constData() + 92);
+    if (pagesValid && pages > 0 && file.size() < pageSize * qint64(pages)) {
+        throw Error(QStringLiteral("%1: truncated: the file has %2 bytes of the %3 its header declares")
+                        .arg(path)
+                        .arg(file.size())
+                        .arg(pageSize * qint64(pages)));
+    }
 }
 
 SqliteStore::SqliteStore(const QString &path, bool readOnly)
