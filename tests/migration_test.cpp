@@ -132,8 +132,9 @@ TEST(Migration, CopiesUpgradedApartGiveTheirCommonReviewsTheSameUid)
     const QString b = dir.path(QStringLiteral("b.bagel"));
     writeVersion1Project(a);
     ASSERT_TRUE(QFile::copy(a, b));
-    if (QFileInfo::exists(a + QStringLiteral("-wal")))
+    if (QFileInfo::exists(a + QStringLiteral("-wal"))) {
         ASSERT_TRUE(QFile::copy(a + QStringLiteral("-wal"), b + QStringLiteral("-wal")));
+    }
 
     auto first = Project::open(a);
     auto second = Project::open(b);

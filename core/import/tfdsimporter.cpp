@@ -154,6 +154,9 @@ private:
             } else if (it->judgement != judgement) {
                 m_reader.fail(QStringLiteral("%1 is listed as both %2 and %3")
                                   .arg(m_reader.qtext(), toString(it->judgement), toString(judgement)));
+            } else {
+                // At most 1000 classes, so a list can never be long: a repeat is a broken file.
+                m_reader.fail(QStringLiteral("%1 is listed twice as %2").arg(m_reader.qtext(), toString(judgement)));
             }
         }
     }

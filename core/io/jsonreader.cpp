@@ -175,6 +175,9 @@ QString JsonReader::path() const
             out += QStringLiteral("[%1]").arg(f.index);
         }
     }
+    // A path hundreds of levels deep would drown the message: keep its two ends.
+    if (out.size() > 240)
+        out = out.left(100) + QStringLiteral(" … ") + out.right(120);
     return out;
 }
 
@@ -484,14 +487,26 @@ void JsonReader::expect(Token expected, const char *what)
         fail(QStringLiteral("expected %1, found %2").arg(QLatin1String(what), QLatin1String(tokenName(got))));
 }
 
+namespace {
+
+/** \a text for an error message: a long number keeps its start and says how long it is. */
+QString shownNumber(const std::string &text)
+{
+    if (text.size() <= 40)
+        return QString::fromStdString(text);
+    return QStringLiteral("%1… (%2 characters)").arg(QString::fromStdString(text.substr(0, 24))).arg(text.size());
+}
+
+} // namespace
+
 qint64 JsonReader::intValue() const
 {
     qint64 value = 0;
     const auto [ptr, ec] = std::from_chars(m_number.data(), m_number.data() + m_number.size(), value);
     if (ec == std::errc::result_out_of_range)
-        fail(QStringLiteral("integer %1 is out of range").arg(QString::fromStdString(m_number)));
+        fail(QStringLiteral("integer %1 is out of range").arg(shownNumber(m_number)));
     if (ec != std::errc() || ptr != m_number.data() + m_number.size())
-        fail(QStringLiteral("expected an integer, found %1").arg(QString::fromStdString(m_number)));
+        fail(QStringLiteral("expected an integer, found %1").arg(shownNumber(m_number)));
     return value;
 }
 
@@ -500,7 +515,7 @@ double JsonReader::doubleValue() const
     double value = 0;
     const auto [ptr, ec] = std::from_chars(m_number.data(), m_number.data() + m_number.size(), value);
     if (ec != std::errc() || ptr != m_number.data() + m_number.size())
-        fail(QStringLiteral("number %1 is out of range").arg(QString::fromStdString(m_number)));
+        fail(QStringLiteral("number %1 is out of range").arg(shownNumber(m_number)));
     return value;
 }
 
