@@ -9,6 +9,8 @@
 #include "project.h"
 #include "review/queuelistmodel.h"
 #include "settings.h"
+#include "storage/projectcheck.h"
+#include "storage/sqlitestore.h"
 #include "testsupport.h"
 #include "verdictpanel.h"
 #include "zoommath.h"
@@ -26,6 +28,8 @@
 #include <QTest>
 
 #include <gtest/gtest.h>
+
+#include <sqlite3.h>
 
 using namespace bagel;
 
@@ -495,4 +499,79 @@ TEST_F(ReviewWindow, ExportWritesTheWholeProjectOrOnlyTheQueueAsFiltered)
     ASSERT_GE(lines.size(), 2);
     EXPECT_TRUE(lines[1].startsWith("gcompris_cat.jpg,")) << lines[1].toStdString();
     EXPECT_NE(window->action(QStringLiteral("file.export")), nullptr);
+}
+
+TEST_F(ReviewWindow, AFullDiskFailsVisiblyKeepsTheVerdictToRetryAndHarmsNothingSaved)
+{
+    auto window = openWindow();
+    // Some verdicts saved before the disk fills up.
+    QStringList saved;
+    for (int i = 0; i < 3; ++i) {
+        saved << window->currentFileName();
+        press(*window, Qt::Key_1);
+    }
+    window->flushWrites();
+    // ann's reviews of an item (the demo has other reviewers' too).
+    const auto annsReviews = [this](const QString &file) {
+        auto project = Project::open(projectPath, true);
+        const ReviewerId ann = project->store().reviewerId(QStringLiteral("ann"), false);
+        QVector<ReviewRecord> out;
+        for (const ReviewRecord &r : project->store().reviews(project->store().itemByFileName(file)->id)) {
+            if (r.reviewer == ann)
+                out << r;
+        }
+        return out;
+    };
+    for (const QString &file : saved)
+        ASSERT_EQ(annsReviews(file).size(), 1) << file.toStdString();
+
+    // The disk is full: the file may not grow by a single page from here on.
+    window->reviewWriter()->runOnConnection([](Project &project) {
+        sqlite3 *db = dynamic_cast<SqliteStore &>(project.store()).nativeHandle();
+        ASSERT_EQ(sqlite3_exec(db, "PRAGMA max_page_count = 1", nullptr, nullptr, nullptr), SQLITE_OK); // clamped to the current size
+    });
+    QStringList unsaved;
+    qsizetype before = 0; // ann's reviews of the item before the verdict that failed
+    for (int i = 0; i < 500 && window->failedWrites() == 0; ++i) {
+        const QString file = window->currentFileName();
+        before = annsReviews(file).size();
+        press(*window, Qt::Key_3); // unclear, until a page runs out
+        window->flushWrites();
+        QCoreApplication::processEvents();
+        if (window->failedWrites() > 0)
+            unsaved << file;
+    }
+    ASSERT_EQ(window->failedWrites(), 1) << "a verdict that needs a new page cannot be saved";
+    EXPECT_TRUE(window->verdictPanel()->statusText().contains(QStringLiteral("NOT saved"))) << window->verdictPanel()->statusText().toStdString();
+    EXPECT_TRUE(window->verdictPanel()->statusText().contains(unsaved.first()));
+    const auto *retry = window->findChild<QPushButton *>(QStringLiteral("retrySaving"));
+    ASSERT_NE(retry, nullptr);
+    EXPECT_TRUE(retry->isVisible());
+    EXPECT_TRUE(window->action(QStringLiteral("edit.retry"))->isEnabled());
+    EXPECT_EQ(annsReviews(unsaved.first()).size(), before) << "not in the file";
+    for (const QString &file : saved)
+        EXPECT_EQ(annsReviews(file).size(), 1) << "saved before: untouched";
+    const CheckReport check = checkProject(projectPath);
+    EXPECT_TRUE(check.ok());
+
+    // Retrying while the disk is still full fails again and keeps the verdict.
+    press(*window, Qt::Key_R, Qt::ControlModifier);
+    window->flushWrites();
+    QCoreApplication::processEvents();
+    EXPECT_EQ(window->failedWrites(), 1);
+
+    // Space again: Ctrl+R saves it.
+    window->reviewWriter()->runOnConnection([](Project &project) {
+        sqlite3 *db = dynamic_cast<SqliteStore &>(project.store()).nativeHandle();
+        ASSERT_EQ(sqlite3_exec(db, "PRAGMA max_page_count = 1073741823", nullptr, nullptr, nullptr), SQLITE_OK);
+    });
+    press(*window, Qt::Key_R, Qt::ControlModifier);
+    window->flushWrites();
+    QCoreApplication::processEvents();
+    EXPECT_EQ(window->failedWrites(), 0);
+    EXPECT_FALSE(retry->isVisible());
+    const QVector<ReviewRecord> now = annsReviews(unsaved.first());
+    ASSERT_EQ(now.size(), before + 1);
+    EXPECT_EQ(now.last().verdict, Verdict::Unclear);
+    EXPECT_TRUE(checkProject(projectPath).ok());
 }

@@ -33,6 +33,7 @@
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QKeySequenceEdit>
+#include <QPushButton>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -75,6 +76,7 @@ QList<ActionSpec> actionTable()
         {"edit.reviewer", QT_TRANSLATE_NOOP("MainWindow", "Change &reviewer…"), {}},
         {"edit.blind", QT_TRANSLATE_NOOP("MainWindow", "&Blind mode (hide others' verdicts until mine is recorded)"), {}},
         {"edit.note", QT_TRANSLATE_NOOP("MainWindow", "Edit the &note"), {K(Qt::Key_E)}},
+        {"edit.retry", QT_TRANSLATE_NOOP("MainWindow", "Re&try saving the reviews that failed"), {K(Qt::CTRL | Qt::Key_R)}},
         {"queue.search", QT_TRANSLATE_NOOP("MainWindow", "&Search the queue"), {K(K::Find)}},
         {"classes.search", QT_TRANSLATE_NOOP("MainWindow", "Search the &classes"), {K(Qt::Key_Slash)}},
         {"view.compare", QT_TRANSLATE_NOOP("MainWindow", "&Compare with examples of the label and the prediction"), {K(Qt::Key_C)}},
@@ -183,6 +185,12 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     m_info = new QLabel(this);
     m_info->setObjectName(QStringLiteral("infoLine"));
     statusBar()->addPermanentWidget(m_info, 1);
+    m_retryButton = new QPushButton(this);
+    m_retryButton->setObjectName(QStringLiteral("retrySaving"));
+    m_retryButton->setStyleSheet(QStringLiteral("color: #c0392b; font-weight: bold"));
+    m_retryButton->hide();
+    connect(m_retryButton, &QPushButton::clicked, this, &MainWindow::retryFailedWrites);
+    statusBar()->addPermanentWidget(m_retryButton);
 
     createMenus();
     connect(&m_loader, &ImageLoader::ready, this, &MainWindow::onImageReady);
@@ -252,6 +260,8 @@ void MainWindow::createActions()
         }
     });
     connect(action(QStringLiteral("audit.open")), &QAction::triggered, this, &MainWindow::showAudit);
+    connect(action(QStringLiteral("edit.retry")), &QAction::triggered, this, &MainWindow::retryFailedWrites);
+    action(QStringLiteral("edit.retry"))->setEnabled(false);
     connect(action(QStringLiteral("report.open")), &QAction::triggered, this, &MainWindow::showReports);
     action(QStringLiteral("audit.adjudicate"))->setCheckable(true);
     connect(action(QStringLiteral("audit.adjudicate")), &QAction::toggled, this, [this](bool on) {
@@ -327,6 +337,7 @@ void MainWindow::createMenus()
     edit->addAction(action(QStringLiteral("edit.redo")));
     edit->addSeparator();
     edit->addAction(action(QStringLiteral("edit.note")));
+    edit->addAction(action(QStringLiteral("edit.retry")));
     edit->addAction(action(QStringLiteral("edit.reviewer")));
     edit->addAction(action(QStringLiteral("edit.blind")));
 
@@ -453,8 +464,35 @@ void MainWindow::rebuildRecentMenu()
     m_recentMenu->setEnabled(!m_recentMenu->isEmpty());
 }
 
+bool MainWindow::settleFailedWrites()
+{
+    flushWrites();
+    while (!m_failedWrites.isEmpty()) {
+        QMessageBox box(QMessageBox::Warning, tr("Reviews not saved"),
+                        tr("%n review(s) could not be saved to %1. Closing now loses them.", nullptr, int(m_failedWrites.size()))
+                            .arg(m_project ? QFileInfo(m_project->path()).fileName() : QString()),
+                        QMessageBox::NoButton, this);
+        QPushButton *retry = box.addButton(tr("Try again"), QMessageBox::AcceptRole);
+        QPushButton *discard = box.addButton(tr("Close without them"), QMessageBox::DestructiveRole);
+        box.addButton(QMessageBox::Cancel);
+        box.setDefaultButton(retry);
+        box.exec();
+        if (box.clickedButton() == retry) {
+            retryFailedWrites();
+            flushWrites();
+        } else if (box.clickedButton() == discard) {
+            m_failedWrites.clear();
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
 bool MainWindow::openProject(const QString &path)
 {
+    if (!settleFailedWrites())
+        return false;
     std::unique_ptr<Project> project;
     try {
         project = Project::open(path);
@@ -519,6 +557,8 @@ void MainWindow::closeProject()
     if (const QueueRow *row = m_queue->rowAt(m_position))
         m_settings.setLastItem(m_project->path(), row->fileName);
     flushWrites();
+    m_failedWrites.clear();
+    updateRetry();
     m_undo.clear();
     m_writer.reset();
     m_queue->setRows({});
@@ -697,6 +737,10 @@ void MainWindow::closeEvent(QCloseEvent *event)
     m_settings.setWindowGeometry(saveGeometry());
     m_settings.setWindowState(saveState());
     m_settings.setSplitterState(m_splitter->saveState());
+    if (!settleFailedWrites()) {
+        event->ignore();
+        return;
+    }
     closeProject();
     m_settings.sync();
     event->accept();

@@ -10,6 +10,7 @@
 #include <QMainWindow>
 #include <QUndoStack>
 
+#include <functional>
 #include <memory>
 
 class QAction;
@@ -20,6 +21,7 @@ class QLineEdit;
 class QListView;
 class QMenu;
 class QProgressBar;
+class QPushButton;
 class QSplitter;
 class QTimer;
 
@@ -94,6 +96,8 @@ public:
     bool showUnit(const QString &fileName, const QString &model);
     QUndoStack *undoStack() { return &m_undo; }
     ImageLoader *imageLoader() { return &m_loader; }
+    /** The thread that saves reviews, while a project is open. */
+    ReviewWriter *reviewWriter() const { return m_writer.get(); }
 
     /** The item shown, or empty. */
     QString currentFileName() const;
@@ -111,6 +115,10 @@ public:
     void submitRecord(const ReviewInput &input, const ReviewWriter::Handle &handle, ItemId item);
     void submitRetract(const QString &fileName, const ReviewWriter::Handle &handle);
     void submitRepeat(const QString &fileName, const ReviewWriter::Handle &handle);
+    /** Reviews the writer could not save (a full disk, a lost file), kept to be sent again. */
+    int failedWrites() const { return int(m_failedWrites.size()); }
+    /** Sends every failed request again, in the order they were first made. */
+    void retryFailedWrites();
 
 Q_SIGNALS:
     /** The item at the queue position is shown (its image may still be loading). */
@@ -122,6 +130,13 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    /** A request to the writer, kept until it is committed so that a failed one can be sent again. */
+    struct PendingWrite
+    {
+        QString fileName;
+        std::function<quint64()> send; ///< sends the request (again); returns its ticket
+    };
+
     // mainwindow.cpp: the window, its actions and menus, projects and settings
     void createActions();
     void createMenus();
@@ -140,6 +155,8 @@ private:
     void toggleBlindMode(bool on);
     void showShortcuts();
     void closeProject();
+    /** Before the project goes: commits what is pending and asks what to do with reviews that failed; false: cancelled. */
+    bool settleFailedWrites();
     void restoreState();
 
     // mainwindow_review.cpp: the queue, the image, verdicts and undo
@@ -157,6 +174,9 @@ private:
     void showComparison();
     void onWriteDone(quint64 ticket, ReviewId id);
     void onWriteFailed(quint64 ticket, const QString &message);
+    /** Sends \a write to the writer and remembers it until it is committed. */
+    void send(PendingWrite write);
+    void updateRetry();
     void refreshItem(const QString &fileName);
     void updateProgress();
     ModelId currentModel() const;
@@ -169,7 +189,9 @@ private:
     ImageLoader m_loader;
     QUndoStack m_undo;
     QHash<QString, QAction *> m_actions;
-    QHash<quint64, QString> m_pendingWrites; ///< ticket → file name
+    QHash<quint64, PendingWrite> m_pendingWrites; ///< ticket → request in flight
+    QVector<PendingWrite> m_failedWrites;         ///< requests the writer could not commit, in order
+    QPushButton *m_retryButton = nullptr;
     QString m_reviewer;
     bool m_blind = true;
     int m_position = -1;

@@ -19,6 +19,7 @@
 #include <QDialog>
 #include <QGridLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QLineEdit>
 #include <QListView>
 #include <QMessageBox>
@@ -340,10 +341,15 @@ void MainWindow::showComparison()
     dialog.exec();
 }
 
+void MainWindow::send(PendingWrite write)
+{
+    const quint64 ticket = write.send();
+    m_pendingWrites.insert(ticket, std::move(write));
+}
+
 void MainWindow::submitRecord(const ReviewInput &input, const ReviewWriter::Handle &handle, ItemId item)
 {
-    const quint64 ticket = m_writer->record(input, handle);
-    m_pendingWrites.insert(ticket, input.fileName);
+    send({input.fileName, [this, input, handle] { return m_writer->record(input, handle); }});
     m_queue->setPending(item, true);
     m_verdicts->setStatus(VerdictPanel::Status::Saving,
                           tr("Saving %1 on %2…").arg(input.verdict ? toString(*input.verdict) : tr("a label edit"), input.fileName));
@@ -351,7 +357,7 @@ void MainWindow::submitRecord(const ReviewInput &input, const ReviewWriter::Hand
 
 void MainWindow::submitRetract(const QString &fileName, const ReviewWriter::Handle &handle)
 {
-    m_pendingWrites.insert(m_writer->retract(handle), fileName);
+    send({fileName, [this, handle] { return m_writer->retract(handle); }});
     m_verdicts->setStatus(VerdictPanel::Status::Saving, tr("Undoing the review of %1…").arg(fileName));
     // Undo takes the reviewer back to the item.
     for (int i = 0; i < m_queue->rowCount(); ++i) {
@@ -364,25 +370,58 @@ void MainWindow::submitRetract(const QString &fileName, const ReviewWriter::Hand
 
 void MainWindow::submitRepeat(const QString &fileName, const ReviewWriter::Handle &handle)
 {
-    m_pendingWrites.insert(m_writer->repeat(handle), fileName);
+    send({fileName, [this, handle] { return m_writer->repeat(handle); }});
     m_verdicts->setStatus(VerdictPanel::Status::Saving, tr("Redoing the review of %1…").arg(fileName));
 }
 
 void MainWindow::onWriteDone(quint64 ticket, ReviewId)
 {
-    const QString fileName = m_pendingWrites.take(ticket);
-    if (fileName.isEmpty())
+    const auto write = m_pendingWrites.constFind(ticket);
+    if (write == m_pendingWrites.constEnd())
         return;
+    const QString fileName = write->fileName;
+    m_pendingWrites.erase(write);
     refreshItem(fileName);
     m_verdicts->setStatus(VerdictPanel::Status::Saved, tr("Saved: %1").arg(fileName));
+    updateRetry();
 }
 
 void MainWindow::onWriteFailed(quint64 ticket, const QString &message)
 {
-    const QString fileName = m_pendingWrites.take(ticket);
+    const auto write = m_pendingWrites.constFind(ticket);
+    if (write == m_pendingWrites.constEnd())
+        return;
+    // Kept, in order, to be sent again: the verdict is not lost because the disk was full.
+    // Tickets grow, so a request that failed after an earlier one goes after it.
+    const QString fileName = write->fileName;
+    m_failedWrites << *write;
+    m_pendingWrites.erase(write);
     refreshItem(fileName);
-    m_verdicts->setStatus(VerdictPanel::Status::Failed, tr("NOT saved (%1): %2").arg(fileName, message));
+    m_verdicts->setStatus(VerdictPanel::Status::Failed,
+                          tr("NOT saved (%1): %2. Nothing saved before is affected; Ctrl+R tries again.").arg(fileName, message));
     statusBar()->showMessage(tr("A review could not be saved: %1").arg(message));
+    updateRetry();
+}
+
+void MainWindow::retryFailedWrites()
+{
+    if (!m_writer || m_failedWrites.isEmpty())
+        return;
+    const QVector<PendingWrite> failed = std::exchange(m_failedWrites, {});
+    for (const PendingWrite &write : failed) {
+        send(write);
+        refreshItem(write.fileName);
+    }
+    m_verdicts->setStatus(VerdictPanel::Status::Saving, tr("Saving %n review(s) again…", nullptr, int(failed.size())));
+    updateRetry();
+}
+
+void MainWindow::updateRetry()
+{
+    const int failed = int(m_failedWrites.size());
+    m_retryButton->setText(tr("Retry saving %n review(s)", nullptr, failed));
+    m_retryButton->setVisible(failed > 0);
+    action(QStringLiteral("edit.retry"))->setEnabled(failed > 0);
 }
 
 void MainWindow::refreshItem(const QString &fileName)
@@ -400,7 +439,12 @@ void MainWindow::refreshItem(const QString &fileName)
             break;
         }
     }
-    m_queue->setPending(item->id, m_pendingWrites.values().contains(fileName));
+    bool pending = false;
+    for (const PendingWrite &write : std::as_const(m_pendingWrites))
+        pending = pending || write.fileName == fileName;
+    for (const PendingWrite &write : std::as_const(m_failedWrites))
+        pending = pending || write.fileName == fileName;
+    m_queue->setPending(item->id, pending);
     if (fileName == currentFileName())
         m_facts->showItem(*m_project, item->id, currentModel(), me(), m_blind);
     updateProgress();

@@ -32,6 +32,13 @@ public:
 
     void close() { m_project.reset(); }
 
+    Project &project()
+    {
+        if (!m_project)
+            m_project = Project::open(m_path);
+        return *m_project;
+    }
+
 private:
     QString m_path;
     std::unique_ptr<Project> m_project;
@@ -62,6 +69,23 @@ quint64 ReviewWriter::submit(std::function<ReviewId(Project &)> work)
         m_worker, [worker = m_worker, ticket, work = std::move(work), this] { worker->run(ticket, work, this); },
         Qt::QueuedConnection);
     return ticket;
+}
+
+void ReviewWriter::runOnConnection(const std::function<void(Project &)> &work)
+{
+    QString error;
+    QMetaObject::invokeMethod(
+        m_worker,
+        [worker = m_worker, &work, &error] {
+            try {
+                work(worker->project());
+            } catch (const Error &e) {
+                error = e.message();
+            }
+        },
+        Qt::BlockingQueuedConnection);
+    if (!error.isEmpty())
+        throw Error(error);
 }
 
 quint64 ReviewWriter::record(const ReviewInput &input, Handle handle)

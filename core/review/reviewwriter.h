@@ -40,6 +40,13 @@ public:
     /** Blocks until every request so far is committed (shutdown and tests). */
     void flush();
 
+    /**
+     * Runs \a work on the writer's thread with its connection, after every request made before,
+     * and waits for it. For maintenance and for tests, e.g. capping the file's size to play a
+     * full disk. \a work may throw Error; it is rethrown here.
+     */
+    void runOnConnection(const std::function<void(Project &)> &work);
+
 Q_SIGNALS:
     void done(quint64 ticket, bagel::ReviewId id);
     void failed(quint64 ticket, const QString &message);

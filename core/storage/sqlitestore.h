@@ -117,6 +117,9 @@ public:
     ProjectCounts counts() const override;
     qint64 dataVersion() const override;
 
+    /** The connection's native handle, for what the Store interface does not cover (tests, diagnostics). */
+    sqlite3 *nativeHandle() const { return m_handle; }
+
 private:
     SqliteStore(const QString &path, bool readOnly);
     void connect();
