@@ -29,6 +29,16 @@ std::unique_ptr<Project> Project::create(const QString &path, const QString &ima
     return project;
 }
 
+QString Project::whyReadOnly(const QString &path)
+{
+    return SqliteStore::whyReadOnly(path);
+}
+
+std::unique_ptr<Project> Project::openWritableIfPossible(const QString &path)
+{
+    return open(path, !whyReadOnly(path).isEmpty());
+}
+
 std::unique_ptr<Project> Project::open(const QString &path, bool readOnly)
 {
     return std::make_unique<Project>(SqliteStore::open(path, readOnly));

@@ -53,6 +53,13 @@ public:
     static std::unique_ptr<Project> create(const QString &path, const QString &imagesRoot = {});
     /** Opens (and if needed migrates) an existing project file. Throws Error. */
     static std::unique_ptr<Project> open(const QString &path, bool readOnly = false);
+    /**
+     * Why the project file at \a path can only be opened read-only — the file, or the folder
+     * SQLite keeps its journal in, is not writable — or empty when it can be written.
+     */
+    static QString whyReadOnly(const QString &path);
+    /** Opens read-write when the file and its folder allow it, else read-only. Throws Error. */
+    static std::unique_ptr<Project> openWritableIfPossible(const QString &path);
 
     explicit Project(std::unique_ptr<Store> store);
     ~Project();

@@ -103,8 +103,9 @@ TEST(Export, TheReviewChangesOnlyTheReviewedItemsAndTheDiffSaysHow)
     const QJsonObject a = QJsonDocument::fromJson(readAll(before)).object()[QStringLiteral("initial_annots")].toObject();
     const QJsonObject b = QJsonDocument::fromJson(readAll(after)).object()[QStringLiteral("initial_annots")].toObject();
     for (const QString &key : a.keys()) {
-        if (key != files[0] && key != files[1])
+        if (key != files[0] && key != files[1]) {
             EXPECT_EQ(a[key], b[key]) << key.toStdString();
+        }
     }
     const QString predicted = ClassCatalog::imagenet1k().at(7).wnid; // the model predicts class 7 (cock) everywhere
     EXPECT_TRUE(b[files[0]][QStringLiteral("correct")].toArray().contains(predicted));

@@ -26,10 +26,16 @@
 #include <QFile>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTemporaryDir>
+#include <QProcess>
+#include <QDir>
 
 #include <gtest/gtest.h>
 
 #include <sqlite3.h>
+
+#include <grp.h>
+#include <unistd.h>
 
 using namespace bagel;
 
@@ -574,4 +580,77 @@ TEST_F(ReviewWindow, AFullDiskFailsVisiblyKeepsTheVerdictToRetryAndHarmsNothingS
     ASSERT_EQ(now.size(), before + 1);
     EXPECT_EQ(now.last().verdict, Verdict::Unclear);
     EXPECT_TRUE(checkProject(projectPath).ok());
+}
+
+// A project in a folder nobody may write in, with a read-only file, is opened read-only with a
+// banner that says why. Permissions do not bind root, so when the tests run as root the window
+// part runs in a child process of this test program as the unprivileged user `nobody`.
+TEST(ReadOnlyProject, OpensReadOnlyWithABannerAndIsNeverWritten)
+{
+    const QString childProject = qEnvironmentVariable("BAGEL_READ_ONLY_PROJECT");
+    if (!childProject.isEmpty()) {
+        // The child: the real window on the read-only project.
+        QTemporaryDir home;
+        Settings settings(home.filePath(QStringLiteral("bagel.ini")));
+        settings.setReviewer(QStringLiteral("ann"));
+        MainWindow window(settings);
+        window.show();
+        ASSERT_TRUE(window.openProject(childProject));
+        ASSERT_TRUE(window.project()->store().isReadOnly());
+        EXPECT_TRUE(window.readOnlyBanner()->isVisible());
+        EXPECT_TRUE(window.readOnlyBanner()->text().contains(QStringLiteral("Read-only"))) << window.readOnlyBanner()->text().toStdString();
+        EXPECT_TRUE(window.readOnlyBanner()->text().contains(QStringLiteral("is read-only"))) << window.readOnlyBanner()->text().toStdString();
+        EXPECT_TRUE(window.windowTitle().contains(QStringLiteral("[read-only]")));
+        EXPECT_GT(window.queueModel()->rowCount(), 0) << "the queue is there to look at";
+        QTest::keyClick(window.imageView(), Qt::Key_1);
+        window.flushWrites();
+        EXPECT_EQ(window.failedWrites(), 0) << "nothing was sent to be saved";
+        // And from the command line: a clear error that says why.
+        const test::CliResult cli = test::runCli({QStringLiteral("review"), childProject, QStringLiteral("--item"), window.currentFileName(),
+                                                  QStringLiteral("--reviewer"), QStringLiteral("ann"), QStringLiteral("--verdict"),
+                                                  QStringLiteral("correct")},
+                                                 home.filePath(QStringLiteral("xdg")));
+        EXPECT_EQ(cli.exitCode, 1);
+        EXPECT_TRUE(cli.err.contains(QStringLiteral("is open read-only: "))) << cli.err.toStdString();
+        return;
+    }
+
+    test::TempDir dir;
+    const QString folder = dir.path(QStringLiteral("shared"));
+    const QString path = createDemoProject(folder)->path();
+    ASSERT_TRUE(QFile::exists(path));
+    ASSERT_FALSE(QFile::exists(path + QStringLiteral("-wal"))) << "closed cleanly";
+    const QByteArray before = test::fileHash(path);
+    QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadOther | QFile::ExeOther
+                                          | QFile::ReadGroup | QFile::ExeGroup);
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther);
+    QFile::setPermissions(folder, QFile::ReadOwner | QFile::ExeOwner | QFile::ReadGroup | QFile::ExeGroup | QFile::ReadOther
+                                      | QFile::ExeOther);
+    const QString home = dir.path(QStringLiteral("home"));
+    QDir().mkpath(home);
+    QFile::setPermissions(home, QFileDevice::Permissions(0x7777));
+
+    QProcess child;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("BAGEL_READ_ONLY_PROJECT"), path);
+    env.insert(QStringLiteral("HOME"), home);
+    env.insert(QStringLiteral("XDG_RUNTIME_DIR"), home);
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    child.setProcessEnvironment(env);
+    if (::geteuid() == 0) {
+        child.setChildProcessModifier([] {
+            // Only async-signal-safe calls here: drop to `nobody` before exec.
+            if (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0)
+                ::_exit(97);
+        });
+    }
+    child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--gtest_filter=ReadOnlyProject.*")});
+    ASSERT_TRUE(child.waitForFinished(120000));
+    const QString output = QString::fromUtf8(child.readAllStandardOutput() + child.readAllStandardError());
+    EXPECT_EQ(child.exitCode(), 0) << output.toStdString();
+    EXPECT_TRUE(output.contains(QStringLiteral("[  PASSED  ] 1 test"))) << output.toStdString();
+    EXPECT_EQ(test::fileHash(path), before) << "never written";
+    EXPECT_FALSE(QFile::exists(path + QStringLiteral("-wal")));
+    // Give the folder back, so the temporary folder can be removed.
+    QFile::setPermissions(folder, QFileDevice::Permissions(0x7700));
 }

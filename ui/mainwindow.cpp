@@ -142,7 +142,19 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     m_splitter->addWidget(side);
     m_splitter->setStretchFactor(1, 1);
     m_splitter->setSizes({260, 700, 340});
-    setCentralWidget(m_splitter);
+    // Above everything, when the project cannot be written: say so before anyone starts reviewing.
+    m_readOnlyBanner = new QLabel(this);
+    m_readOnlyBanner->setObjectName(QStringLiteral("readOnlyBanner"));
+    m_readOnlyBanner->setWordWrap(true);
+    m_readOnlyBanner->setStyleSheet(QStringLiteral("QLabel { background: #fff3cd; color: #664d03; border-bottom: 1px solid #e0c36b; padding: 6px 10px; }"));
+    m_readOnlyBanner->hide();
+    auto *central = new QWidget(this);
+    auto *centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->setSpacing(0);
+    centralLayout->addWidget(m_readOnlyBanner);
+    centralLayout->addWidget(m_splitter, 1);
+    setCentralWidget(central);
 
     m_classPanel = new ClassSearchPanel(this);
     addDockWidget(Qt::RightDockWidgetArea, m_classPanel);
@@ -495,7 +507,7 @@ bool MainWindow::openProject(const QString &path)
         return false;
     std::unique_ptr<Project> project;
     try {
-        project = Project::open(path);
+        project = Project::openWritableIfPossible(path);
     } catch (const Error &e) {
         QMessageBox::critical(this, tr("Cannot open the project"), e.message());
         m_settings.removeRecentProject(path);
@@ -514,7 +526,13 @@ bool MainWindow::openProject(const QString &path)
     }
     m_settings.addRecentProject(m_project->path());
     rebuildRecentMenu();
-    setWindowTitle(QStringLiteral("%1 — Bagel").arg(QFileInfo(m_project->path()).fileName()));
+    const QString readOnly = m_project->store().isReadOnly() ? Project::whyReadOnly(m_project->path()) : QString();
+    setWindowTitle(QStringLiteral("%1%2 — Bagel").arg(QFileInfo(m_project->path()).fileName(), m_project->store().isReadOnly() ? tr(" [read-only]") : QString()));
+    m_readOnlyBanner->setText(tr("<b>Read-only.</b> %1, so Bagel opened it read-only: you can look, search, filter, "
+                                 "report and export, but verdicts and label edits cannot be saved. To review, copy the file "
+                                 "to a folder you can write in, or ask for write access.")
+                                  .arg(readOnly.isEmpty() ? tr("The project cannot be written") : readOnly.left(1).toUpper() + readOnly.mid(1).toHtmlEscaped()));
+    m_readOnlyBanner->setVisible(m_project->store().isReadOnly());
     m_session.start();
     m_sessionReviews = 0;
     m_classPanel->setProject(m_project.get());
@@ -571,6 +589,7 @@ void MainWindow::closeProject()
     if (m_reports)
         m_reports->setProject(nullptr);
     m_project.reset();
+    m_readOnlyBanner->hide();
     m_position = -1;
     m_shownPath.clear();
 }

@@ -71,6 +71,8 @@ public:
     VerdictPanel *verdictPanel() const { return m_verdicts; }
     ClassSearchPanel *classSearchPanel() const { return m_classPanel; }
     AdjudicationPanel *adjudicationPanel() const { return m_adjudication; }
+    /** Shown above the window while the project is open read-only, saying why. */
+    QLabel *readOnlyBanner() const { return m_readOnlyBanner; }
     /** The audit window, once opened. */
     AuditWindow *auditWindow() const { return m_audit; }
     /**
@@ -192,6 +194,7 @@ private:
     QHash<quint64, PendingWrite> m_pendingWrites; ///< ticket → request in flight
     QVector<PendingWrite> m_failedWrites;         ///< requests the writer could not commit, in order
     QPushButton *m_retryButton = nullptr;
+    QLabel *m_readOnlyBanner = nullptr;
     QString m_reviewer;
     bool m_blind = true;
     int m_position = -1;

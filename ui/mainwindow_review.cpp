@@ -259,7 +259,7 @@ void MainWindow::recordVerdict(Verdict verdict)
     if (!row || !m_project)
         return;
     if (m_project->store().isReadOnly()) {
-        QMessageBox::warning(this, tr("Read-only project"), tr("This project is open read-only; verdicts cannot be saved."));
+        statusBar()->showMessage(tr("Not saved: the project is open read-only (see the banner above)."), 6000);
         return;
     }
     if (!ensureReviewer())

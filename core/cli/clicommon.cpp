@@ -45,9 +45,7 @@ QCommandLineOption jsonOption()
 
 std::unique_ptr<Project> openProject(const QString &path, bool readOnly)
 {
-    if (!readOnly && QFileInfo::exists(path) && !QFileInfo(path).isWritable())
-        readOnly = true;
-    return Project::open(path, readOnly);
+    return readOnly ? Project::open(path, true) : Project::openWritableIfPossible(path);
 }
 
 } // namespace bagel::cli

@@ -9,6 +9,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
+#include <QUrl>
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlRecord>
@@ -87,6 +88,18 @@ QDateTime fromStorageTime(std::string_view t)
 
 // ---------------------------------------------------------------------------------------------
 // Opening
+
+QString SqliteStore::whyReadOnly(const QString &path)
+{
+    const QFileInfo file(path);
+    if (!file.exists())
+        return {};
+    if (!file.isWritable())
+        return QStringLiteral("the file %1 is read-only").arg(file.fileName());
+    if (!QFileInfo(file.absolutePath()).isWritable())
+        return QStringLiteral("its folder %1 is read-only (the journal lives beside the file)").arg(file.absolutePath());
+    return {};
+}
 
 void SqliteStore::checkFileHeader(const QString &path)
 {
@@ -178,6 +191,19 @@ void SqliteStore::connect()
     QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000");
     if (m_readOnly)
         options += QStringLiteral(";QSQLITE_OPEN_READONLY");
+    const QFileInfo file(m_path);
+    if (m_readOnly && !QFileInfo(file.absolutePath()).isWritable() && !QFileInfo::exists(m_path + QStringLiteral("-shm"))) {
+        // SQLite cannot make its shared-memory index beside a file in a folder nobody may write
+        // in. Closed cleanly, the file holds everything, so it is read as it lies on disk; a
+        // journal left by a crash would then be skipped, so that case is refused.
+        if (QFileInfo(m_path + QStringLiteral("-wal")).size() > 0) {
+            throw Error(QStringLiteral("%1: holds changes not yet written into the file (in %2-wal), and its folder is read-only: "
+                                       "open it once where it can be written")
+                            .arg(m_path, file.fileName()));
+        }
+        m_db.setDatabaseName(QStringLiteral("file:%1?immutable=1").arg(QString::fromUtf8(QUrl::fromLocalFile(file.absoluteFilePath()).toEncoded().mid(7))));
+        options += QStringLiteral(";QSQLITE_OPEN_URI");
+    }
     m_db.setConnectOptions(options);
     if (!m_db.open())
         throw Error(QStringLiteral("%1: cannot open: %2").arg(m_path, m_db.lastError().text()));
@@ -364,7 +390,10 @@ QString SqliteStore::now() const
 void SqliteStore::begin()
 {
     if (m_readOnly)
-        throw Error(QStringLiteral("%1 is open read-only").arg(m_path));
+    {
+        const QString why = whyReadOnly(m_path);
+        throw Error(QStringLiteral("%1 is open read-only%2").arg(m_path, why.isEmpty() ? QString() : QStringLiteral(": ") + why));
+    }
     // IMMEDIATE takes the write lock up front, so two writers wait on the busy timeout
     // instead of failing half-way through with SQLITE_BUSY. Another process may hold the lock
     // for longer than one timeout (a big import): keep waiting, for up to kWriteLockWaitSeconds.

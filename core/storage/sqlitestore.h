@@ -37,6 +37,8 @@ public:
 
     /** Throws Error unless \a path starts like a Bagel project (SQLite header, application id). */
     static void checkFileHeader(const QString &path);
+    /** Why the file at \a path, or the folder its journal goes in, cannot be written; empty if it can. */
+    static QString whyReadOnly(const QString &path);
     /**
      * Copies the project file at \a from (with whatever its write-ahead log holds) to a new
      * file \a to, consistently even while another process writes to it. Throws Error.
