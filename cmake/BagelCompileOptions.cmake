@@ -19,3 +19,15 @@ if(BAGEL_SANITIZE)
         -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
     target_link_options(bagel_options INTERFACE -fsanitize=address,undefined)
 endif()
+
+# The fuzz targets (the `fuzz` preset, clang only): every library instrumented for libFuzzer's
+# coverage and checked by ASan and UBSan; the fuzz executables add -fsanitize=fuzzer.
+option(BAGEL_FUZZ "Build the libFuzzer targets (needs clang)" OFF)
+if(BAGEL_FUZZ)
+    if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+        message(FATAL_ERROR "BAGEL_FUZZ needs clang (cmake --preset fuzz)")
+    endif()
+    target_compile_options(bagel_options INTERFACE
+        -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+    target_link_options(bagel_options INTERFACE -fsanitize=address,undefined)
+endif()
