@@ -12,6 +12,8 @@ namespace bagel {
 
 namespace {
 constexpr std::size_t kBlock = 1 << 20;
+/** No line of a table Bagel reads comes near this; a file without line breaks stops here. */
+constexpr std::size_t kMaxLine = 16 << 20;
 }
 
 DelimitedReader::DelimitedReader(QIODevice &device, QString sourceName, char delimiter)
@@ -49,6 +51,12 @@ bool DelimitedReader::readLine()
         }
         // Move the partial line to the front and read more; grow for lines longer than a block.
         const std::size_t partial = m_end - m_pos;
+        if (partial >= kMaxLine) {
+            throw Error(QStringLiteral("%1:%2: line longer than %3 MiB (a file without line breaks?)")
+                            .arg(m_source)
+                            .arg(m_lineNumber + 1)
+                            .arg(kMaxLine >> 20));
+        }
         std::memmove(m_buffer.data(), start, partial);
         m_pos = 0;
         m_end = partial;
@@ -119,6 +127,8 @@ void DelimitedReader::parseRecord()
                 if (i >= m_line.size()) {
                     if (!readLine())
                         fail(int(spans.size()), QStringLiteral("unterminated quoted field"));
+                    if (m_storage.size() > kMaxLine)
+                        fail(int(spans.size()), QStringLiteral("a quoted field longer than %1 MiB (a quote never closed?)").arg(kMaxLine >> 20));
                     m_storage += '\n';
                     i = 0;
                     continue;
