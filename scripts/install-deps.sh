@@ -17,6 +17,8 @@ packages=(
   libsqlite3-dev libspdlog-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev
+  # the fuzz targets (scripts/fuzz.sh): clang with libFuzzer and the sanitizers' runtime
+  clang libclang-rt-14-dev
   # the agreement tests' reference implementations (scikit-learn, statsmodels, NLTK)
   python3-sklearn python3-statsmodels python3-nltk
   # optional at run time: WordNet hypernym paths

@@ -601,6 +601,7 @@ TEST(ReadOnlyProject, OpensReadOnlyWithABannerAndIsNeverWritten)
         EXPECT_TRUE(window.readOnlyBanner()->text().contains(QStringLiteral("Read-only"))) << window.readOnlyBanner()->text().toStdString();
         EXPECT_TRUE(window.readOnlyBanner()->text().contains(QStringLiteral("is read-only"))) << window.readOnlyBanner()->text().toStdString();
         EXPECT_TRUE(window.windowTitle().contains(QStringLiteral("[read-only]")));
+        EXPECT_FALSE(window.action(QStringLiteral("verdict.correct"))->isEnabled()) << "greyed out: nothing can be saved";
         EXPECT_GT(window.queueModel()->rowCount(), 0) << "the queue is there to look at";
         QTest::keyClick(window.imageView(), Qt::Key_1);
         window.flushWrites();

@@ -533,6 +533,13 @@ bool MainWindow::openProject(const QString &path)
                                  "to a folder you can write in, or ask for write access.")
                                   .arg(readOnly.isEmpty() ? tr("The project cannot be written") : readOnly.left(1).toUpper() + readOnly.mid(1).toHtmlEscaped()));
     m_readOnlyBanner->setVisible(m_project->store().isReadOnly());
+    // Nothing can be saved: the verdict, category and severity commands are greyed out.
+    for (QAction *a : std::as_const(m_actions)) {
+        const QString id = a->objectName();
+        if (id.startsWith(QLatin1String("verdict.")) || id.startsWith(QLatin1String("category."))
+            || id.startsWith(QLatin1String("severity.")))
+            a->setEnabled(!m_project->store().isReadOnly());
+    }
     m_session.start();
     m_sessionReviews = 0;
     m_classPanel->setProject(m_project.get());
