@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include <memory>
+#include <optional>
 
 namespace bagel::fuzz {
 

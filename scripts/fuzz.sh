@@ -32,6 +32,9 @@ if [ -d "$shared" ]; then
   done
 fi
 
+# Scratch projects in memory when there is /dev/shm: the inputs run several times faster.
+if [ -d /dev/shm ] && [ -w /dev/shm ]; then export TMPDIR=/dev/shm; fi
+
 status=0
 for target in tfds real paper predictions-csv predictions-jsonl predictions-npy reviews labels image; do
   id="${target//-/_}"

@@ -11,6 +11,7 @@
 #include "storage/store.h"
 
 #include <QCoreApplication>
+#include <QHash>
 #include <QStringList>
 
 #include <cstdio>
