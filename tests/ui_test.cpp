@@ -617,41 +617,44 @@ TEST(ReadOnlyProject, OpensReadOnlyWithABannerAndIsNeverWritten)
     }
 
     test::TempDir dir;
-    const QString folder = dir.path(QStringLiteral("shared"));
-    const QString path = createDemoProject(folder)->path();
-    ASSERT_TRUE(QFile::exists(path));
-    ASSERT_FALSE(QFile::exists(path + QStringLiteral("-wal"))) << "closed cleanly";
-    const QByteArray before = test::fileHash(path);
-    QFile::setPermissions(dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadOther | QFile::ExeOther
-                                          | QFile::ReadGroup | QFile::ExeGroup);
-    QFile::setPermissions(path, QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther);
-    QFile::setPermissions(folder, QFile::ReadOwner | QFile::ExeOwner | QFile::ReadGroup | QFile::ExeGroup | QFile::ReadOther
-                                      | QFile::ExeOther);
+    QFile::setPermissions(dir.path(), QFileDevice::Permissions(0x7755));
     const QString home = dir.path(QStringLiteral("home"));
     QDir().mkpath(home);
     QFile::setPermissions(home, QFileDevice::Permissions(0x7777));
+    // A read-only file in a folder others may write in; a read-only file in a read-only folder.
+    for (const bool folderReadOnly : {false, true}) {
+        SCOPED_TRACE(folderReadOnly ? "read-only folder" : "read-only file");
+        const QString folder = dir.path(folderReadOnly ? QStringLiteral("shared") : QStringLiteral("open"));
+        const QString path = createDemoProject(folder)->path();
+        ASSERT_FALSE(QFile::exists(path + QStringLiteral("-wal"))) << "closed cleanly";
+        const QByteArray before = test::fileHash(path);
+        QFile::setPermissions(path, QFileDevice::Permissions(0x4444));
+        QFile::setPermissions(folder, QFileDevice::Permissions(folderReadOnly ? 0x5555 : 0x7777));
 
-    QProcess child;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("BAGEL_READ_ONLY_PROJECT"), path);
-    env.insert(QStringLiteral("HOME"), home);
-    env.insert(QStringLiteral("XDG_RUNTIME_DIR"), home);
-    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
-    child.setProcessEnvironment(env);
-    if (::geteuid() == 0) {
-        child.setChildProcessModifier([] {
-            // Only async-signal-safe calls here: drop to `nobody` before exec.
-            if (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0)
-                ::_exit(97);
-        });
+        QProcess child;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("BAGEL_READ_ONLY_PROJECT"), path);
+        env.insert(QStringLiteral("HOME"), home);
+        env.insert(QStringLiteral("XDG_RUNTIME_DIR"), home);
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        child.setProcessEnvironment(env);
+        if (::geteuid() == 0) {
+            child.setChildProcessModifier([] {
+                // Only async-signal-safe calls here: drop to `nobody` before exec.
+                if (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0)
+                    ::_exit(97);
+            });
+        }
+        child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--gtest_filter=ReadOnlyProject.*")});
+        ASSERT_TRUE(child.waitForFinished(120000));
+        const QString output = QString::fromUtf8(child.readAllStandardOutput() + child.readAllStandardError());
+        EXPECT_EQ(child.exitCode(), 0) << output.toStdString();
+        EXPECT_TRUE(output.contains(QStringLiteral("[  PASSED  ] 1 test"))) << output.toStdString();
+        EXPECT_EQ(test::fileHash(path), before) << "never written";
+        if (folderReadOnly) {
+            EXPECT_FALSE(QFile::exists(path + QStringLiteral("-wal")));
+        }
+        // Give the folder back, so the temporary folder can be removed.
+        QFile::setPermissions(folder, QFileDevice::Permissions(0x7700));
     }
-    child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--gtest_filter=ReadOnlyProject.*")});
-    ASSERT_TRUE(child.waitForFinished(120000));
-    const QString output = QString::fromUtf8(child.readAllStandardOutput() + child.readAllStandardError());
-    EXPECT_EQ(child.exitCode(), 0) << output.toStdString();
-    EXPECT_TRUE(output.contains(QStringLiteral("[  PASSED  ] 1 test"))) << output.toStdString();
-    EXPECT_EQ(test::fileHash(path), before) << "never written";
-    EXPECT_FALSE(QFile::exists(path + QStringLiteral("-wal")));
-    // Give the folder back, so the temporary folder can be removed.
-    QFile::setPermissions(folder, QFileDevice::Permissions(0x7700));
 }
