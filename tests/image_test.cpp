@@ -64,6 +64,25 @@ TEST(ImageHeader, ReadsTheDeclaredSizeOfTheReferencePhotos)
     EXPECT_FALSE(imageHeaderSize(QByteArray()).isValid());
 }
 
+TEST(ImageHeader, ExtremeDeclaredSizesStayHugeInsteadOfWrapping)
+{
+    // Found by fuzz_image: a BMP whose height is INT_MIN (rows top-down) had no int absolute value.
+    QByteArray bmp("BM", 2);
+    bmp += QByteArray(16, '\0');
+    QByteArray fields(8, 0);
+    qToLittleEndian<qint32>(3, fields.data());
+    qToLittleEndian<qint32>(std::numeric_limits<qint32>::min(), fields.data() + 4);
+    bmp += fields + QByteArray(8, '\0');
+    EXPECT_EQ(imageHeaderSize(bmp), QSize(3, std::numeric_limits<int>::max()));
+    // A PNG declaring 2^32 - 1 pixels a side: huge, not negative.
+    QByteArray png("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\xff\xff\xff\xff\xff\xff\xff\xff", 24);
+    EXPECT_EQ(imageHeaderSize(png), QSize(std::numeric_limits<int>::max(), std::numeric_limits<int>::max()));
+    test::TempDir dir;
+    const DecodedImage refused = decodeImage(test::writeFile(dir.path(QStringLiteral("tall.bmp")), bmp));
+    EXPECT_TRUE(refused.isNull());
+    EXPECT_TRUE(refused.error.startsWith(QStringLiteral("The image is too large to show"))) << refused.error.toStdString();
+}
+
 TEST(ImageDecoder, DecodesRealPhotosInRgbOrder)
 {
     for (const char *name : {"gcompris_jaguar.webp", "opencv_baboon.jpg", "opencv_chicky_512.png"}) {

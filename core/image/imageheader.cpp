@@ -2,6 +2,10 @@
 
 #include <QtEndian>
 
+#include <algorithm>
+#include <cstdlib>
+#include <limits>
+
 namespace bagel {
 
 namespace {
@@ -14,6 +18,12 @@ quint32 le24(const QByteArray &b, qsizetype at)
 {
     const auto *p = reinterpret_cast<const uchar *>(b.constData() + at);
     return quint32(p[0]) | (quint32(p[1]) << 8) | (quint32(p[2]) << 16);
+}
+
+/** A declared dimension as an int: values past INT_MAX stay huge rather than wrap to negative. */
+int dimension(qint64 value)
+{
+    return int(std::min<qint64>(value, std::numeric_limits<int>::max()));
 }
 
 QSize jpegSize(const QByteArray &b)
@@ -47,7 +57,7 @@ QSize jpegSize(const QByteArray &b)
 QSize imageHeaderSize(const QByteArray &b)
 {
     if (b.size() >= 24 && b.startsWith("\x89PNG\r\n\x1a\n") && b.mid(12, 4) == "IHDR")
-        return QSize(int(be32(b, 16)), int(be32(b, 20)));
+        return QSize(dimension(be32(b, 16)), dimension(be32(b, 20)));
     if (b.size() >= 4 && uchar(b[0]) == 0xFF && uchar(b[1]) == 0xD8)
         return jpegSize(b);
     if (b.size() >= 30 && b.startsWith("RIFF") && b.mid(8, 4) == "WEBP") {
@@ -65,9 +75,10 @@ QSize imageHeaderSize(const QByteArray &b)
     if (b.size() >= 10 && (b.startsWith("GIF87a") || b.startsWith("GIF89a")))
         return QSize(le16(b, 6), le16(b, 8));
     if (b.size() >= 26 && b.startsWith("BM")) {
-        const qint32 width = qint32(le32(b, 18));
-        const qint32 height = qint32(le32(b, 22));
-        return QSize(qAbs(width), qAbs(height));
+        // Signed: a negative height means top-down rows. INT_MIN has no int absolute value.
+        const qint64 width = qint32(le32(b, 18));
+        const qint64 height = qint32(le32(b, 22));
+        return QSize(dimension(std::abs(width)), dimension(std::abs(height)));
     }
     return {};
 }
