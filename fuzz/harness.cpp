@@ -39,18 +39,20 @@ const Target kTargets[] = {
     {"image", "input.img", std::nullopt},
 };
 
-/** A scratch folder and project, made once per process; the project takes every input in turn. */
+/**
+ * A scratch folder with a template project (a model, two items), made once per process. Each
+ * input is imported into a fresh copy of it, so that an input's outcome never depends on the
+ * inputs before it and a finding reproduces alone.
+ */
 struct Scratch
 {
     QTemporaryDir dir;
-    std::unique_ptr<Project> project;
+    QString templatePath;
 
     Scratch()
     {
-        project = Project::create(dir.filePath(QStringLiteral("fuzz.bagel")));
-        // Speed over durability: a scratch project is thrown away.
-        sqlite3_exec(dynamic_cast<SqliteStore &>(project->store()).nativeHandle(), "PRAGMA synchronous = OFF", nullptr, nullptr, nullptr);
-        // A model and a few items, so that reviews and edits have something to refer to.
+        templatePath = dir.filePath(QStringLiteral("template.bagel"));
+        auto project = Project::create(templatePath);
         const QString labels = dir.filePath(QStringLiteral("labels.tsv"));
         QFile file(labels);
         if (file.open(QIODevice::WriteOnly)) {
@@ -65,6 +67,21 @@ struct Scratch
             p.close();
             importFile(*project, ImportFormat::Predictions, predictions);
         }
+        // Closing checkpoints the journal into the file, so that copying the file copies it all.
+    }
+
+    /** A fresh copy of the template, opened. */
+    std::unique_ptr<Project> fresh() const
+    {
+        const QString path = dir.filePath(QStringLiteral("fuzz.bagel"));
+        for (const char *suffix : {"", "-wal", "-shm"})
+            QFile::remove(path + QLatin1String(suffix));
+        if (!QFile::copy(templatePath, path))
+            qFatal("cannot copy the template project");
+        auto project = Project::open(path);
+        // Speed over durability: a scratch project is thrown away.
+        sqlite3_exec(dynamic_cast<SqliteStore &>(project->store()).nativeHandle(), "PRAGMA synchronous = OFF", nullptr, nullptr, nullptr);
+        return project;
     }
 };
 
@@ -110,8 +127,9 @@ bool run(const QString &name, const std::uint8_t *data, std::size_t size)
     }
     ImportOptions options;
     options.model = QStringLiteral("m");
+    const std::unique_ptr<Project> project = s.fresh();
     try {
-        importFile(*s.project, *target->format, path, options);
+        importFile(*project, *target->format, path, options);
     } catch (const Error &e) {
         // The expected outcome for most inputs: a clear message that names the file.
         if (!e.message().contains(path) && !e.message().contains(QLatin1String(target->fileName)))

@@ -24,9 +24,9 @@ seed() { # target file...
 for dir in fuzz/seeds/*/; do seed "$(basename "$dir")" "$dir"*; done
 if [ -d "$shared" ]; then
   seed tfds "$shared/formats/tfds_multilabel_human_accuracy_sample.json"
-  head -c 20000 "$shared/formats/real.json" > "$work/real/real-head.json" || true
+  head -c 20000 "$shared/formats/real.json" > "$work/real/real-head.json" 2>/dev/null || true
   seed paper "$shared/paper/vit3b_mistakes.json" "$shared/paper/greedy_soups_mistakes.json"
-  head -n 200 "$shared/imagenet/val_labels.tsv" > "$work/labels/val_labels-head.tsv"
+  head -n 200 "$shared/imagenet/val_labels.tsv" > "$work/labels/val_labels-head.tsv" 2>/dev/null || true
   for photo in "$shared"/photos/*; do
     case "$photo" in *.tsv) ;; *) [ "$(stat -c %s "$photo")" -lt 65536 ] && cp "$photo" "$work/image/" ;; esac
   done

@@ -124,6 +124,10 @@ TEST(Faults, AWriterKilledAtRandomMomentsLosesNoAcknowledgedVerdict)
             writer.waitForReadyRead(int(std::max<qint64>(1, deadline.remainingTime())));
             output += writer.readAllStandardOutput();
         }
+        // It must still be running: a writer that stopped on its own failed (and a pid of 0
+        // would signal this whole process group).
+        ASSERT_EQ(writer.state(), QProcess::Running) << writer.readAllStandardError().toStdString() << output.toStdString();
+        ASSERT_GT(writer.processId(), 0);
         ASSERT_EQ(::kill(pid_t(writer.processId()), SIGKILL), 0);
         ASSERT_TRUE(writer.waitForFinished(10000));
         output += writer.readAllStandardOutput();

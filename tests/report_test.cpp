@@ -177,18 +177,26 @@ TEST(Report, TheHtmlReportIsOneFileWithEveryStringEscaped)
     EXPECT_TRUE(html.startsWith(QStringLiteral("<!DOCTYPE html>")));
     EXPECT_TRUE(html.contains(QStringLiteral("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"))) << "the note is shown as text";
     EXPECT_FALSE(html.contains(QStringLiteral("<script"))) << "no script, neither from a note nor from a chart";
+    EXPECT_FALSE(html.contains(QStringLiteral("<svg"))) << "charts are images, not inline markup";
     EXPECT_TRUE(html.contains(QStringLiteral("ann &amp; bo")));
     EXPECT_TRUE(html.contains(QStringLiteral("Model &lt;b&gt;vit&lt;/b&gt;")));
-    EXPECT_TRUE(html.contains(QStringLiteral("<rect/>")));
-    EXPECT_FALSE(html.contains(QStringLiteral("bad()"))) << "no event handler either";
+    // Charts are images (SVG in data URIs): nothing in them can run, whatever they hold.
+    const QString hostileChart = QStringLiteral("data:image/svg+xml;base64,")
+                                 + QString::fromLatin1(QStringLiteral("<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"bad()\"><script>bad()</script>"
+                                                                      "<script src='x.js'/><rect onclick='bad()'/></svg>")
+                                                           .toUtf8()
+                                                           .toBase64());
+    EXPECT_TRUE(html.contains(QStringLiteral("<img alt=\"Table 2 &lt;chart&gt;\" src=\"") + hostileChart + QLatin1Char('"')));
+    EXPECT_FALSE(html.contains(QStringLiteral("bad()"))) << "nothing of the chart is markup of the page";
     EXPECT_TRUE(html.contains(QStringLiteral("Table 2 &lt;chart&gt;")));
     // A model's chart sits in its model's section; a chart of no model after the models.
     const qsizetype model = html.indexOf(QStringLiteral("<h2>Model &lt;b&gt;vit&lt;/b&gt;"));
     const qsizetype agreement = html.indexOf(QStringLiteral("<h2>Agreement"));
-    const qsizetype chart = html.indexOf(QStringLiteral("<rect/>"));
+    const qsizetype chart = html.indexOf(hostileChart);
+    const qsizetype other = html.indexOf(QStringLiteral("<figcaption>Elsewhere"));
     EXPECT_LT(model, chart);
-    EXPECT_LT(chart, html.indexOf(QStringLiteral("<circle/>")));
-    EXPECT_LT(html.indexOf(QStringLiteral("<circle/>")), agreement);
+    EXPECT_LT(chart, other);
+    EXPECT_LT(other, agreement);
     EXPECT_FALSE(html.contains(QStringLiteral("src=\"http"))) << "self-contained";
     EXPECT_EQ(htmlEscaped(QStringLiteral("a<b>&\"'")), QStringLiteral("a&lt;b&gt;&amp;&quot;&#39;"));
 }

@@ -613,6 +613,8 @@ TEST(ReadOnlyProject, OpensReadOnlyWithABannerAndIsNeverWritten)
                                                  home.filePath(QStringLiteral("xdg")));
         EXPECT_EQ(cli.exitCode, 1);
         EXPECT_TRUE(cli.err.contains(QStringLiteral("is open read-only: "))) << cli.err.toStdString();
+        const test::CliResult check = test::runCli({QStringLiteral("check"), childProject}, home.filePath(QStringLiteral("xdg")));
+        EXPECT_EQ(check.exitCode, 0) << check.out.toStdString() << check.err.toStdString();
         return;
     }
 

@@ -503,8 +503,6 @@ bool MainWindow::settleFailedWrites()
 
 bool MainWindow::openProject(const QString &path)
 {
-    if (!settleFailedWrites())
-        return false;
     std::unique_ptr<Project> project;
     try {
         project = Project::openWritableIfPossible(path);
@@ -514,6 +512,9 @@ bool MainWindow::openProject(const QString &path)
         rebuildRecentMenu();
         return false;
     }
+    // Only now that the new one opened: what to do with reviews the old one could not save.
+    if (!settleFailedWrites())
+        return false;
     closeProject();
     m_project = std::move(project);
     m_writer = std::make_unique<ReviewWriter>(m_project->path());
@@ -582,7 +583,10 @@ void MainWindow::closeProject()
     if (const QueueRow *row = m_queue->rowAt(m_position))
         m_settings.setLastItem(m_project->path(), row->fileName);
     flushWrites();
-    m_failedWrites.clear();
+    if (!m_failedWrites.isEmpty()) {
+        spdlog::warn("closing {} with {} review(s) that could not be saved", m_project->path().toStdString(), m_failedWrites.size());
+        m_failedWrites.clear();
+    }
     updateRetry();
     m_undo.clear();
     m_writer.reset();

@@ -113,7 +113,8 @@ void MainWindow::showReports()
 
 void MainWindow::showPair(const QString &model, int label, int prediction)
 {
-    if (!m_project)
+    const ClassCatalog &catalog = ClassCatalog::imagenet1k();
+    if (!m_project || label < 0 || label >= catalog.size() || prediction < 0 || prediction >= catalog.size())
         return;
     if (!model.isEmpty() && m_modelBox->currentText() != model) {
         const int index = m_modelBox->findText(model);
@@ -128,7 +129,7 @@ void MainWindow::showPair(const QString &model, int label, int prediction)
     setFilter(pair);
     goTo(0);
     statusBar()->showMessage(tr("The queue shows the %n item(s) labelled %1 that %2 predicts as %3", nullptr, m_queue->rowCount())
-                                 .arg(m_project->catalog().at(label).name(), model, m_project->catalog().at(prediction).name()),
+                                 .arg(catalog.at(label).name(), model, catalog.at(prediction).name()),
                              8000);
     raise();
     activateWindow();

@@ -347,8 +347,13 @@ void MainWindow::send(PendingWrite write)
     m_pendingWrites.insert(ticket, std::move(write));
 }
 
-void MainWindow::submitRecord(const ReviewInput &input, const ReviewWriter::Handle &handle, ItemId item)
+void MainWindow::submitRecord(const ReviewInput &given, const ReviewWriter::Handle &handle, ItemId item)
 {
+    // Stamped now, when the reviewer gave it: a verdict saved only on a retry must not pass
+    // for newer than the ones given after it.
+    ReviewInput input = given;
+    if (!input.time.isValid())
+        input.time = QDateTime::currentDateTimeUtc();
     send({input.fileName, [this, input, handle] { return m_writer->record(input, handle); }});
     m_queue->setPending(item, true);
     m_verdicts->setStatus(VerdictPanel::Status::Saving,

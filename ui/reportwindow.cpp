@@ -71,6 +71,14 @@ QString share(const std::optional<double> &value, qint64 items)
     return value ? QCoreApplication::translate("ReportWindow", "%1 of %2").arg(percent(value)).arg(items) : QStringLiteral("–");
 }
 
+/** Shows \a chart in \a view: the view takes the new chart but only lets go of the old one. */
+void replaceChart(QChartView *view, std::unique_ptr<QChart> chart)
+{
+    QChart *old = view->chart();
+    view->setChart(chart.release());
+    delete old;
+}
+
 QString className(const ClassCatalog &catalog, int index)
 {
     if (index < 0 || index >= catalog.size())
@@ -292,6 +300,8 @@ void ReportWindow::refresh()
             r->report = std::make_shared<const Report>(computeReport(*project));
         } catch (const Error &e) {
             r->error = e.message();
+        } catch (const std::exception &e) {
+            r->error = QString::fromLocal8Bit(e.what());
         }
         return r;
     }));
@@ -389,7 +399,7 @@ void ReportWindow::showReport()
         m_status->setText(m_report->models.isEmpty() ? tr("The project has no models: import predictions first.")
                                                      : tr("Read %1.").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss"))));
     }
-    m_saveHtml->setEnabled(m_report != nullptr);
+    m_saveHtml->setEnabled(m_report != nullptr && !m_writingHtml);
     showModel();
 }
 
@@ -400,8 +410,8 @@ void ReportWindow::showModel()
     auto *pairs = static_cast<ConfusedPairModel *>(m_pairs->model());
     pairs->setPairs(m ? m->confusedPairs : QVector<ConfusedPair>{});
     if (!m) {
-        m_table2View->setChart(new QChart);
-        m_pairsView->setChart(new QChart);
+        replaceChart(m_table2View, std::make_unique<QChart>());
+        replaceChart(m_pairsView, std::make_unique<QChart>());
         return;
     }
     m_table2->setRowCount(int(m->table2.size()) + 1);
@@ -412,9 +422,8 @@ void ReportWindow::showModel()
         m_table2->setItem(c, 2, cell(QString::number(row.minor), true));
         m_table2->setItem(c, 3, cell(QString::number(row.total), true));
     }
-    // setChart hands the chart to the view, which deletes the one it showed.
-    m_table2View->setChart(charts::table2Chart(*m).release());
-    m_pairsView->setChart(charts::confusedPairsChart(*m).release());
+    replaceChart(m_table2View, charts::table2Chart(*m));
+    replaceChart(m_pairsView, charts::confusedPairsChart(*m));
     const auto series = m_pairsView->chart()->series();
     if (!series.isEmpty()) {
         if (auto *counts = qobject_cast<QLineSeries *>(series.first()))
@@ -471,18 +480,20 @@ void ReportWindow::askToSaveChart(charts::Kind kind)
 
 void ReportWindow::saveHtml(const QString &path)
 {
-    if (!m_report || !m_project)
+    if (!m_report || !m_project || m_writingHtml)
         return;
     // The charts are drawn here (they are widgets); the file, which reads the reviews again for
     // the agreement and the disputed units, is written on a worker thread.
-    const QVector<HtmlChart> charts = charts::htmlCharts(*m_report);
-    const std::shared_ptr<const Report> report = m_report;
+    const std::shared_ptr<const Report> report = m_report; // held, whatever a refresh does meanwhile
+    const QVector<HtmlChart> charts = charts::htmlCharts(*report);
     const QString projectPath = m_project->path();
     m_status->setText(tr("Writing %1…").arg(QDir::toNativeSeparators(path)));
     m_saveHtml->setEnabled(false);
+    m_writingHtml = true;
     auto *watcher = new QFutureWatcher<QString>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, path] {
         watcher->deleteLater();
+        m_writingHtml = false;
         m_saveHtml->setEnabled(m_report != nullptr);
         const QString error = watcher->result();
         if (error.isEmpty()) {
@@ -500,7 +511,9 @@ void ReportWindow::saveHtml(const QString &path)
             writeHtmlReport(*project, *report, path, charts);
             return {};
         } catch (const Error &e) {
-            return e.message();
+            return e.message().isEmpty() ? QStringLiteral("unknown error") : e.message();
+        } catch (const std::exception &e) {
+            return QString::fromLocal8Bit(e.what());
         }
     }));
 }

@@ -83,6 +83,7 @@ private:
     QPointer<QFutureWatcher<std::shared_ptr<const Results>>> m_pending;
     QPointer<QFutureWatcher<QString>> m_writing;
     int m_generation = 0;
+    bool m_writingHtml = false; ///< one HTML file at a time
 
     QComboBox *m_model;
     QLabel *m_status;

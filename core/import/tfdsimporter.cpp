@@ -25,6 +25,9 @@ namespace {
 using Token = JsonReader::Token;
 
 /** One validation entry of the file, parsed and checked, waiting to be written. */
+/** Longest list of wnids accepted in one annotation field: ten times the number of classes. */
+constexpr int kMaxListEntries = 10000;
+
 struct TfdsRecord
 {
     enum class Kind { Annotation, Problematic, ImagenetM };
@@ -138,6 +141,7 @@ private:
     void readClassList(Judgement judgement, QVector<LabelJudgement> &labels)
     {
         m_reader.expect(Token::BeginArray, "a list of wnids");
+        int entries = 0;
         for (Token t = m_reader.next(); t != Token::EndArray; t = m_reader.next()) {
             if (t != Token::String)
                 m_reader.fail(QStringLiteral("expected a wnid string, found %1").arg(QLatin1String(JsonReader::tokenName(t))));
@@ -154,9 +158,11 @@ private:
             } else if (it->judgement != judgement) {
                 m_reader.fail(QStringLiteral("%1 is listed as both %2 and %3")
                                   .arg(m_reader.qtext(), toString(it->judgement), toString(judgement)));
-            } else {
-                // At most 1000 classes, so a list can never be long: a repeat is a broken file.
-                m_reader.fail(QStringLiteral("%1 is listed twice as %2").arg(m_reader.qtext(), toString(judgement)));
+            }
+            // A class repeated in the same list counts once; but there are only 1000 classes, so
+            // a list this long is a broken file, refused before it costs time.
+            if (++entries > kMaxListEntries) {
+                m_reader.fail(QStringLiteral("a list of more than %1 wnids (there are %2 classes)").arg(kMaxListEntries).arg(m_catalog.size()));
             }
         }
     }

@@ -6,7 +6,6 @@
 #include "project.h"
 
 #include <QDateTime>
-#include <QRegularExpression>
 #include <QSet>
 #include <QTextStream>
 #include <QFileInfo>
@@ -60,37 +59,21 @@ QString statistic(const agreement::Estimate &e)
 }
 
 /**
- * An SVG document embedded inline; anything that is not one is escaped and shown as text. Its
- * ids get the prefix \a idPrefix, since ids must be unique in the whole page.
+ * An SVG document as an image: a data URI in an <img>, where a browser runs no script and
+ * follows no link whatever the document holds, and its ids cannot clash with the page's.
+ * Anything that is not an SVG document is escaped and shown as text.
  */
-QString embedSvg(const QString &svg, const QString &idPrefix)
+QString embedSvg(const QString &svg, const QString &title)
 {
-    const qsizetype start = svg.indexOf(QLatin1String("<svg"));
-    if (start < 0)
+    if (!svg.contains(QLatin1String("<svg")))
         return QStringLiteral("<pre>%1</pre>").arg(htmlEscaped(svg));
-    QString body = svg.mid(start);
-    // A chart holds drawing only: drop any script, and any event handler attribute, that a
-    // hand-made document might carry.
-    body.remove(QRegularExpression(QStringLiteral("<script[\\s\\S]*?</script\\s*>"), QRegularExpression::CaseInsensitiveOption));
-    body.remove(QRegularExpression(QStringLiteral("<script[^>]*/>"), QRegularExpression::CaseInsensitiveOption));
-    body.remove(QRegularExpression(QStringLiteral("\\son[a-z]+\\s*=\\s*(\"[^\"]*\"|'[^']*'|[^\\s>]+)"), QRegularExpression::CaseInsensitiveOption));
-    static const QRegularExpression id(QStringLiteral("\\bid=\"([^\"]+)\""));
-    QSet<QString> ids;
-    for (const QRegularExpressionMatch &m : id.globalMatch(body))
-        ids.insert(m.captured(1));
-    for (const QString &name : ids) {
-        const QString renamed = idPrefix + name;
-        body.replace(QStringLiteral("id=\"%1\"").arg(name), QStringLiteral("id=\"%1\"").arg(renamed));
-        body.replace(QStringLiteral("url(#%1)").arg(name), QStringLiteral("url(#%1)").arg(renamed));
-        body.replace(QStringLiteral("href=\"#%1\"").arg(name), QStringLiteral("href=\"#%1\"").arg(renamed));
-    }
-    return body;
+    return QStringLiteral("<img alt=\"%1\" src=\"data:image/svg+xml;base64,%2\">")
+        .arg(htmlEscaped(title), QString::fromLatin1(svg.toUtf8().toBase64()));
 }
 
-QString figure(const HtmlChart &chart, int index)
+QString figure(const HtmlChart &chart)
 {
-    return QStringLiteral("<figure>\n%1\n<figcaption>%2</figcaption>\n</figure>\n")
-        .arg(embedSvg(chart.svg, QStringLiteral("chart%1-").arg(index)), htmlEscaped(chart.title));
+    return QStringLiteral("<figure>\n%1\n<figcaption>%2</figcaption>\n</figure>\n").arg(embedSvg(chart.svg, chart.title), htmlEscaped(chart.title));
 }
 
 } // namespace
@@ -106,7 +89,7 @@ void writeHtmlReport(const Project &project, const Report &report, const QString
            "table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left}"
            "td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f3f3f3}.ci{color:#777}"
            "h2{border-bottom:2px solid #e6b86a;padding-bottom:.2em}.note{color:#555;font-style:italic}"
-           "figure{margin:1em 0 2em}figure svg{max-width:100%;height:auto}figcaption{color:#555}\n</style>\n</head>\n<body>\n";
+           "figure{margin:1em 0 2em}figure img{max-width:100%;height:auto}figcaption{color:#555}\n</style>\n</head>\n<body>\n";
     out << "<h1>" << htmlEscaped(title) << "</h1>\n<p>" << htmlEscaped(project.path()) << " — "
         << QDateTime::currentDateTimeUtc().toString(Qt::ISODate) << "</p>\n";
 
@@ -139,18 +122,18 @@ void writeHtmlReport(const Project &project, const Report &report, const QString
             }
             out << "</table>\n";
         }
-        for (int i = 0; i < charts.size(); ++i) {
-            if (charts[i].model == m.name)
-                out << figure(charts[i], i);
+        for (const HtmlChart &chart : charts) {
+            if (chart.model == m.name)
+                out << figure(chart);
         }
     }
 
     QSet<QString> models;
     for (const ModelReport &m : report.models)
         models.insert(m.name);
-    for (int i = 0; i < charts.size(); ++i) {
-        if (!models.contains(charts[i].model))
-            out << figure(charts[i], i);
+    for (const HtmlChart &chart : charts) {
+        if (!models.contains(chart.model))
+            out << figure(chart);
     }
 
     // Agreement and the disputed units, with every answer and note.

@@ -24,9 +24,9 @@ QString htmlEscaped(const QString &text);
  * Writes the report of \a project as one self-contained HTML file (styles inline, no external
  * resource): per model the accuracies, Table 2 and the most-confused pairs; the agreement
  * between reviewers; and the disputed units with every reviewer's answer and note. \a charts
- * are embedded inline, each in its model's section (bagel_core draws none: the charts need
- * Qt Charts, which the programs link). Every string from the project is escaped, and scripts
- * are taken out of the SVG documents. Written under a temporary name and
+ * are embedded as images (SVG in data URIs, where nothing in them can run), each in its model's
+ * section (bagel_core draws none: the charts need Qt Charts, which the programs link). Every
+ * string from the project is escaped. Written under a temporary name and
  * renamed, like the exports. Throws Error.
  */
 void writeHtmlReport(const Project &project, const Report &report, const QString &path,

@@ -38,7 +38,10 @@ public:
     explicit Connection(const QString &path)
     {
         sqlite3 *db = nullptr;
-        const int rc = sqlite3_open_v2(QFileInfo(path).absoluteFilePath().toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr);
+        // In a read-only folder, as the store opens it (an `immutable` URI); else the file itself.
+        const QString uri = SqliteStore::immutableUri(path);
+        const QString name = uri.isEmpty() ? QFileInfo(path).absoluteFilePath() : uri;
+        const int rc = sqlite3_open_v2(name.toUtf8().constData(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr);
         m_db.reset(db);
         if (rc != SQLITE_OK)
             throw Error(QStringLiteral("cannot open: %1").arg(QString::fromUtf8(db ? sqlite3_errmsg(db) : sqlite3_errstr(rc))));
@@ -218,7 +221,8 @@ CheckReport checkProject(const QString &path)
             add("undo", Level::Ok, QStringLiteral("every undo names an earlier review of the same item and reviewer"));
         else
             add("undo", Level::Error,
-                QStringLiteral("%1 undo record(s) name no earlier review of their item and reviewer (undo, review): %2")
+                QStringLiteral("%1%2 undo record(s) name no earlier review of their item and reviewer (undo, review): %3")
+                    .arg(badRetractions.size() >= 100 ? QStringLiteral("at least ") : QString())
                     .arg(badRetractions.size())
                     .arg(examples(badRetractions)));
 
@@ -240,7 +244,11 @@ CheckReport checkProject(const QString &path)
         if (badTimes.isEmpty())
             add("times", Level::Ok, QStringLiteral("every review and adjudication has a readable time"));
         else
-            add("times", Level::Error, QStringLiteral("%1 record(s) with an unreadable time: %2").arg(badTimes.size()).arg(examples(badTimes)));
+            add("times", Level::Error,
+                QStringLiteral("%1%2 record(s) with an unreadable time: %3")
+                    .arg(badTimes.size() >= 100 ? QStringLiteral("at least ") : QString())
+                    .arg(badTimes.size())
+                    .arg(examples(badTimes)));
     } catch (const Error &e) {
         add("consistency", Level::Error, e.message());
     }

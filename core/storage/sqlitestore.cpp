@@ -89,6 +89,22 @@ QDateTime fromStorageTime(std::string_view t)
 // ---------------------------------------------------------------------------------------------
 // Opening
 
+QString SqliteStore::immutableUri(const QString &path)
+{
+    const QFileInfo file(path);
+    if (QFileInfo(file.absolutePath()).isWritable() || QFileInfo::exists(path + QStringLiteral("-shm")))
+        return {};
+    // SQLite cannot make its shared-memory index beside a file in a folder this user may not
+    // write in. Closed cleanly, the file holds everything, so it is read as it lies on disk; a
+    // journal left by a crash would then be skipped, so that case is refused.
+    if (QFileInfo(path + QStringLiteral("-wal")).size() > 0) {
+        throw Error(QStringLiteral("%1: holds changes not yet written into the file (in %2-wal), and its folder is read-only: "
+                                   "open it once where it can be written")
+                        .arg(path, file.fileName()));
+    }
+    return QStringLiteral("file:%1?immutable=1").arg(QString::fromLatin1(QUrl::toPercentEncoding(file.absoluteFilePath(), "/")));
+}
+
 QString SqliteStore::whyReadOnly(const QString &path)
 {
     const QFileInfo file(path);
@@ -122,7 +138,10 @@ void SqliteStore::checkFileHeader(const QString &path)
     const qint64 pageSize = pageSizeField == 1 ? 65536 : pageSizeField;
     const quint32 pages = qFromBigEndian<quint32>(header.constData() + 28);
     const bool pagesValid = qFromBigEndian<quint32>(header.constData() + 24) == qFromBigEndian<quint32>(header.constData() + 92);
-    if (pagesValid && pages > 0 && file.size() < pageSize * qint64(pages)) {
+    // A checkpoint writes page 1 (with the new count) before the pages after the old end, so
+    // while a journal holds pages the file may be shorter for a moment; SQLite recovers that.
+    const bool journal = QFileInfo(path + QStringLiteral("-wal")).size() > 0;
+    if (pagesValid && pages > 0 && !journal && file.size() < pageSize * qint64(pages)) {
         throw Error(QStringLiteral("%1: truncated: the file has %2 bytes of the %3 its header declares")
                         .arg(path)
                         .arg(file.size())
@@ -191,18 +210,12 @@ void SqliteStore::connect()
     QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000");
     if (m_readOnly)
         options += QStringLiteral(";QSQLITE_OPEN_READONLY");
-    const QFileInfo file(m_path);
-    if (m_readOnly && !QFileInfo(file.absolutePath()).isWritable() && !QFileInfo::exists(m_path + QStringLiteral("-shm"))) {
-        // SQLite cannot make its shared-memory index beside a file in a folder nobody may write
-        // in. Closed cleanly, the file holds everything, so it is read as it lies on disk; a
-        // journal left by a crash would then be skipped, so that case is refused.
-        if (QFileInfo(m_path + QStringLiteral("-wal")).size() > 0) {
-            throw Error(QStringLiteral("%1: holds changes not yet written into the file (in %2-wal), and its folder is read-only: "
-                                       "open it once where it can be written")
-                            .arg(m_path, file.fileName()));
+    if (m_readOnly) {
+        const QString uri = immutableUri(m_path);
+        if (!uri.isEmpty()) {
+            m_db.setDatabaseName(uri);
+            options += QStringLiteral(";QSQLITE_OPEN_URI");
         }
-        m_db.setDatabaseName(QStringLiteral("file:%1?immutable=1").arg(QString::fromUtf8(QUrl::fromLocalFile(file.absoluteFilePath()).toEncoded().mid(7))));
-        options += QStringLiteral(";QSQLITE_OPEN_URI");
     }
     m_db.setConnectOptions(options);
     if (!m_db.open())

@@ -37,6 +37,13 @@ public:
 
     /** Throws Error unless \a path starts like a Bagel project (SQLite header, application id). */
     static void checkFileHeader(const QString &path);
+    /**
+     * For a read-only open of \a path: an `immutable` URI when the folder cannot be written
+     * (SQLite could not make its index beside the file), else empty (open the file itself).
+     * Such a file is assumed not to change while open: someone who can write the folder must
+     * not write the project meanwhile. Throws Error when a journal holds changes it would skip.
+     */
+    static QString immutableUri(const QString &path);
     /** Why the file at \a path, or the folder its journal goes in, cannot be written; empty if it can. */
     static QString whyReadOnly(const QString &path);
     /**

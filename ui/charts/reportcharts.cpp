@@ -10,6 +10,7 @@
 #include <QChartView>
 #include <QCoreApplication>
 #include <QDir>
+#include <QEvent>
 #include <QFileInfo>
 #include <QLineSeries>
 #include <QLogValueAxis>
@@ -89,7 +90,9 @@ void draw(std::unique_ptr<QChart> chart, QPainter &painter, QSize size)
     view.setAttribute(Qt::WA_DontShowOnScreen);
     view.resize(size);
     view.show();
-    QCoreApplication::sendPostedEvents(); // the layout of the axes and the legend
+    // Only the layout requests (axes, legend): other posted events, such as a worker's result
+    // arriving, must not run in the middle of drawing.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
     view.render(&painter, QRectF(QPointF(), QSizeF(size)), QRect(QPoint(), size)); // the scene as the view shows it
 }
 
