@@ -80,7 +80,9 @@ void ReviewWriter::runOnConnection(const std::function<void(Project &)> &work)
             try {
                 work(worker->project());
             } catch (const Error &e) {
-                error = e.message();
+                error = e.message().isEmpty() ? QStringLiteral("failed") : e.message();
+            } catch (const std::exception &e) {
+                error = QString::fromLocal8Bit(e.what());
             }
         },
         Qt::BlockingQueuedConnection);
