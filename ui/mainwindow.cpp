@@ -476,31 +476,6 @@ void MainWindow::rebuildRecentMenu()
     m_recentMenu->setEnabled(!m_recentMenu->isEmpty());
 }
 
-bool MainWindow::settleFailedWrites()
-{
-    flushWrites();
-    while (!m_failedWrites.isEmpty()) {
-        QMessageBox box(QMessageBox::Warning, tr("Reviews not saved"),
-                        tr("%n review(s) could not be saved to %1. Closing now loses them.", nullptr, int(m_failedWrites.size()))
-                            .arg(m_project ? QFileInfo(m_project->path()).fileName() : QString()),
-                        QMessageBox::NoButton, this);
-        QPushButton *retry = box.addButton(tr("Try again"), QMessageBox::AcceptRole);
-        QPushButton *discard = box.addButton(tr("Close without them"), QMessageBox::DestructiveRole);
-        box.addButton(QMessageBox::Cancel);
-        box.setDefaultButton(retry);
-        box.exec();
-        if (box.clickedButton() == retry) {
-            retryFailedWrites();
-            flushWrites();
-        } else if (box.clickedButton() == discard) {
-            m_failedWrites.clear();
-        } else {
-            return false;
-        }
-    }
-    return true;
-}
-
 bool MainWindow::openProject(const QString &path)
 {
     std::unique_ptr<Project> project;

@@ -20,6 +20,7 @@
 #include <QGridLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QFileInfo>
 #include <QLineEdit>
 #include <QListView>
 #include <QMessageBox>
@@ -419,6 +420,31 @@ void MainWindow::retryFailedWrites()
     }
     m_verdicts->setStatus(VerdictPanel::Status::Saving, tr("Saving %n review(s) again…", nullptr, int(failed.size())));
     updateRetry();
+}
+
+bool MainWindow::settleFailedWrites()
+{
+    flushWrites();
+    while (!m_failedWrites.isEmpty()) {
+        QMessageBox box(QMessageBox::Warning, tr("Reviews not saved"),
+                        tr("%n review(s) could not be saved to %1. Closing now loses them.", nullptr, int(m_failedWrites.size()))
+                            .arg(m_project ? QFileInfo(m_project->path()).fileName() : QString()),
+                        QMessageBox::NoButton, this);
+        QPushButton *retry = box.addButton(tr("Try again"), QMessageBox::AcceptRole);
+        QPushButton *discard = box.addButton(tr("Close without them"), QMessageBox::DestructiveRole);
+        box.addButton(QMessageBox::Cancel);
+        box.setDefaultButton(retry);
+        box.exec();
+        if (box.clickedButton() == retry) {
+            retryFailedWrites();
+            flushWrites();
+        } else if (box.clickedButton() == discard) {
+            m_failedWrites.clear();
+        } else {
+            return false;
+        }
+    }
+    return true;
 }
 
 void MainWindow::updateRetry()
