@@ -157,11 +157,11 @@ private:
     void toggleBlindMode(bool on);
     void showShortcuts();
     void closeProject();
-    /** Before the project goes: commits what is pending and asks what to do with reviews that failed; false: cancelled. */
-    bool settleFailedWrites();
     void restoreState();
 
     // mainwindow_review.cpp: the queue, the image, verdicts and undo
+    /** Before the project goes: commits what is pending and asks what to do with reviews that failed; false: cancelled. */
+    bool settleFailedWrites();
     void loadQueue();
     void applyFilter();
     void goTo(int position);
