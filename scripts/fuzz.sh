@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (cmake --preset fuzz: clang, ASan + UBSan) and runs each for
-# SECONDS (default 60), seeded from fuzz/seeds/ and ../shared/data. A crash, a sanitizer report,
+# SECONDS (default 60), seeded from fuzz/seeds/ and tests/data. A crash, a sanitizer report,
 # a timeout or a leak stops the run: the input is kept under build/fuzz/findings/, and it
 # belongs in fuzz/regressions/<target>/ once the bug is fixed (ctest then replays it forever).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"
-shared="${BAGEL_SHARED_DATA:-../shared/data}"
+data=tests/data
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz
@@ -15,22 +15,20 @@ work=build/fuzz/work
 rm -rf "$work"
 mkdir -p "$work" build/fuzz/findings
 
-# Seeds: the repository's own, plus the real files of the reference data.
+# Seeds: the repository's own, plus the real files of the test data.
 seed() { # target file...
   local target="$1"; shift
   mkdir -p "$work/$target"
   for f in "$@"; do [ -f "$f" ] && cp "$f" "$work/$target/" || true; done
 }
 for dir in fuzz/seeds/*/; do seed "$(basename "$dir")" "$dir"*; done
-if [ -d "$shared" ]; then
-  seed tfds "$shared/formats/tfds_multilabel_human_accuracy_sample.json"
-  head -c 20000 "$shared/formats/real.json" > "$work/real/real-head.json" 2>/dev/null || true
-  seed paper "$shared/paper/vit3b_mistakes.json" "$shared/paper/greedy_soups_mistakes.json"
-  head -n 200 "$shared/imagenet/val_labels.tsv" > "$work/labels/val_labels-head.tsv" 2>/dev/null || true
-  for photo in "$shared"/photos/*; do
-    case "$photo" in *.tsv) ;; *) [ "$(stat -c %s "$photo")" -lt 65536 ] && cp "$photo" "$work/image/" ;; esac
-  done
-fi
+seed tfds "$data/formats/tfds_multilabel_human_accuracy_sample.json"
+head -c 20000 "$data/formats/real.json" > "$work/real/real-head.json"
+seed paper "$data/paper/vit3b_mistakes.json" "$data/paper/greedy_soups_mistakes.json"
+head -n 200 "$data/imagenet/val_labels.tsv" > "$work/labels/val_labels-head.tsv"
+for photo in "$data"/photos/*; do
+  case "$photo" in *.tsv) ;; *) [ "$(stat -c %s "$photo")" -lt 65536 ] && cp "$photo" "$work/image/" ;; esac
+done
 
 # Scratch projects in memory when there is /dev/shm: the inputs run several times faster.
 if [ -d /dev/shm ] && [ -w /dev/shm ]; then export TMPDIR=/dev/shm; fi

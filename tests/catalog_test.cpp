@@ -14,7 +14,7 @@ TEST(ClassCatalog, BundledTableMatchesTheReferenceTable)
     const ClassCatalog &catalog = ClassCatalog::imagenet1k();
     ASSERT_EQ(catalog.size(), 1000);
 
-    QFile reference(test::sharedData(QStringLiteral("imagenet/classes.tsv")));
+    QFile reference(test::testData(QStringLiteral("imagenet/classes.tsv")));
     ASSERT_TRUE(reference.open(QIODevice::ReadOnly));
     const ClassCatalog fromReference = ClassCatalog::fromTsv(reference, reference.fileName());
     ASSERT_EQ(fromReference.size(), 1000);

@@ -51,8 +51,8 @@ TEST_F(Cli, InitImportInfoReviewExport)
     EXPECT_EQ(cli({QStringLiteral("init"), project, QStringLiteral("--images-root"), dir.path(QStringLiteral("images"))}).exitCode, 0);
 
     const QJsonObject report = json(cli({QStringLiteral("import"), project, QStringLiteral("paper-mistakes"),
-                                         test::sharedData(QStringLiteral("paper/vit3b_mistakes.json")),
-                                         QStringLiteral("--labels"), test::sharedData(QStringLiteral("imagenet/val_labels.tsv")),
+                                         test::testData(QStringLiteral("paper/vit3b_mistakes.json")),
+                                         QStringLiteral("--labels"), test::testData(QStringLiteral("imagenet/val_labels.tsv")),
                                          QStringLiteral("--json")}));
     EXPECT_EQ(report.value(QStringLiteral("added")).toObject().value(QStringLiteral("reviews")).toInt(), 378);
 
@@ -101,7 +101,7 @@ TEST_F(Cli, BadInputIsOneLineAndLeavesTheProjectUnchanged)
 {
     const QString project = dir.path(QStringLiteral("p.bagel"));
     ASSERT_EQ(cli({QStringLiteral("init"), project}).exitCode, 0);
-    ASSERT_EQ(cli({QStringLiteral("import"), project, QStringLiteral("labels"), test::sharedData(QStringLiteral("imagenet/val_labels.tsv"))}).exitCode, 0);
+    ASSERT_EQ(cli({QStringLiteral("import"), project, QStringLiteral("labels"), test::testData(QStringLiteral("imagenet/val_labels.tsv"))}).exitCode, 0);
     const QByteArray before = test::fileHash(project);
 
     const QString bad = test::writeFile(dir.path(QStringLiteral("bad.json")), "[[1, 2], [3, \"x\"]]");
@@ -174,8 +174,8 @@ TEST_F(Cli, ReportWritesChartsAsPngAndSvgAndIntoTheHtml)
 {
     const QString project = dir.path(QStringLiteral("paper.bagel"));
     ASSERT_EQ(cli({QStringLiteral("init"), project}).exitCode, 0);
-    ASSERT_EQ(cli({QStringLiteral("import"), project, QStringLiteral("paper-mistakes"), test::sharedData(QStringLiteral("paper/vit3b_mistakes.json")),
-                   QStringLiteral("--labels"), test::sharedData(QStringLiteral("imagenet/val_labels.tsv"))})
+    ASSERT_EQ(cli({QStringLiteral("import"), project, QStringLiteral("paper-mistakes"), test::testData(QStringLiteral("paper/vit3b_mistakes.json")),
+                   QStringLiteral("--labels"), test::testData(QStringLiteral("imagenet/val_labels.tsv"))})
                   .exitCode,
               0);
     const QString html = dir.path(QStringLiteral("out/report.html"));

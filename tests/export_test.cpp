@@ -30,7 +30,7 @@ QByteArray readAll(const QString &path)
 std::unique_ptr<Project> sampleProject(const test::TempDir &dir, QJsonObject *sample)
 {
     auto project = Project::create(dir.path(QStringLiteral("p.bagel")));
-    const QString file = test::sharedData(QStringLiteral("formats/tfds_multilabel_human_accuracy_sample.json"));
+    const QString file = test::testData(QStringLiteral("formats/tfds_multilabel_human_accuracy_sample.json"));
     importFile(*project, ImportFormat::TfdsMultilabel, file);
     *sample = QJsonDocument::fromJson(readAll(file)).object();
     QByteArray predictions = "file_name,model,rank,class,score\n";

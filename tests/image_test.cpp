@@ -55,7 +55,7 @@ TEST(ImageHeader, ReadsTheDeclaredSizeOfTheReferencePhotos)
 {
     for (const char *name : {"gcompris_jaguar.webp", "opencv_baboon.jpg", "opencv_chicky_512.png",
                              "matplotlib_grace_hopper.jpg", "skimage_coffee.png"}) {
-        const QString path = test::sharedData(QStringLiteral("photos/") + QLatin1String(name));
+        const QString path = test::testData(QStringLiteral("photos/") + QLatin1String(name));
         const QSize header = imageHeaderSize(readAll(path));
         const cv::Mat decoded = cv::imread(path.toStdString(), cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION);
         EXPECT_EQ(header, QSize(decoded.cols, decoded.rows)) << name;
@@ -86,7 +86,7 @@ TEST(ImageHeader, ExtremeDeclaredSizesStayHugeInsteadOfWrapping)
 TEST(ImageDecoder, DecodesRealPhotosInRgbOrder)
 {
     for (const char *name : {"gcompris_jaguar.webp", "opencv_baboon.jpg", "opencv_chicky_512.png"}) {
-        const DecodedImage d = decodeImage(test::sharedData(QStringLiteral("photos/") + QLatin1String(name)));
+        const DecodedImage d = decodeImage(test::testData(QStringLiteral("photos/") + QLatin1String(name)));
         ASSERT_FALSE(d.isNull()) << name << d.error.toStdString();
         EXPECT_EQ(d.image.size(), d.fullSize) << name;
         EXPECT_EQ(d.reduction, 1);
@@ -155,10 +155,10 @@ TEST(ImageDecoder, BrokenFilesGiveAReasonInsteadOfAPicture)
     EXPECT_TRUE(decodeImage(dir.path(QStringLiteral("none.jpg"))).error.startsWith(QStringLiteral("The image file is missing")));
     EXPECT_EQ(decodeImage(test::writeFile(dir.path(QStringLiteral("empty.jpg")), {})).error,
               QStringLiteral("The image file is empty (0 bytes)"));
-    const QByteArray photo = readAll(test::sharedData(QStringLiteral("photos/opencv_baboon.jpg")));
+    const QByteArray photo = readAll(test::testData(QStringLiteral("photos/opencv_baboon.jpg")));
     EXPECT_EQ(decodeImage(test::writeFile(dir.path(QStringLiteral("cut.jpg")), photo.left(photo.size() / 2))).error,
               QStringLiteral("The JPEG file is truncated (it has no end marker)"));
-    const QByteArray png = readAll(test::sharedData(QStringLiteral("photos/opencv_chicky_512.png")));
+    const QByteArray png = readAll(test::testData(QStringLiteral("photos/opencv_chicky_512.png")));
     EXPECT_TRUE(decodeImage(test::writeFile(dir.path(QStringLiteral("cut.png")), png.left(png.size() / 3)))
                     .error.startsWith(QStringLiteral("Cannot decode this PNG")));
     EXPECT_EQ(decodeImage(test::writeFile(dir.path(QStringLiteral("text.jpg")), "just some text")).error,
@@ -169,7 +169,7 @@ TEST(ImageLoader, DecodesOffTheCallerThreadAndCaches)
 {
     test::TempDir dir;
     const QString path = dir.path(QStringLiteral("a.jpg"));
-    QFile::copy(test::sharedData(QStringLiteral("photos/opencv_baboon.jpg")), path);
+    QFile::copy(test::testData(QStringLiteral("photos/opencv_baboon.jpg")), path);
     ImageLoader loader(64 * 1024 * 1024);
     QSignalSpy spy(&loader, &ImageLoader::ready);
     EXPECT_EQ(loader.request(path, QSize(256, 256)), nullptr);
@@ -185,7 +185,7 @@ TEST(ImageLoader, DecodesOffTheCallerThreadAndCaches)
 
     // A changed file is decoded again.
     QFile::remove(path);
-    QFile::copy(test::sharedData(QStringLiteral("photos/opencv_orange.jpg")), path);
+    QFile::copy(test::testData(QStringLiteral("photos/opencv_orange.jpg")), path);
     QFile touched(path);
     touched.open(QIODevice::ReadWrite);
     touched.setFileTime(QDateTime::currentDateTime().addSecs(60), QFileDevice::FileModificationTime);

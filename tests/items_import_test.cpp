@@ -15,7 +15,7 @@ TEST(LabelsImport, ValidationLabelsGiveFiftyThousandLabelledItems)
 {
     test::TempDir dir;
     auto project = Project::create(dir.path(QStringLiteral("p.bagel")));
-    const ImportReport report = importFile(*project, ImportFormat::Labels, test::sharedData(QStringLiteral("imagenet/val_labels.tsv")));
+    const ImportReport report = importFile(*project, ImportFormat::Labels, test::testData(QStringLiteral("imagenet/val_labels.tsv")));
     EXPECT_EQ(report.added.value(QStringLiteral("items")), 50000);
     const ProjectCounts c = project->store().counts();
     EXPECT_EQ(c.items, 50000);
@@ -26,7 +26,7 @@ TEST(LabelsImport, ValidationLabelsGiveFiftyThousandLabelledItems)
     EXPECT_EQ(first->imagePath, QStringLiteral("ILSVRC2012_val_00000001.JPEG"));
     EXPECT_EQ(project->store().itemByFileName(QStringLiteral("ILSVRC2012_val_00050000.JPEG"))->originalLabel, 355);
 
-    const ImportReport again = importFile(*project, ImportFormat::Labels, test::sharedData(QStringLiteral("imagenet/val_labels.tsv")));
+    const ImportReport again = importFile(*project, ImportFormat::Labels, test::testData(QStringLiteral("imagenet/val_labels.tsv")));
     EXPECT_TRUE(again.added.isEmpty());
     EXPECT_EQ(again.unchanged.value(QStringLiteral("items")), 50000);
 }
@@ -35,7 +35,7 @@ TEST(LabelsImport, CsvByIndexFillsUnknownLabelsAndRejectsConflicts)
 {
     test::TempDir dir;
     auto project = Project::create(dir.path(QStringLiteral("p.bagel")));
-    importFile(*project, ImportFormat::PaperMistakes, test::sharedData(QStringLiteral("paper/vit3b_mistakes.json")));
+    importFile(*project, ImportFormat::PaperMistakes, test::testData(QStringLiteral("paper/vit3b_mistakes.json")));
     const QString csv = test::writeFile(dir.path(QStringLiteral("l.csv")),
                                         "file_name,index\nILSVRC2012_val_00000612.JPEG,186\nnew.JPEG,3\n");
     const ImportReport report = importFile(*project, ImportFormat::Labels, csv);
@@ -63,7 +63,7 @@ TEST(ImageFolderImport, ReadsATreeOfRealImages)
     const QString root = dir.path(QStringLiteral("images"));
     const auto place = [&](const QString &wnid, const QString &photo) {
         QDir().mkpath(root + QLatin1Char('/') + wnid);
-        ASSERT_TRUE(QFile::copy(test::sharedData(QStringLiteral("photos/") + photo),
+        ASSERT_TRUE(QFile::copy(test::testData(QStringLiteral("photos/") + photo),
                                 root + QLatin1Char('/') + wnid + QLatin1Char('/') + photo));
     };
     place(QStringLiteral("n02128925"), QStringLiteral("gcompris_jaguar.webp"));

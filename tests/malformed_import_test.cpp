@@ -22,9 +22,9 @@ protected:
     {
         projectPath = dir.path(QStringLiteral("p.bagel"));
         auto project = Project::create(projectPath);
-        importFile(*project, ImportFormat::PaperMistakes, test::sharedData(QStringLiteral("paper/vit3b_mistakes.json")));
+        importFile(*project, ImportFormat::PaperMistakes, test::testData(QStringLiteral("paper/vit3b_mistakes.json")));
         importFile(*project, ImportFormat::TfdsMultilabel,
-                   test::sharedData(QStringLiteral("formats/tfds_multilabel_human_accuracy_sample.json")));
+                   test::testData(QStringLiteral("formats/tfds_multilabel_human_accuracy_sample.json")));
     }
 
     /** Imports \a file and returns the error, checking that the project is unchanged. */
@@ -59,7 +59,7 @@ protected:
 
 TEST_F(MalformedImport, TruncatedJson)
 {
-    QFile sample(test::sharedData(QStringLiteral("formats/tfds_multilabel_human_accuracy_sample.json")));
+    QFile sample(test::testData(QStringLiteral("formats/tfds_multilabel_human_accuracy_sample.json")));
     ASSERT_TRUE(sample.open(QIODevice::ReadOnly));
     const QString path = write(QStringLiteral("cut.json"), sample.readAll().left(1500));
     const QString error = failingImport(ImportFormat::TfdsMultilabel, path);
@@ -136,7 +136,7 @@ TEST_F(MalformedImport, MissingFilesAndFolders)
     EXPECT_TRUE(failingImport(ImportFormat::ImageFolder, write(QStringLiteral("f.txt"), "x")).contains(QStringLiteral("not a folder")));
     ImportOptions options;
     options.labelsFile = dir.path(QStringLiteral("missing.tsv"));
-    EXPECT_TRUE(failingImport(ImportFormat::Real, test::sharedData(QStringLiteral("formats/real.json")), options)
+    EXPECT_TRUE(failingImport(ImportFormat::Real, test::testData(QStringLiteral("formats/real.json")), options)
                     .contains(QStringLiteral("missing.tsv: cannot open")));
 }
 

@@ -44,9 +44,9 @@ TEST(PaperMistakesImport, Vit3bGivesThePapersCounts)
     test::TempDir dir;
     auto project = Project::create(dir.path(QStringLiteral("p.bagel")));
     ImportOptions options;
-    options.labelsFile = test::sharedData(QStringLiteral("imagenet/val_labels.tsv"));
+    options.labelsFile = test::testData(QStringLiteral("imagenet/val_labels.tsv"));
     const ImportReport report = importFile(*project, ImportFormat::PaperMistakes,
-                                           test::sharedData(QStringLiteral("paper/vit3b_mistakes.json")), options);
+                                           test::testData(QStringLiteral("paper/vit3b_mistakes.json")), options);
     EXPECT_EQ(report.added.value(QStringLiteral("reviews")), 378);
     EXPECT_EQ(report.added.value(QStringLiteral("items")), 378);
     EXPECT_EQ(report.added.value(QStringLiteral("models")), 1);
@@ -93,7 +93,7 @@ TEST(PaperMistakesImport, EveryEntryOfBothFilesIsImportedFaithfully)
     test::TempDir dir;
     auto project = Project::create(dir.path(QStringLiteral("p.bagel")));
     for (const char *name : {"vit3b", "greedy_soups"}) {
-        const QString path = test::sharedData(QStringLiteral("paper/%1_mistakes.json").arg(QLatin1String(name)));
+        const QString path = test::testData(QStringLiteral("paper/%1_mistakes.json").arg(QLatin1String(name)));
         importFile(*project, ImportFormat::PaperMistakes, path);
 
         // Compare with an independent reading of the file by Qt's JSON parser.
@@ -133,7 +133,7 @@ TEST(PaperMistakesImport, ImportingTwiceAddsNothing)
 {
     test::TempDir dir;
     auto project = Project::create(dir.path(QStringLiteral("p.bagel")));
-    const QString path = test::sharedData(QStringLiteral("paper/greedy_soups_mistakes.json"));
+    const QString path = test::testData(QStringLiteral("paper/greedy_soups_mistakes.json"));
     importFile(*project, ImportFormat::PaperMistakes, path);
     const ProjectCounts before = project->store().counts();
     const ImportReport again = importFile(*project, ImportFormat::PaperMistakes, path);
@@ -153,7 +153,7 @@ TEST(PaperMistakesImport, NeedsAModelNameWhenTheFileNameDoesNotGiveOne)
     test::TempDir dir;
     auto project = Project::create(dir.path(QStringLiteral("p.bagel")));
     const QString path = dir.path(QStringLiteral("mistakes.json"));
-    QFile::copy(test::sharedData(QStringLiteral("paper/vit3b_mistakes.json")), path);
+    QFile::copy(test::testData(QStringLiteral("paper/vit3b_mistakes.json")), path);
     EXPECT_THROW(importFile(*project, ImportFormat::PaperMistakes, path), Error);
     ImportOptions options;
     options.model = QStringLiteral("ViT-3B");

@@ -15,10 +15,10 @@ using namespace bagel;
 TEST(RealImport, EveryListLandsOnItsValidationImage)
 {
     test::TempDir dir;
-    const QString path = test::sharedData(QStringLiteral("formats/real.json"));
+    const QString path = test::testData(QStringLiteral("formats/real.json"));
     auto project = Project::create(dir.path(QStringLiteral("p.bagel")));
     ImportOptions options;
-    options.labelsFile = test::sharedData(QStringLiteral("imagenet/val_labels.tsv"));
+    options.labelsFile = test::testData(QStringLiteral("imagenet/val_labels.tsv"));
     const ImportReport report = importFile(*project, ImportFormat::Real, path, options);
 
     QFile file(path);
@@ -49,10 +49,10 @@ TEST(RealImport, OnlyExistingSkipsImagesTheProjectLacks)
 {
     test::TempDir dir;
     auto project = Project::create(dir.path(QStringLiteral("p.bagel")));
-    importFile(*project, ImportFormat::PaperMistakes, test::sharedData(QStringLiteral("paper/vit3b_mistakes.json")));
+    importFile(*project, ImportFormat::PaperMistakes, test::testData(QStringLiteral("paper/vit3b_mistakes.json")));
     ImportOptions options;
     options.onlyExisting = true;
-    const ImportReport report = importFile(*project, ImportFormat::Real, test::sharedData(QStringLiteral("formats/real.json")), options);
+    const ImportReport report = importFile(*project, ImportFormat::Real, test::testData(QStringLiteral("formats/real.json")), options);
     EXPECT_EQ(report.added.value(QStringLiteral("ReaL label lists")), 378);
     EXPECT_EQ(report.skipped.value(QStringLiteral("entries for items not in the project")), 50000 - 378);
     EXPECT_EQ(project->store().counts().items, 378);

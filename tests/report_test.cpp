@@ -20,8 +20,8 @@ std::unique_ptr<Project> paperProject(const test::TempDir &dir, const char *file
 {
     auto project = Project::create(dir.path(QStringLiteral("paper.bagel")));
     ImportOptions options;
-    options.labelsFile = test::sharedData(QStringLiteral("imagenet/val_labels.tsv"));
-    importFile(*project, ImportFormat::PaperMistakes, test::sharedData(QStringLiteral("paper/") + QLatin1String(file)), options);
+    options.labelsFile = test::testData(QStringLiteral("imagenet/val_labels.tsv"));
+    importFile(*project, ImportFormat::PaperMistakes, test::testData(QStringLiteral("paper/") + QLatin1String(file)), options);
     return project;
 }
 

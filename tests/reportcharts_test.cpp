@@ -44,9 +44,9 @@ std::unique_ptr<Project> paperProject(const test::TempDir &dir, const QStringLis
 {
     auto project = Project::create(dir.path(QStringLiteral("paper.bagel")));
     ImportOptions options;
-    options.labelsFile = test::sharedData(QStringLiteral("imagenet/val_labels.tsv"));
+    options.labelsFile = test::testData(QStringLiteral("imagenet/val_labels.tsv"));
     for (const QString &file : files)
-        importFile(*project, ImportFormat::PaperMistakes, test::sharedData(QStringLiteral("paper/") + file), options);
+        importFile(*project, ImportFormat::PaperMistakes, test::testData(QStringLiteral("paper/") + file), options);
     return project;
 }
 

@@ -10,14 +10,11 @@
 
 namespace bagel::test {
 
-QString sharedData(const QString &relative)
+QString testData(const QString &relative)
 {
-    QString root = qEnvironmentVariable("BAGEL_SHARED_DATA");
-    if (root.isEmpty())
-        root = QStringLiteral(BAGEL_SHARED_DATA_DIR);
-    const QString path = QDir(root).filePath(relative);
+    const QString path = QDir(QStringLiteral(BAGEL_TEST_DATA_DIR)).filePath(relative);
     if (!QFileInfo::exists(path))
-        ADD_FAILURE() << "reference data missing: " << path.toStdString() << " (set BAGEL_SHARED_DATA)";
+        ADD_FAILURE() << "test data missing: " << path.toStdString();
     return path;
 }
 
@@ -62,7 +59,8 @@ QByteArray npyFloat32(qint64 rows, qint64 columns, const std::vector<float> &val
 
 QString cliPath()
 {
-    return QStringLiteral(BAGEL_CLI_PATH);
+    const QString copy = qEnvironmentVariable("BAGEL_TEST_CLI");
+    return copy.isEmpty() ? QStringLiteral(BAGEL_CLI_PATH) : copy;
 }
 
 CliResult runCli(const QStringList &arguments, const QString &logDir)

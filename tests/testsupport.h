@@ -21,8 +21,8 @@ inline void PrintTo(const QByteArray &bytes, std::ostream *os)
 
 namespace bagel::test {
 
-/** A file of the reference data (`../shared/data/<relative>`); fails the test if missing. */
-QString sharedData(const QString &relative);
+/** A file of the repository's test data (`tests/data/<relative>`); fails the test if missing. */
+QString testData(const QString &relative);
 
 /** SHA-256 of a file's bytes, hex. */
 QByteArray fileHash(const QString &path);
@@ -36,7 +36,7 @@ QByteArray npyBytes(const QByteArray &descr, bool fortranOrder, const QByteArray
 /** A row-major float32 `.npy` of \a rows × \a columns values. */
 QByteArray npyFloat32(qint64 rows, qint64 columns, const std::vector<float> &values);
 
-/** The path of the bagel-cli binary built with the tests. */
+/** The path of the bagel-cli binary built with the tests, or of the copy named by `BAGEL_TEST_CLI`. */
 QString cliPath();
 
 /** Result of running bagel-cli in a child process. */

@@ -45,7 +45,7 @@ QMap<QString, QSet<QString>> judgementSets(const QJsonObject &tfds)
 TEST(TfdsImport, SampleRoundTripsThroughExport)
 {
     test::TempDir dir;
-    const QString sample = test::sharedData(QStringLiteral("formats/tfds_multilabel_human_accuracy_sample.json"));
+    const QString sample = test::testData(QStringLiteral("formats/tfds_multilabel_human_accuracy_sample.json"));
     auto project = Project::create(dir.path(QStringLiteral("p.bagel")));
     const ImportReport report = importFile(*project, ImportFormat::TfdsMultilabel, sample);
     const QJsonObject original = readJson(sample);
@@ -80,7 +80,7 @@ TEST(TfdsImport, SampleRoundTripsThroughExport)
 TEST(TfdsImport, OnlyReviewedItemsChangeOnExport)
 {
     test::TempDir dir;
-    const QString sample = test::sharedData(QStringLiteral("formats/tfds_multilabel_human_accuracy_sample.json"));
+    const QString sample = test::testData(QStringLiteral("formats/tfds_multilabel_human_accuracy_sample.json"));
     auto project = Project::create(dir.path(QStringLiteral("p.bagel")));
     importFile(*project, ImportFormat::TfdsMultilabel, sample);
     ReviewInput review;
@@ -128,9 +128,9 @@ TEST(TfdsImport, OriginalLabelsComeFromTheLabelsOption)
     test::TempDir dir;
     auto project = Project::create(dir.path(QStringLiteral("p.bagel")));
     ImportOptions options;
-    options.labelsFile = test::sharedData(QStringLiteral("imagenet/val_labels.tsv"));
+    options.labelsFile = test::testData(QStringLiteral("imagenet/val_labels.tsv"));
     importFile(*project, ImportFormat::TfdsMultilabel,
-               test::sharedData(QStringLiteral("formats/tfds_multilabel_human_accuracy_sample.json")), options);
+               test::testData(QStringLiteral("formats/tfds_multilabel_human_accuracy_sample.json")), options);
     EXPECT_EQ(project->store().counts().itemsWithUnknownLabel, 0);
     EXPECT_EQ(project->store().itemByFileName(QStringLiteral("ILSVRC2012_val_00000001.JPEG"))->originalLabel, 65);
 }

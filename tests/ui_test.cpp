@@ -24,6 +24,7 @@
 #include <QPushButton>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTemporaryDir>
@@ -584,7 +585,9 @@ TEST_F(ReviewWindow, AFullDiskFailsVisiblyKeepsTheVerdictToRetryAndHarmsNothingS
 
 // A project in a folder nobody may write in, with a read-only file, is opened read-only with a
 // banner that says why. Permissions do not bind root, so when the tests run as root the window
-// part runs in a child process of this test program as the unprivileged user `nobody`.
+// part runs in a child process of this test program as the unprivileged user `nobody`. The build
+// folder may be out of `nobody`'s reach (a clone in /root), so the child runs copies of this
+// program and of bagel-cli from the test's own temporary folder.
 TEST(ReadOnlyProject, OpensReadOnlyWithABannerAndIsNeverWritten)
 {
     const QString childProject = qEnvironmentVariable("BAGEL_READ_ONLY_PROJECT");
@@ -623,10 +626,27 @@ TEST(ReadOnlyProject, OpensReadOnlyWithABannerAndIsNeverWritten)
     const QString home = dir.path(QStringLiteral("home"));
     QDir().mkpath(home);
     QFile::setPermissions(home, QFileDevice::Permissions(0x7777));
+    const bool asNobody = ::geteuid() == 0;
+    QString program = QCoreApplication::applicationFilePath();
+    QString cliProgram = test::cliPath();
+    if (asNobody) {
+        const QString bin = dir.path(QStringLiteral("bin"));
+        ASSERT_TRUE(QDir().mkpath(bin));
+        QFile::setPermissions(bin, QFileDevice::Permissions(0x7755));
+        const auto copyForNobody = [&bin](const QString &from) {
+            const QString to = bin + QLatin1Char('/') + QFileInfo(from).fileName();
+            EXPECT_TRUE(QFile::copy(from, to)) << from.toStdString();
+            EXPECT_TRUE(QFile::setPermissions(to, QFileDevice::Permissions(0x5555)));
+            return to;
+        };
+        program = copyForNobody(program);
+        cliProgram = copyForNobody(cliProgram);
+        ASSERT_FALSE(HasFailure());
+    }
     // A read-only file in a folder others may write in; a read-only file in a read-only folder.
     for (const bool folderReadOnly : {false, true}) {
         SCOPED_TRACE(folderReadOnly ? "read-only folder" : "read-only file");
-        const QString folder = dir.path(folderReadOnly ? QStringLiteral("shared") : QStringLiteral("open"));
+        const QString folder = dir.path(folderReadOnly ? QStringLiteral("closed") : QStringLiteral("open"));
         const QString path = createDemoProject(folder)->path();
         ASSERT_FALSE(QFile::exists(path + QStringLiteral("-wal"))) << "closed cleanly";
         const QByteArray before = test::fileHash(path);
@@ -639,15 +659,17 @@ TEST(ReadOnlyProject, OpensReadOnlyWithABannerAndIsNeverWritten)
         env.insert(QStringLiteral("HOME"), home);
         env.insert(QStringLiteral("XDG_RUNTIME_DIR"), home);
         env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        env.insert(QStringLiteral("BAGEL_TEST_CLI"), cliProgram);
         child.setProcessEnvironment(env);
-        if (::geteuid() == 0) {
+        child.setWorkingDirectory(home);
+        if (asNobody) {
             child.setChildProcessModifier([] {
                 // Only async-signal-safe calls here: drop to `nobody` before exec.
                 if (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0)
                     ::_exit(97);
             });
         }
-        child.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--gtest_filter=ReadOnlyProject.*")});
+        child.start(program, {QStringLiteral("--gtest_filter=ReadOnlyProject.*")});
         ASSERT_TRUE(child.waitForFinished(120000));
         const QString output = QString::fromUtf8(child.readAllStandardOutput() + child.readAllStandardError());
         EXPECT_EQ(child.exitCode(), 0) << output.toStdString();
