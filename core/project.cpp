@@ -3,6 +3,7 @@
 #include "catalog/classcatalog.h"
 #include "catalog/wordnet.h"
 #include "error.h"
+#include "io/inputfile.h"
 #include "storage/sqlitestore.h"
 
 #include <QDir>
@@ -73,11 +74,13 @@ void Project::setImagesRoot(const QString &directory)
 
 QString Project::absoluteImagePath(const ItemRecord &item) const
 {
-    if (QDir::isAbsolutePath(item.imagePath))
-        return item.imagePath;
     const QString root = imagesRoot();
     const QString base = root.isEmpty() ? QFileInfo(path()).absolutePath() : root;
-    return QDir(base).filePath(item.imagePath);
+    const QString candidate = QDir::isAbsolutePath(item.imagePath) ? item.imagePath : QDir(base).filePath(item.imagePath);
+    // Only a regular file inside the images root is ever read: a path that resolves (through
+    // `..` or symbolic links) to a place outside it, or to a device or a pipe, gives an empty
+    // path, which the image decoder shows as "no image file".
+    return regularFileWithin(base, candidate);
 }
 
 void Project::checkName(const QString &name, const char *what)

@@ -2,6 +2,9 @@
 
 #include "imageheader.h"
 
+#include "error.h"
+#include "io/inputfile.h"
+
 #include <QFile>
 #include <QFileInfo>
 
@@ -83,11 +86,17 @@ int jpegReduction(QSize size, QSize target, qint64 maxPixels)
 DecodedImage decodeImage(const QString &path, QSize target, const DecodeLimits &limits)
 {
     configureOpenCv(limits);
-    QFile file(path);
-    if (!file.exists())
+    if (path.isEmpty())
+        return failure(QStringLiteral("No image file: its path leads out of the images root, or to something that is not a file"));
+    QFile file;
+    if (!QFileInfo::exists(path))
         return failure(QStringLiteral("The image file is missing: %1").arg(path));
-    if (!file.open(QIODevice::ReadOnly))
-        return failure(QStringLiteral("Cannot read %1: %2").arg(path, file.errorString()));
+    // Only a regular file is read: a device (/dev/zero) or a pipe would never end.
+    try {
+        openInputFile(file, path);
+    } catch (const Error &e) {
+        return failure(QStringLiteral("Cannot read %1").arg(e.message()));
+    }
     const qint64 bytesOnDisk = file.size();
     if (bytesOnDisk == 0)
         return failure(QStringLiteral("The image file is empty (0 bytes)"));

@@ -2,6 +2,8 @@
 
 #include "catalog/classcatalog.h"
 #include "error.h"
+#include "io/inputfile.h"
+#include "io/utf8.h"
 #include "io/delimitedreader.h"
 #include "project.h"
 
@@ -40,15 +42,28 @@ void checkFileName(const QString &name, const FailAt &fail)
             fail(QStringLiteral("file name contains a control or invisible format character (U+%1)")
                      .arg(c.unicode(), 4, 16, QLatin1Char('0')));
     }
+    // The name is also the image's path under the images root (unless an ImageFolder import
+    // gives one): it must not lead out of it, and must have one spelling.
+    if (name.contains(QLatin1Char('\\')))
+        fail(QStringLiteral("the file name '%1' contains a backslash (folders are separated by /)").arg(name));
+    if (name.startsWith(QLatin1Char('/')))
+        fail(QStringLiteral("the file name '%1' is an absolute path (image paths are relative to the images root)").arg(name));
+    if (name.size() >= 2 && name[1] == QLatin1Char(':') && name[0].isLetter() && name[0].unicode() < 0x80)
+        fail(QStringLiteral("the file name '%1' starts with a drive letter (image paths are relative to the images root)").arg(name));
+    for (const QStringView part : QStringView(name).split(QLatin1Char('/'))) {
+        if (part == QLatin1String(".."))
+            fail(QStringLiteral("the file name '%1' has a '..' component, which leads out of the images root").arg(name));
+        if (part.isEmpty() || part == QLatin1String("."))
+            fail(QStringLiteral("the file name '%1' has an empty or '.' path component").arg(name));
+    }
 }
 
 } // namespace
 
 void readLabelsTable(const QString &path, const ClassCatalog &catalog, const std::function<void(const LabelRow &)> &visit)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        throw Error(QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));
+    QFile file;
+    openInputFile(file, path);
     const QByteArray peek = file.peek(4096);
     const std::string_view firstLine(peek.constData(), std::size_t(std::max<qsizetype>(0, peek.indexOf('\n'))));
     DelimitedReader reader(file, path, DelimitedReader::delimiterFor(path, firstLine));
@@ -67,6 +82,10 @@ void readLabelsTable(const QString &path, const ClassCatalog &catalog, const std
             for (int i = 0; i < reader.fieldCount(); ++i)
                 header << reader.qfield(i).trimmed().toLower();
             if (header.contains(QLatin1String("file_name")) || header.contains(QLatin1String("filename"))) {
+                reader.requireUniqueColumns(header);
+                if (header.contains(QLatin1String("file_name")) && header.contains(QLatin1String("filename")))
+                    reader.fail(int(header.indexOf(QLatin1String("filename"))),
+                                QStringLiteral("the header names both file_name and filename"));
                 fileColumn = std::max(header.indexOf(QLatin1String("file_name")), header.indexOf(QLatin1String("filename")));
                 wnidColumn = header.indexOf(QLatin1String("wnid"));
                 indexColumn = header.indexOf(QLatin1String("index"));
@@ -91,7 +110,7 @@ void readLabelsTable(const QString &path, const ClassCatalog &catalog, const std
 
         LabelRow row;
         row.line = reader.line();
-        row.fileName = reader.qfield(fileColumn);
+        row.fileName = nfc(reader.qfield(fileColumn));
         checkFileName(row.fileName, [&](const QString &m) { reader.fail(fileColumn, m); });
         bool ok = false;
         if (wnidColumn >= 0) {
@@ -120,6 +139,8 @@ void readLabelsTable(const QString &path, const ClassCatalog &catalog, const std
         seen.insert(row.fileName, row.line);
         visit(row);
     }
+    if (first) // nothing but blank lines, or no bytes at all
+        throw Error(QStringLiteral("%1: the file is empty").arg(path));
 }
 
 ImportContext::ImportContext(Project &project, const ImportOptions &options, ImportReport &report)
@@ -130,14 +151,22 @@ ImportContext::ImportContext(Project &project, const ImportOptions &options, Imp
     , report(report)
     , m_items(store.itemIndex())
 {
+    // Names are looked up in NFC; a project written before names were normalised may hold
+    // another spelling, which is then found under both.
+    for (const QString &stored : m_items.keys()) {
+        const QString normal = nfc(stored);
+        if (normal != stored && !m_items.contains(normal))
+            m_items.insert(normal, m_items.value(stored));
+    }
     if (!options.labelsFile.isEmpty()) {
         readLabelsTable(options.labelsFile, catalog,
                         [this](const LabelRow &row) { m_labels.insert(row.fileName, row.classIndex); });
     }
 }
 
-ItemId ImportContext::item(const QString &fileName, const FailAt &fail, int label, const QString &imagePath)
+ItemId ImportContext::item(const QString &name, const FailAt &fail, int label, const QString &imagePath)
 {
+    const QString fileName = nfc(name);
     auto it = m_items.find(fileName);
     if (it == m_items.end()) {
         checkFileName(fileName, fail);

@@ -29,7 +29,8 @@ struct LabelRow
 /**
  * Reads a TSV/CSV of file names and classes (`file_name` plus `wnid` and/or `index`, with a
  * header row; or two columns without one). Rejects unknown classes, disagreeing wnid/index
- * columns and duplicate file names, naming the file and line.
+ * columns, repeated columns, duplicate file names (compared in NFC) and empty files, naming
+ * the file and line. File names are returned in NFC.
  */
 void readLabelsTable(const QString &path, const ClassCatalog &catalog, const std::function<void(const LabelRow &)> &visit);
 
@@ -46,8 +47,9 @@ public:
     ImportReport &report;
 
     /**
-     * The item named \a fileName, added when the project lacks it (or 0 when the options say
-     * to skip such items). \a label, when >= 0, is the item's original label as the input
+     * The item named \a fileName (in NFC, see nfc()), added when the project lacks it (or 0
+     * when the options say to skip such items). A new name must be a plain relative path: no
+     * absolute path, drive letter, backslash, `..`, `.` or empty component. \a label, when >= 0, is the item's original label as the input
      * states it; a disagreement with the project is an error. \a imagePath, when given,
      * replaces the stored path.
      */

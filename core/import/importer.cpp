@@ -3,6 +3,7 @@
 #include "error.h"
 #include "importcontext.h"
 #include "importers.h"
+#include "io/inputfile.h"
 #include "project.h"
 
 #include <QElapsedTimer>
@@ -57,8 +58,15 @@ QStringList importFormatNames()
 
 ImportReport importFile(Project &project, ImportFormat format, const QString &path, const ImportOptions &options)
 {
-    if (!QFileInfo::exists(path))
-        throw Error(QStringLiteral("%1: no such file").arg(path));
+    if (format == ImportFormat::ImageFolder) {
+        if (!QFileInfo::exists(path))
+            throw Error(QStringLiteral("%1: no such file").arg(path));
+    } else {
+        // A named pipe, a device or a folder is refused here, before anything opens it.
+        requireRegularFile(path);
+        if (QFileInfo(path).size() == 0)
+            throw Error(QStringLiteral("%1: the file is empty").arg(path));
+    }
     QElapsedTimer timer;
     timer.start();
 

@@ -5,6 +5,8 @@
 
 #include "catalog/classcatalog.h"
 #include "error.h"
+#include "io/inputfile.h"
+#include "io/utf8.h"
 #include "project.h"
 #include "storage/store.h"
 
@@ -50,9 +52,23 @@ void importImageFolder(ImportContext &context, const QString &path)
                         .arg(path, imagesRoot));
     }
 
+    // An image must stay inside the images root: a symbolic link that leads out of it (or a
+    // class folder that is such a link), and anything that is not a regular file (a pipe, a
+    // device, a dangling link), is skipped and counted, never read.
+    const QString canonicalRoot = QFileInfo(imagesRoot).canonicalFilePath();
+    QHash<QString, QString> canonicalDirs; // folder → its canonical path
+    const auto canonicalOf = [&](const QFileInfo &info) -> QString {
+        if (info.isSymLink())
+            return info.canonicalFilePath();
+        auto dir = canonicalDirs.find(info.path());
+        if (dir == canonicalDirs.end())
+            dir = canonicalDirs.insert(info.path(), QFileInfo(info.path()).canonicalFilePath());
+        return dir->isEmpty() ? QString() : *dir + QLatin1Char('/') + info.fileName();
+    };
+
     QDir top(root);
     const QStringList classDirs = top.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
-    QHash<QString, QString> seen; // file name → relative path
+    QHash<QString, QString> seen; // file name (NFC) → relative path
     for (const QString &dirName : classDirs) {
         const int cls = context.catalog.indexOfWnid(dirName);
         if (cls < 0)
@@ -60,15 +76,30 @@ void importImageFolder(ImportContext &context, const QString &path)
                             .arg(path, dirName)
                             .arg(context.catalog.size()));
         QStringList files;
-        QDirIterator it(top.filePath(dirName), QDir::Files, QDirIterator::Subdirectories);
+        // QDir::System lists pipes, devices and dangling links too, so that they are counted.
+        QDirIterator it(top.filePath(dirName), QDir::Files | QDir::System, QDirIterator::Subdirectories);
         while (it.hasNext())
             files << it.next();
         files.sort();
         for (const QString &filePath : std::as_const(files)) {
             const QString relative = rootDir.relativeFilePath(filePath);
-            const QString fileName = QFileInfo(filePath).fileName();
+            const QFileInfo info(filePath);
+            const QString fileName = nfc(info.fileName());
             if (!isImageFile(fileName)) {
                 context.report.skip(QStringLiteral("files that are not images"), relative);
+                continue;
+            }
+            const QString real = canonicalOf(info);
+            if (real.isEmpty()) {
+                context.report.skip(QStringLiteral("dangling symbolic links"), relative);
+                continue;
+            }
+            if (!isWithin(canonicalRoot, real)) {
+                context.report.skip(QStringLiteral("symbolic links that lead out of the images root"), relative);
+                continue;
+            }
+            if (!notRegularFileReason(real).isEmpty()) {
+                context.report.skip(QStringLiteral("entries that are not regular files (pipes, devices)"), relative);
                 continue;
             }
             const auto fail = [&](const QString &message) {

@@ -9,6 +9,8 @@
 
 #include "catalog/classcatalog.h"
 #include "error.h"
+#include "io/utf8.h"
+#include "io/inputfile.h"
 #include "io/jsonreader.h"
 #include "project.h"
 #include "storage/store.h"
@@ -54,9 +56,8 @@ void importPaperMistakes(ImportContext &context, const QString &path)
     Project::checkName(model, "model");
     Project::checkName(context.options.reviewer, "reviewer");
 
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        throw Error(QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));
+    QFile file;
+    openInputFile(file, path);
     JsonReader reader(file, path);
     const FailAt fail = [&reader](const QString &message) { reader.fail(message); };
 
@@ -84,7 +85,7 @@ void importPaperMistakes(ImportContext &context, const QString &path)
     QSet<QString> seen;
     reader.expect(Token::BeginObject, "an object of file names");
     for (Token t = reader.next(); t != Token::EndObject; t = reader.next()) {
-        const QString fileName = reader.qtext();
+        const QString fileName = nfc(reader.qtext());
         if (seen.contains(fileName))
             reader.fail(QStringLiteral("%1 appears twice").arg(fileName));
         seen.insert(fileName);

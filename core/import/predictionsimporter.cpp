@@ -10,6 +10,8 @@
 
 #include "catalog/classcatalog.h"
 #include "error.h"
+#include "io/utf8.h"
+#include "io/inputfile.h"
 #include "io/delimitedreader.h"
 #include "io/jsonreader.h"
 #include "io/npyreader.h"
@@ -62,9 +64,8 @@ double parseScore(std::string_view text, bool *ok)
 
 void importCsv(const ImportContext &ctx, const QString &path, PredictionCollector &collector)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        throw Error(QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));
+    QFile file;
+    openInputFile(file, path);
     DelimitedReader reader(file, path, ',');
     if (!reader.next())
         throw Error(QStringLiteral("%1: the file is empty").arg(path));
@@ -72,7 +73,7 @@ void importCsv(const ImportContext &ctx, const QString &path, PredictionCollecto
     QStringList header;
     for (int i = 0; i < reader.fieldCount(); ++i)
         header << reader.qfield(i).trimmed().toLower();
-    reader.setColumnNames(header);
+    reader.requireUniqueColumns(header);
     const int fileCol = header.indexOf(QLatin1String("file_name"));
     const int modelCol = header.indexOf(QLatin1String("model"));
     const int rankCol = header.indexOf(QLatin1String("rank"));
@@ -109,7 +110,7 @@ void importCsv(const ImportContext &ctx, const QString &path, PredictionCollecto
         const std::string_view f = reader.field(fileCol);
         if (f != lastFile) {
             lastFile.assign(f);
-            fileName = fromView(f);
+            fileName = nfc(fromView(f));
         }
         int rank = 0;
         const std::string_view r = reader.field(rankCol);
@@ -171,15 +172,17 @@ QString readJsonString(JsonReader &reader)
 void importJsonLines(const ImportContext &ctx, const QString &path, PredictionCollector &collector)
 {
     using Token = JsonReader::Token;
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        throw Error(QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));
+    QFile file;
+    openInputFile(file, path);
+    LineReader lines(file, path);
+    QByteArray line;
     qint64 lineNumber = 0;
-    while (!file.atEnd() && !collector.stopped()) {
-        const QByteArray line = file.readLine();
-        ++lineNumber;
+    bool anyLine = false;
+    while (!collector.stopped() && lines.next(line)) {
+        lineNumber = lines.lineNumber();
         if (line.trimmed().isEmpty())
             continue;
+        anyLine = true;
         JsonReader reader(line, path, lineNumber);
         // Problems found once the line is read concern the line as a whole.
         const FailAt fail = [&](const QString &message) {
@@ -192,18 +195,23 @@ void importJsonLines(const ImportContext &ctx, const QString &path, PredictionCo
         double score = std::numeric_limits<double>::quiet_NaN();
         QVector<ClassScore> list;
         bool hasList = false;
+        bool otherModel = false;
         reader.expect(Token::BeginObject, "one JSON object per line");
         JsonKeySet keys;
         for (Token t = reader.next(); t != Token::EndObject; t = reader.next()) {
             keys.check(reader);
             const std::string_view key = reader.text();
-            if (key == "file_name") {
-                fileName = readJsonString(reader);
+            if (otherModel) {
+                // A line of another model is skipped, but read to its end: it must be JSON.
+                reader.skipValue();
+            } else if (key == "file_name") {
+                fileName = nfc(readJsonString(reader));
             } else if (key == "model") {
                 const QString m = readJsonString(reader);
                 if (!ctx.options.model.isEmpty() && m != ctx.options.model) {
                     model.clear();
-                    break;
+                    otherModel = true;
+                    continue;
                 }
                 model = m;
             } else if (key == "rank") {
@@ -246,7 +254,8 @@ void importJsonLines(const ImportContext &ctx, const QString &path, PredictionCo
             }
         }
         if (model.isEmpty()) {
-            if (!ctx.options.model.isEmpty()) {
+            if (otherModel) {
+                reader.expect(Token::EndOfInput, "the end of the line");
                 collector.skip(QStringLiteral("lines of other models"), QStringLiteral("line %1").arg(lineNumber));
                 continue;
             }
@@ -266,18 +275,22 @@ void importJsonLines(const ImportContext &ctx, const QString &path, PredictionCo
         }
         reader.expect(Token::EndOfInput, "the end of the line");
     }
+    if (!anyLine && !collector.stopped())
+        throw Error(QStringLiteral("%1: the file is empty").arg(path));
 }
 
 QStringList readFileList(const QString &path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
-        throw Error(QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));
+    QFile file;
+    openInputFile(file, path);
+    LineReader lines(file, path);
     QStringList names;
-    qint64 line = 0;
-    while (!file.atEnd()) {
-        ++line;
-        QString text = QString::fromUtf8(file.readLine()).trimmed();
+    QByteArray bytes;
+    while (lines.next(bytes)) {
+        const qint64 line = lines.lineNumber();
+        QString text = QString::fromUtf8(bytes).trimmed();
+        if (line == 1 && text.startsWith(QChar(0xFEFF))) // a byte order mark
+            text = text.mid(1).trimmed();
         if (text.isEmpty())
             continue;
         // A labels table works too: its first column is the file name.
@@ -286,8 +299,10 @@ QStringList readFileList(const QString &path)
             text.truncate(cut);
         if (line == 1 && (text == QLatin1String("file_name") || text == QLatin1String("filename")))
             continue;
-        names << text;
+        names << nfc(text);
     }
+    if (names.isEmpty())
+        throw Error(QStringLiteral("%1: the file is empty (no file names)").arg(path));
     return names;
 }
 
@@ -313,7 +328,9 @@ void importNpy(const ImportContext &ctx, const QString &path, PredictionCollecto
                             .arg(names.size()));
         }
     }
-    const int k = std::clamp(ctx.options.topK, 1, int(npy.columns()));
+    if (ctx.options.topK < 1 || ctx.options.topK > kMaxRank)
+        throw Error(QStringLiteral("--top-k %1 is out of range 1..%2").arg(ctx.options.topK).arg(kMaxRank));
+    const int k = std::min(ctx.options.topK, int(npy.columns()));
 
     std::vector<double> row;
     ScoreKind kind = ctx.options.scores;

@@ -6,6 +6,7 @@
 
 #include "catalog/classcatalog.h"
 #include "error.h"
+#include "io/inputfile.h"
 #include "io/jsonreader.h"
 #include "storage/store.h"
 
@@ -22,9 +23,8 @@ constexpr qint64 kValidationImages = 50000;
 void importReal(ImportContext &context, const QString &path)
 {
     using Token = JsonReader::Token;
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        throw Error(QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));
+    QFile file;
+    openInputFile(file, path);
     JsonReader reader(file, path);
     const FailAt fail = [&reader](const QString &message) { reader.fail(message); };
 

@@ -7,6 +7,8 @@
 #include "importers.h"
 
 #include "error.h"
+#include "io/utf8.h"
+#include "io/inputfile.h"
 #include "io/delimitedreader.h"
 #include "project.h"
 #include "storage/store.h"
@@ -49,12 +51,11 @@ QDateTime parseTime(const QString &text)
 
 void importReviews(ImportContext &context, const QString &path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        throw Error(QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));
+    QFile file;
+    openInputFile(file, path);
     DelimitedReader reader(file, path, ',');
     if (!reader.next())
-        throw Error(QStringLiteral("%1: empty; expected the header %2").arg(path, kColumns.join(QLatin1Char(','))));
+        throw Error(QStringLiteral("%1: the file is empty (expected the header %2)").arg(path, kColumns.join(QLatin1Char(','))));
     QStringList header;
     for (int i = 0; i < reader.fieldCount(); ++i)
         header << reader.qfield(i).trimmed().toLower();
@@ -89,7 +90,8 @@ void importReviews(ImportContext &context, const QString &path)
         QStringList fields;
         for (int k = 0; k < kColumns.size(); ++k)
             fields << reader.qfield(column[k]).trimmed();
-        const QString &fileName = fields[0];
+        fields[0] = nfc(fields[0]);
+        QString fileName = fields[0];
         ReviewInput in;
         in.fileName = fileName;
         in.model = fields[1];
@@ -98,6 +100,12 @@ void importReviews(ImportContext &context, const QString &path)
         in.source = QStringLiteral("reviews-csv");
         if (fileName.isEmpty())
             reader.fail(column[0], QStringLiteral("the file name is empty"));
+        if (!context.store.itemByFileName(fileName)) {
+            // A project written before names were normalised may spell the name otherwise.
+            const QString asWritten = reader.qfield(column[0]).trimmed();
+            if (asWritten != fileName && context.store.itemByFileName(asWritten))
+                fileName = asWritten;
+        }
         if (!context.store.itemByFileName(fileName)) {
             if (context.options.onlyExisting) {
                 context.report.skip(QStringLiteral("reviews of items not in the project"), fileName);

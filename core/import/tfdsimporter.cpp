@@ -11,6 +11,8 @@
 
 #include "catalog/classcatalog.h"
 #include "error.h"
+#include "io/utf8.h"
+#include "io/inputfile.h"
 #include "io/jsonreader.h"
 #include "storage/store.h"
 
@@ -97,7 +99,7 @@ private:
         }
         TfdsRecord record;
         record.kind = kind;
-        record.fileName = m_reader.qtext();
+        record.fileName = nfc(m_reader.qtext());
         if (seen.contains(record.fileName))
             m_reader.fail(QStringLiteral("%1 appears twice in %2").arg(record.fileName, QLatin1String(section)));
         seen.insert(record.fileName);
@@ -229,7 +231,7 @@ private:
             }
             TfdsRecord record;
             record.kind = TfdsRecord::Kind::ImagenetM;
-            record.fileName = m_reader.qtext();
+            record.fileName = nfc(m_reader.qtext());
             if (seen.contains(record.fileName))
                 m_reader.fail(QStringLiteral("%1 appears twice in imagenet_m").arg(record.fileName));
             seen.insert(record.fileName);
@@ -328,9 +330,8 @@ private:
 
 void importTfdsMultilabel(ImportContext &context, const QString &path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        throw Error(QStringLiteral("%1: cannot open: %2").arg(path, file.errorString()));
+    QFile file;
+    openInputFile(file, path);
     JsonReader reader(file, path);
     TfdsWriter writer(context);
     ImportReport skips;

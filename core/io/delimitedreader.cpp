@@ -4,6 +4,7 @@
 #include "utf8.h"
 
 #include <QFileInfo>
+#include <QHash>
 #include <QIODevice>
 
 #include <cstring>
@@ -39,14 +40,28 @@ char DelimitedReader::delimiterFor(const QString &fileName, std::string_view fir
 bool DelimitedReader::readLine()
 {
     for (;;) {
+        // A line ends at LF, CRLF or a lone CR (old Mac files): all three read alike.
         const char *start = m_buffer.data() + m_pos;
-        const auto *newline = static_cast<const char *>(std::memchr(start, '\n', m_end - m_pos));
-        if (newline || m_eof) {
-            if (!newline && m_pos == m_end)
+        const char *stop = m_buffer.data() + m_end;
+        const char *newline = start;
+        while (newline < stop && *newline != '\n' && *newline != '\r')
+            ++newline;
+        std::size_t terminator = 0;
+        if (newline < stop) {
+            terminator = 1;
+            if (*newline == '\r') {
+                if (newline + 1 < stop)
+                    terminator = newline[1] == '\n' ? 2 : 1;
+                else if (!m_eof)
+                    terminator = 0; // a CR at the end of the block: read on to see whether LF follows
+            }
+        }
+        if (terminator || m_eof) {
+            if (!terminator && m_pos == m_end)
                 return false;
-            const std::size_t length = newline ? std::size_t(newline - start) : m_end - m_pos;
+            const std::size_t length = terminator ? std::size_t(newline - start) : m_end - m_pos;
             m_line = std::string_view(start, length);
-            m_pos += length + (newline ? 1 : 0);
+            m_pos += length + terminator;
             break;
         }
         // Move the partial line to the front and read more; grow for lines longer than a block.
@@ -71,8 +86,6 @@ bool DelimitedReader::readLine()
     }
 
     ++m_lineNumber;
-    if (!m_line.empty() && m_line.back() == '\r')
-        m_line.remove_suffix(1);
     if (m_lineNumber == 1 && m_line.substr(0, 3) == "\xEF\xBB\xBF")
         m_line.remove_prefix(3);
     const std::size_t bad = firstInvalidUtf8(m_line);
@@ -170,6 +183,20 @@ QString DelimitedReader::qfield(int index) const
 {
     const std::string_view f = field(index);
     return QString::fromUtf8(f.data(), qsizetype(f.size()));
+}
+
+void DelimitedReader::requireUniqueColumns(const QStringList &header)
+{
+    setColumnNames(header);
+    QHash<QString, int> first;
+    for (int i = 0; i < header.size(); ++i) {
+        if (header[i].isEmpty())
+            continue;
+        const auto it = first.constFind(header[i]);
+        if (it != first.constEnd())
+            fail(i, QStringLiteral("the column '%1' appears twice (first in column %2)").arg(header[i]).arg(*it + 1));
+        first.insert(header[i], i);
+    }
 }
 
 void DelimitedReader::fail(int column, const QString &message) const

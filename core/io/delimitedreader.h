@@ -15,7 +15,8 @@ namespace bagel {
  * Streams records out of CSV (RFC 4180 quoting, quoted fields may span lines) or TSV (no
  * quoting) text, one record at a time, and reports errors with the file, line and column.
  * It reads 1 MB blocks and hands out fields as views into them (valid until next()).
- * Empty lines are skipped, a UTF-8 byte order mark is dropped, text must be valid UTF-8.
+ * Lines end at LF, CRLF or a lone CR. Empty lines are skipped, a UTF-8 byte order mark is
+ * dropped, text must be valid UTF-8.
  */
 class DelimitedReader
 {
@@ -34,6 +35,13 @@ public:
 
     /** Names the columns in error messages (usually the header). */
     void setColumnNames(const QStringList &names) { m_columnNames = names; }
+
+    /**
+     * Fails at the second of two equal non-empty names in \a header (the current record), naming
+     * the file, line and column: a repeated column would leave it to chance which one is read.
+     * Sets the column names too.
+     */
+    void requireUniqueColumns(const QStringList &header);
 
     /** Throws Error naming the file, line and (when \a column >= 0) the column. */
     [[noreturn]] void fail(int column, const QString &message) const;

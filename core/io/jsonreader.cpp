@@ -114,21 +114,27 @@ bool JsonReader::fill(std::size_t wanted)
 
 void JsonReader::skipWhitespace()
 {
+    bool afterCr = false; // a CRLF pair lies within one run of whitespace
     for (;;) {
         const char *data = m_buffer.data();
         const char *p = data + m_pos;
         const char *end = data + m_end;
         while (p < end) {
             const char c = *p;
-            if (c == ' ' || c == '\t' || c == '\r') {
+            if (c == ' ' || c == '\t') {
                 ++p;
-            } else if (c == '\n') {
+            } else if (c == '\n' || c == '\r') {
+                // LF, CRLF and a lone CR (old Mac files) each end one line.
+                if (!(c == '\n' && afterCr))
+                    ++m_line;
+                afterCr = c == '\r';
                 ++p;
-                ++m_line;
                 m_lineStart = m_base + qint64(p - data);
+                continue;
             } else {
                 break;
             }
+            afterCr = false;
         }
         m_pos = std::size_t(p - data);
         if (p < end || !fill(1))
@@ -410,7 +416,7 @@ JsonReader::Token JsonReader::next()
         }
         if (atEnd) {
             if (top.kind == Kind::Root)
-                fail(QStringLiteral("the input is empty"));
+                fail(QStringLiteral("the file is empty"));
             fail(QStringLiteral("unexpected end of input: the file is truncated (%1 not closed)")
                      .arg(top.kind == Kind::Object ? QStringLiteral("an object") : QStringLiteral("an array")));
         }
@@ -475,9 +481,26 @@ void JsonReader::skipValue()
     }
     if (m_last != Token::BeginObject && m_last != Token::BeginArray)
         return;
+    // A skipped object is checked as a read one is: a repeated key is an error there too.
     const std::size_t depth = m_stack.size() - 1;
-    while (m_stack.size() > depth)
-        next();
+    std::vector<JsonKeySet> keys(1);
+    while (m_stack.size() > depth) {
+        switch (next()) {
+        case Token::BeginObject:
+        case Token::BeginArray:
+            keys.emplace_back();
+            break;
+        case Token::EndObject:
+        case Token::EndArray:
+            keys.pop_back();
+            break;
+        case Token::Key:
+            keys.back().check(*this);
+            break;
+        default:
+            break;
+        }
+    }
 }
 
 void JsonReader::expect(Token expected, const char *what)

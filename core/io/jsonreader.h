@@ -3,8 +3,10 @@
 #include <QByteArray>
 #include <QString>
 
+#include <algorithm>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 class QIODevice;
@@ -106,8 +108,9 @@ private:
 };
 
 /**
- * Remembers the keys of one (small) JSON object, so that a repeated key is an error rather than
- * a silent overwrite: `{"top_prediction": 1, "top_prediction": 2}` names no single prediction.
+ * Remembers the keys of one JSON object, so that a repeated key is an error rather than a
+ * silent overwrite: `{"top_prediction": 1, "top_prediction": 2}` names no single prediction.
+ * JsonReader::skipValue() checks the objects it skips with it too.
  */
 class JsonKeySet
 {
@@ -115,16 +118,28 @@ public:
     /** Call after next() returned a Key; fails at the key's position if it was seen before. */
     void check(const JsonReader &reader)
     {
-        const std::string key(reader.text());
-        for (const std::string &seen : m_keys) {
-            if (seen == key)
-                reader.fail(QStringLiteral("duplicate key '%1'").arg(reader.qtext()));
+        const std::string_view key = reader.text();
+        bool seen = false;
+        if (!m_index.empty()) {
+            seen = !m_index.emplace(key).second;
+        } else {
+            seen = std::find(m_keys.begin(), m_keys.end(), key) != m_keys.end();
+            if (!seen) {
+                m_keys.emplace_back(key);
+                if (m_keys.size() > kSmall) { // a large object: look keys up by hash from now on
+                    m_index.insert(m_keys.begin(), m_keys.end());
+                    m_keys.clear();
+                }
+            }
         }
-        m_keys.push_back(key);
+        if (seen)
+            reader.fail(QStringLiteral("duplicate key '%1'").arg(reader.qtext()));
     }
 
 private:
-    std::vector<std::string> m_keys;
+    static constexpr std::size_t kSmall = 16;
+    std::vector<std::string> m_keys;         ///< while the object is small
+    std::unordered_set<std::string> m_index; ///< once it is not
 };
 
 } // namespace bagel

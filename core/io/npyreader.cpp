@@ -1,6 +1,7 @@
 #include "npyreader.h"
 
 #include "error.h"
+#include "inputfile.h"
 
 #include <QRegularExpression>
 #include <QtEndian>
@@ -11,10 +12,8 @@ namespace bagel {
 
 NpyReader::NpyReader(const QString &path)
     : m_path(path)
-    , m_file(path)
 {
-    if (!m_file.open(QIODevice::ReadOnly))
-        fail(QStringLiteral("cannot open: %1").arg(m_file.errorString()));
+    openInputFile(m_file, path);
     const QByteArray preamble = m_file.read(12);
     if (preamble.size() < 10 || !preamble.startsWith(QByteArrayLiteral("\x93NUMPY")))
         fail(QStringLiteral("not a NumPy .npy file (bad magic bytes)"));

@@ -46,6 +46,15 @@ std::size_t firstInvalidUtf8(std::string_view bytes)
     return std::string_view::npos;
 }
 
+QString nfc(const QString &name)
+{
+    for (const QChar c : name) {
+        if (c.unicode() >= 0x80)
+            return name.normalized(QString::NormalizationForm_C);
+    }
+    return name;
+}
+
 bool isValidUtf8(std::string_view bytes)
 {
     return firstInvalidUtf8(bytes) == std::string_view::npos;
