@@ -1,6 +1,7 @@
 #include "logging.h"
 
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QStandardPaths>
 
@@ -8,6 +9,9 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
+
+#include <sys/stat.h>
 #include <vector>
 
 namespace bagel {
@@ -54,7 +58,10 @@ void initLogging(const LoggingOptions &options)
 
     const QString path = options.logFilePath.isEmpty() ? defaultLogFilePath() : options.logFilePath;
     QString fileProblem;
-    if (QDir().mkpath(QFileInfo(path).absolutePath())) {
+    struct stat info {};
+    if (::stat(QFile::encodeName(path).constData(), &info) == 0 && S_ISFIFO(info.st_mode)) {
+        fileProblem = QStringLiteral("%1 is a named pipe: opening it would wait for a reader").arg(path);
+    } else if (QDir().mkpath(QFileInfo(path).absolutePath())) {
         try {
             constexpr std::size_t maxBytes = 5 * 1024 * 1024;
             auto fileSink = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(path.toStdString(), maxBytes, 3);
@@ -71,6 +78,20 @@ void initLogging(const LoggingOptions &options)
     logger->set_level(spdlog::level::debug);
     logger->flush_on(spdlog::level::info);
     logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z [%l] [pid %P] %v");
+    // A log file that takes no writes (a full disk, /dev/full) must not spoil the command's
+    // own output: one warning line on stderr, and the file is written no more.
+    if (sinks.size() > 1) {
+        const std::weak_ptr<spdlog::sinks::sink> file = sinks.back();
+        const std::string shown = path.toStdString();
+        logger->set_error_handler([file, shown](const std::string &message) {
+            const auto sink = file.lock();
+            if (!sink || sink->level() == spdlog::level::off)
+                return;
+            sink->set_level(spdlog::level::off);
+            std::fprintf(stderr, "warning: the log file %s cannot be written (%s); logging to it stopped\n",
+                         shown.c_str(), message.c_str());
+        });
+    }
     spdlog::set_default_logger(logger);
     qInstallMessageHandler(qtMessageToSpdlog);
 

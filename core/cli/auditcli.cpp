@@ -7,6 +7,7 @@
 #include "catalog/classcatalog.h"
 #include "catalog/taxonomy.h"
 #include "catalog/wordnet.h"
+#include "io/utf8.h"
 #include "project.h"
 
 #include <QJsonArray>
@@ -376,7 +377,7 @@ void runAdjudicate(Context &ctx)
     const QStringList args = positionals(ctx.parser, 1, "adjudicate PROJECT --item FILE --model M --verdict V --reviewer LEAD --reason TEXT");
     const QCommandLineParser &p = ctx.parser;
     AdjudicationInput in;
-    in.fileName = requireValue(p, "item");
+    in.fileName = nfc(requireValue(p, "item"));
     in.lead = requireValue(p, "reviewer");
     in.reason = requireValue(p, "reason");
     in.model = p.value(QStringLiteral("model"));

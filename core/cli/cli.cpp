@@ -9,6 +9,8 @@
 #include "error.h"
 #include "export/exporter.h"
 #include "import/importer.h"
+#include "io/inputfile.h"
+#include "io/utf8.h"
 #include "logging.h"
 #include "project.h"
 #include "storage/projectcheck.h"
@@ -85,8 +87,11 @@ void runImport(Context &ctx)
     if (ctx.parser.isSet(QStringLiteral("top-k"))) {
         bool ok = false;
         options.topK = ctx.parser.value(QStringLiteral("top-k")).toInt(&ok);
-        if (!ok || options.topK < 1)
-            throw UsageError(QStringLiteral("--top-k needs a positive number"));
+        const int classes = ClassCatalog::imagenet1k().size();
+        if (!ok || options.topK < 1 || options.topK > classes)
+            throw UsageError(QStringLiteral("--top-k needs a whole number from 1 to %1 (the number of classes), not '%2'")
+                                 .arg(classes)
+                                 .arg(ctx.parser.value(QStringLiteral("top-k"))));
     }
     const QString scores = ctx.parser.value(QStringLiteral("scores"));
     if (scores == QLatin1String("probabilities"))
@@ -96,8 +101,8 @@ void runImport(Context &ctx)
     else if (!scores.isEmpty() && scores != QLatin1String("auto"))
         throw UsageError(QStringLiteral("--scores is one of auto, probabilities, logits"));
     for (const QString &file : {options.labelsFile, options.filesList}) {
-        if (!file.isEmpty() && !QFileInfo(file).isFile())
-            throw Error(QStringLiteral("%1: no such file").arg(file));
+        if (!file.isEmpty())
+            requireRegularFile(file); // not a pipe, a device or a folder
     }
 
     auto project = openProject(args[0]);
@@ -186,7 +191,7 @@ void runReview(Context &ctx)
     const QStringList args = positionals(ctx.parser, 1, "review PROJECT --item FILE --reviewer R --verdict V");
     const QCommandLineParser &p = ctx.parser;
     ReviewInput input;
-    input.fileName = requireValue(p, "item");
+    input.fileName = nfc(requireValue(p, "item"));
     input.reviewer = requireValue(p, "reviewer");
     input.model = p.value(QStringLiteral("model"));
     input.note = p.value(QStringLiteral("note"));
@@ -509,7 +514,7 @@ QString overview()
         "Usage: bagel-cli [--verbose] COMMAND [ARGS]\n\n"
         "Review the remaining mistakes of an image classifier, from the command line.\n\nCommands:\n");
     for (const Command &c : commands())
-        text += QStringLiteral("  %1\n      %2\n").arg(QLatin1String(c.synopsis), QLatin1String(c.description));
+        text += QStringLiteral("  %1\n      %2\n").arg(QString::fromUtf8(c.synopsis), QString::fromUtf8(c.description));
     text += QStringLiteral("\nRun `bagel-cli COMMAND --help` for a command's options. Logs: %1\n").arg(defaultLogFilePath());
     return text;
 }
@@ -555,7 +560,9 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err, const 
     }
 
     if (!parser.parse(arguments)) {
-        err << "bagel-cli: " << parser.errorText() << '\n';
+        // Once the command is known, its name leads the message, as for every other error.
+        err << (command ? QStringLiteral("bagel-cli %1: ").arg(QString::fromUtf8(command->name)) : QStringLiteral("bagel-cli: "))
+            << parser.errorText() << '\n';
         return 2;
     }
     initLogging(LoggingOptions{parser.value(logFileOption), parser.isSet(verboseOption)});
@@ -577,7 +584,8 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err, const 
         return 2;
     }
     if (parser.isSet(helpOption)) {
-        out << "Usage: bagel-cli " << command->synopsis << "\n\n" << command->description << "\n\nOptions:\n";
+        out << "Usage: bagel-cli " << QString::fromUtf8(command->synopsis) << "\n\n" << QString::fromUtf8(command->description)
+            << "\n\nOptions:\n";
         QString help = parser.helpText();
         const qsizetype options = help.indexOf(QLatin1String("Options:\n"));
         out << (options >= 0 ? help.mid(options + 9) : help);
