@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "image/imagedecoder.h"
+#include "image/thumbnailcache.h"
 #include "import/importer.h"
 #include "io/inputfile.h"
 #include "project.h"
@@ -15,6 +16,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QImage>
 
 #include <gtest/gtest.h>
 
@@ -157,9 +159,8 @@ TEST_F(ImportHardening, RepeatedColumnInLabelsIsAnError)
 TEST_F(ImportHardening, RepeatedColumnInReviewsNamesLineOneAndTheColumn)
 {
     const QString path = write(QStringLiteral("r.csv"), "file_name,model,reviewer,verdict,category,severity,note,time,Verdict\n");
-    const QString error = importError(ImportFormat::Reviews, path);
-    EXPECT_TRUE(error.startsWith(path + QStringLiteral(":1: column 9"))) << error.toStdString();
-    EXPECT_TRUE(error.contains(QStringLiteral("'verdict' appears twice"))) << error.toStdString();
+    EXPECT_EQ(importError(ImportFormat::Reviews, path),
+              path + QStringLiteral(":1: column 9 (verdict): the column 'verdict' appears twice (first in column 4)"));
 }
 
 // --- 2. Line ends: LF, CRLF and a lone CR read alike -------------------------------------------
@@ -381,6 +382,17 @@ TEST_F(ImportHardening, RepeatedKeyInSkippedJsonIsAnError)
     const QString tfds = write(QStringLiteral("t.json"), "{\"version\": {\"a\": 1, \"b\": [{\"c\": 2, \"c\": 3}]}}");
     EXPECT_EQ(importError(ImportFormat::TfdsMultilabel, tfds), tfds + QStringLiteral(":1:37: at $.version.b[0].c: duplicate key 'c'"));
 
+    // A large skipped object (its keys are looked up by hash): the repeat is still found.
+    QByteArray large = "{\"version\": {";
+    for (int i = 0; i < 40; ++i)
+        large += "\"k" + QByteArray::number(i) + "\": " + QByteArray::number(i) + ", ";
+    large += "\"k3\": 0}}";
+    const QString big = write(QStringLiteral("big.json"), large);
+    EXPECT_TRUE(importError(ImportFormat::TfdsMultilabel, big).endsWith(QStringLiteral("at $.version.k3: duplicate key 'k3'")));
+    // Objects skipped one after another do not share their keys.
+    const QString apart = write(QStringLiteral("apart.json"), "{\"a\": {\"k\": 1}, \"b\": {\"k\": 1}, \"c\": [{\"k\": 1}, {\"k\": {\"k\": 2}}]}");
+    EXPECT_EQ(importError(ImportFormat::TfdsMultilabel, apart), QString());
+
     // A field of an annotation the importer does not know, and an entry it skips.
     const QString field = write(QStringLiteral("f.json"), "{\"initial_annots\": {\"ILSVRC2012_val_00000001.JPEG\": "
                                                           "{\"votes\": {\"x\": 1, \"x\": 1}}}}");
@@ -494,6 +506,20 @@ TEST_F(ImportHardening, WindowNeverReadsOutsideTheImagesRootOrADevice)
     EXPECT_FALSE(decodeImage(QString()).error.isEmpty());
     EXPECT_TRUE(decodeImage(QStringLiteral("/dev/zero")).error.contains(QStringLiteral("character device")));
     EXPECT_TRUE(withDeadline(pipe, [&] { return decodeImage(pipe).error; }).contains(QStringLiteral("named pipe")));
+
+    // Thumbnails: neither the image nor the cached thumbnail is read from a pipe.
+    const ThumbnailCache cache(dir.path(QStringLiteral("thumbnails")), 32);
+    EXPECT_EQ(withDeadline(pipe, [&] { return cache.thumbnail(pipe).isNull() ? QStringLiteral("none") : QStringLiteral("image"); }),
+              QStringLiteral("none"));
+    const QString png = root + QStringLiteral("/real.png");
+    QImage picture(8, 8, QImage::Format_RGB32);
+    picture.fill(Qt::red);
+    ASSERT_TRUE(picture.save(png, "PNG"));
+    const QString planted = cache.cachePath(png);
+    ASSERT_TRUE(QDir().mkpath(QFileInfo(planted).absolutePath()));
+    ASSERT_EQ(::mkfifo(QFile::encodeName(planted).constData(), 0600), 0);
+    EXPECT_EQ(withDeadline(planted, [&] { return cache.thumbnail(png).isNull() ? QStringLiteral("none") : QStringLiteral("image"); }),
+              QStringLiteral("image"));
 }
 
 // --- 8. One name, two Unicode spellings: one item -----------------------------------------------

@@ -2,6 +2,9 @@
 
 #include "imagedecoder.h"
 
+#include "error.h"
+#include "io/inputfile.h"
+
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
@@ -43,8 +46,15 @@ QImage ThumbnailCache::thumbnail(const QString &imagePath) const
     const QString cached = cachePath(imagePath);
     if (cached.isEmpty())
         return {};
-    QFile file(cached);
-    if (file.open(QIODevice::ReadOnly)) {
+    QFile file;
+    bool stored = false;
+    try {
+        openInputFile(file, cached); // a regular file: never a pipe someone left in the cache
+        stored = true;
+    } catch (const Error &) {
+        // not made yet
+    }
+    if (stored) {
         const QByteArray bytes = file.readAll();
         const cv::Mat buffer(1, int(bytes.size()), CV_8UC1, const_cast<char *>(bytes.constData()));
         const cv::Mat bgr = cv::imdecode(buffer, cv::IMREAD_COLOR);

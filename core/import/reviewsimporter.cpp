@@ -59,14 +59,13 @@ void importReviews(ImportContext &context, const QString &path)
     QStringList header;
     for (int i = 0; i < reader.fieldCount(); ++i)
         header << reader.qfield(i).trimmed().toLower();
+    reader.requireUniqueColumns(header);
     QVector<int> column(kColumns.size(), -1);
     for (int i = 0; i < header.size(); ++i) {
         const int known = int(kColumns.indexOf(header[i]));
         if (known < 0)
             reader.fail(i, QStringLiteral("unknown column '%1' (the columns are %2)").arg(header[i], kColumns.join(QLatin1Char(','))));
-        if (column[known] >= 0)
-            reader.fail(i, QStringLiteral("the column '%1' appears twice").arg(header[i]));
-        column[known] = i;
+        column[known] = i; // each name once: requireUniqueColumns()
     }
     for (int k = 0; k < kColumns.size(); ++k) {
         if (column[k] < 0)

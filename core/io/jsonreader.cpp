@@ -482,24 +482,20 @@ void JsonReader::skipValue()
     if (m_last != Token::BeginObject && m_last != Token::BeginArray)
         return;
     // A skipped object is checked as a read one is: a repeated key is an error there too.
+    // The key sets are kept between calls: an import may skip a million small objects.
     const std::size_t depth = m_stack.size() - 1;
-    std::vector<JsonKeySet> keys(1);
+    const auto keysAt = [this](std::size_t level) -> JsonKeySet & {
+        if (m_skipKeys.size() <= level)
+            m_skipKeys.resize(level + 1);
+        return m_skipKeys[level];
+    };
+    keysAt(0).clear();
     while (m_stack.size() > depth) {
-        switch (next()) {
-        case Token::BeginObject:
-        case Token::BeginArray:
-            keys.emplace_back();
-            break;
-        case Token::EndObject:
-        case Token::EndArray:
-            keys.pop_back();
-            break;
-        case Token::Key:
-            keys.back().check(*this);
-            break;
-        default:
-            break;
-        }
+        const Token t = next();
+        if (t == Token::BeginObject)
+            keysAt(m_stack.size() - 1 - depth).clear();
+        else if (t == Token::Key)
+            keysAt(m_stack.size() - 1 - depth).check(*this);
     }
 }
 

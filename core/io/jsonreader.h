@@ -13,6 +13,8 @@ class QIODevice;
 
 namespace bagel {
 
+class JsonKeySet;
+
 /**
  * A streaming pull parser for JSON (RFC 8259). It reads the input in fixed-size chunks, so a
  * 200 MB file costs a few megabytes of memory, and it knows where it is: every error it (or
@@ -105,6 +107,7 @@ private:
     std::string m_text;
     std::string m_number;
     Token m_last = Token::EndOfInput;
+    std::vector<JsonKeySet> m_skipKeys; ///< skipValue(): the keys of each object level it is inside
 };
 
 /**
@@ -115,6 +118,13 @@ private:
 class JsonKeySet
 {
 public:
+    /** Forgets the keys (keeping the memory), for the next object. */
+    void clear()
+    {
+        m_keys.clear();
+        m_index.clear();
+    }
+
     /** Call after next() returned a Key; fails at the key's position if it was seen before. */
     void check(const JsonReader &reader)
     {
