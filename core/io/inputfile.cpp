@@ -108,9 +108,30 @@ bool isWithin(const QString &root, const QString &path)
 
 QString regularFileWithin(const QString &root, const QString &path)
 {
+    // The common case costs an lstat() per folder below the root: a path that stays inside the
+    // root by its spelling, with no symbolic link below the root, is what it says.
+    const QString cleanRoot = QDir::cleanPath(QFileInfo(root).absoluteFilePath());
+    const QString clean = QDir::cleanPath(QFileInfo(path).absoluteFilePath());
+    if (isWithin(cleanRoot, clean) && clean != cleanRoot) {
+        QByteArray walked = QFile::encodeName(cleanRoot);
+        const QStringList parts = clean.mid(cleanRoot.size()).split(QLatin1Char('/'), Qt::SkipEmptyParts);
+        bool link = false;
+        for (qsizetype i = 0; i < parts.size() && !link; ++i) {
+            walked += '/' + QFile::encodeName(parts[i]);
+            struct stat info {};
+            if (::lstat(walked.constData(), &info) != 0)
+                return errno == ENOENT || errno == ENOTDIR ? path : QString(); // missing: nothing to read
+            link = S_ISLNK(info.st_mode);
+            if (!link && i == parts.size() - 1)
+                return S_ISREG(info.st_mode) ? clean : QString();
+        }
+    }
+
+    // Otherwise (a symbolic link on the way, or a spelling that leaves the root) the real path
+    // decides.
     const QFileInfo info(path);
     if (!info.exists() && !info.isSymLink()) // missing: nothing to read, unless it is a way out
-        return isWithin(QDir::cleanPath(root), QDir::cleanPath(info.absoluteFilePath())) ? path : QString();
+        return isWithin(cleanRoot, clean) ? path : QString();
     const QString real = info.canonicalFilePath();
     if (real.isEmpty())
         return {}; // a dangling symbolic link, or one going round in circles

@@ -30,14 +30,17 @@ void requireRegularFile(const QString &path);
 void openInputFile(QFile &file, const QString &path, bool textMode = false);
 
 /**
- * Where \a path really is when it lies inside the folder \a root: its canonical path, with
- * symbolic links resolved. Empty when it resolves to a place outside \a root, or to anything but
- * a regular file (a device, a pipe, a folder). \a path as it is when it does not exist (and
- * does not lead out of \a root by its spelling), so that a reader can say the file is missing.
+ * The path to read \a path by when it lies inside the folder \a root: the cleaned path when
+ * no symbolic link lies below \a root on its way (an lstat() per folder), else the canonical
+ * path, symbolic links resolved. Empty when it resolves to a place outside \a root, or to
+ * anything but a regular file (a device, a pipe, a folder). \a path as it is when it does not
+ * exist (and does not lead out of \a root by its spelling), so that a reader can say the file
+ * is missing.
  */
 QString regularFileWithin(const QString &root, const QString &path);
 
-/** True when the canonical path \a path is \a root or lies below it (both canonical). */
+/** True when \a path is \a root or lies below it, comparing the two as spelt (give both
+ *  cleaned, or both canonical). */
 bool isWithin(const QString &root, const QString &path);
 
 /**
