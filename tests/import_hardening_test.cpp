@@ -209,6 +209,68 @@ TEST_F(ImportHardening, MixedLineEndsCountLinesInErrors)
     EXPECT_EQ(items(), 0);
 }
 
+/**
+ * Lines of \a row (a function of the line number) ending in CRLF, with the CR of one line the
+ * last byte of the first 1 MiB block the readers take, its LF the first byte of the next; then
+ * \a last. Returns the text and, through \a lines, the number of \a last's line.
+ */
+QByteArray crlfAcrossBlocks(const std::function<QByteArray(int, int)> &row, const QByteArray &last, int *lines)
+{
+    constexpr qsizetype kBlock = 1 << 20;
+    QByteArray text;
+    int line = 0;
+    for (;;) {
+        ++line;
+        const QByteArray plain = row(line, 0);
+        const qsizetype crAt = text.size() + plain.size(); // where this line's CR would go
+        if (crAt + 200 < kBlock - 1) {
+            text += plain + "\r\n";
+            continue;
+        }
+        text += row(line, int(kBlock - 1 - crAt)) + "\r\n"; // padded so that its CR ends the block
+        break;
+    }
+    EXPECT_EQ(text.at(kBlock - 1), '\r');
+    EXPECT_EQ(text.at(kBlock), '\n');
+    text += last;
+    *lines = line + 1;
+    return text;
+}
+
+TEST_F(ImportHardening, CrLfSplitAcrossReadBlocksIsOneLineEnd)
+{
+    int line = 0;
+    const QByteArray csv = crlfAcrossBlocks(
+        [](int n, int pad) -> QByteArray {
+            if (n == 1)
+                return QByteArray("file_name,model,rank,class,note");
+            return "ILSVRC2012_val_" + QByteArray::number(n).rightJustified(8, '0') + ".JPEG,m,1,65," + QByteArray(pad, 'x');
+        },
+        "ILSVRC2012_val_99999999.JPEG,m,1,tench,\r\n", &line);
+    const QString csvPath = write(QStringLiteral("big.csv"), csv);
+    EXPECT_EQ(importError(ImportFormat::Predictions, csvPath),
+              csvPath + QStringLiteral(":%1: column 4 (class): 'tench' is not a wnid or class index of the 1000 classes").arg(line));
+
+    const QByteArray jsonl = crlfAcrossBlocks(
+        [](int n, int pad) -> QByteArray {
+            return "{\"file_name\": \"f" + QByteArray::number(n) + ".jpg\", \"model\": \"m\", \"rank\": 1, \"class\": 1, \"pad\": \""
+                   + QByteArray(std::max(0, pad), 'x') + "\"}";
+        },
+        "{\"file_name\": \"last.jpg\", \"model\": \"m\", \"rank\": 1, \"class\": 1000}\r\n", &line);
+    const QString jsonlPath = write(QStringLiteral("big.jsonl"), jsonl);
+    EXPECT_TRUE(importError(ImportFormat::Predictions, jsonlPath).startsWith(jsonlPath + QStringLiteral(":%1:").arg(line)));
+
+    const QByteArray json = crlfAcrossBlocks(
+        [](int n, int pad) -> QByteArray {
+            if (n == 1)
+                return QByteArray("{\"initial_annots\": {");
+            return "\"n01440764_" + QByteArray::number(n) + ".JPEG\": {\"x\": \"" + QByteArray(std::max(0, pad), 'x') + "\"},";
+        },
+        "\"ILSVRC2012_val_00000001.JPEG\": {\"correct\": [\"n99999999\"]}}}\r\n", &line);
+    const QString jsonPath = write(QStringLiteral("big.json"), json);
+    EXPECT_TRUE(importError(ImportFormat::TfdsMultilabel, jsonPath).startsWith(jsonPath + QStringLiteral(":%1:").arg(line)));
+}
+
 TEST_F(ImportHardening, NpyFileListWithOldMacLineEnds)
 {
     std::vector<float> values(2 * 1000, 0.0f);
