@@ -3,6 +3,7 @@
 #include "catalog/classcatalog.h"
 #include "error.h"
 #include "project.h"
+#include "storage/projectfiles.h"
 #include "storage/sqlitestore.h"
 
 #include <QFile>
@@ -85,7 +86,8 @@ void checkSameItems(const Project &target, const Project &source, const QString 
 
 MergeReport mergeProject(Project &target, const QString &sourcePath)
 {
-    if (QFileInfo(sourcePath).canonicalFilePath() == QFileInfo(target.path()).canonicalFilePath())
+    if (QFileInfo(sourcePath).canonicalFilePath() == QFileInfo(target.path()).canonicalFilePath()
+        || projectfiles::whyNotAnOutput(sourcePath, target.path()).startsWith(QLatin1String("is the project file")))
         throw Error(QStringLiteral("%1: cannot merge a project into itself").arg(sourcePath));
     if (target.store().isReadOnly())
         throw Error(QStringLiteral("%1 is open read-only").arg(target.path()));
@@ -95,18 +97,7 @@ MergeReport mergeProject(Project &target, const QString &sourcePath)
     if (!scratch.isValid())
         throw Error(QStringLiteral("cannot make a temporary folder: %1").arg(scratch.errorString()));
     const QString copy = scratch.filePath(QStringLiteral("source.bagel"));
-    SqliteStore::checkFileHeader(sourcePath);
-    try {
-        SqliteStore::snapshot(sourcePath, copy);
-    } catch (const Error &e) {
-        // SQLite cannot open a project in a folder the user may not write to (the write-ahead
-        // log needs its index file there); nobody can be writing to such a file, so a plain
-        // copy of it and its log is as consistent.
-        QFile::remove(copy);
-        const QString wal = sourcePath + QStringLiteral("-wal");
-        if (!QFile::copy(sourcePath, copy) || (QFileInfo::exists(wal) && !QFile::copy(wal, copy + QStringLiteral("-wal"))))
-            throw Error(QStringLiteral("%1: cannot read it: %2").arg(sourcePath, e.message()));
-    }
+    SqliteStore::snapshot(sourcePath, copy);
     std::unique_ptr<Project> source;
     try {
         source = Project::open(copy);

@@ -1,4 +1,5 @@
 #include "exporter.h"
+#include "outputfile.h"
 
 #include "audit/audit.h"
 #include "catalog/classcatalog.h"
@@ -7,7 +8,6 @@
 #include "io/jsonwriter.h"
 #include "project.h"
 
-#include <QSaveFile>
 #include <QTextStream>
 
 #include <algorithm>
@@ -378,7 +378,7 @@ void writeCsv(const ExportState &s, const ExportFilter &filter, QIODevice &out, 
     }
     text.flush();
     if (text.status() != QTextStream::Ok)
-        throw Error(QStringLiteral("cannot write"));
+        throw Error(QStringLiteral("cannot write: %1").arg(OutputFile::reason(QString(), out.errorString())));
 }
 
 /**
@@ -520,10 +520,9 @@ ExportReport exportFile(const Project &project, ExportFormat format, const QStri
     report.file = path;
     report.filter = filter.describe();
 
+    OutputFile output(path, project.path()); // refuses the project itself, its journal, a folder, …
     const ExportState state(project, filter);
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        throw Error(QStringLiteral("%1: cannot write: %2").arg(path, file.errorString()));
+    QIODevice &file = output.device();
     try {
         switch (format) {
         case ExportFormat::TfdsMultilabel:
@@ -543,11 +542,10 @@ ExportReport exportFile(const Project &project, ExportFormat format, const QStri
             break;
         }
     } catch (const Error &e) {
-        file.cancelWriting();
+        output.cancel();
         throw Error(QStringLiteral("%1: %2").arg(path, e.message()));
     }
-    if (!file.commit())
-        throw Error(QStringLiteral("%1: cannot write: %2").arg(path, file.errorString()));
+    output.commit();
     return report;
 }
 

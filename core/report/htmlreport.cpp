@@ -3,13 +3,13 @@
 #include "audit/audit.h"
 #include "catalog/classcatalog.h"
 #include "error.h"
+#include "export/outputfile.h"
 #include "project.h"
 
 #include <QDateTime>
 #include <QSet>
 #include <QTextStream>
 #include <QFileInfo>
-#include <QSaveFile>
 
 namespace bagel {
 
@@ -80,6 +80,7 @@ QString figure(const HtmlChart &chart)
 
 void writeHtmlReport(const Project &project, const Report &report, const QString &path, const QVector<HtmlChart> &charts)
 {
+    OutputFile file(path, project.path()); // refuses the project itself, its journal, a folder, …
     const ClassCatalog &catalog = project.catalog();
     QString html;
     QTextStream out(&html);
@@ -177,12 +178,8 @@ void writeHtmlReport(const Project &project, const Report &report, const QString
     out << "</body>\n</html>\n";
     out.flush();
 
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        throw Error(QStringLiteral("%1: cannot write: %2").arg(path, file.errorString()));
-    const QByteArray bytes = html.toUtf8();
-    if (file.write(bytes) != bytes.size() || !file.commit())
-        throw Error(QStringLiteral("%1: cannot write: %2").arg(path, file.errorString()));
+    file.write(html.toUtf8());
+    file.commit();
 }
 
 } // namespace bagel

@@ -5,6 +5,8 @@
 #include "sqlitestore.h"
 
 #include <QFileInfo>
+#include <QHash>
+#include <QTemporaryDir>
 #include <QJsonArray>
 #include <QStringList>
 
@@ -83,6 +85,34 @@ private:
     };
     std::unique_ptr<sqlite3, Close> m_db;
 };
+
+/** What is wrong with a stored list of class indices (\a text), or empty. \a expected: its length, 0 for any. */
+QString classListProblem(const QString &text, qsizetype expected)
+{
+    const auto parts = QStringView(text).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    if (expected > 0 && parts.size() != expected)
+        return QStringLiteral("%1 classes for %2 scores").arg(parts.size()).arg(expected);
+    for (const QStringView part : parts) {
+        bool ok = false;
+        const qint64 value = part.toLongLong(&ok);
+        if (!ok || value < 0 || value >= 1000)
+            return QStringLiteral("'%1' is not a class index").arg(part.left(20).toString());
+    }
+    return {};
+}
+
+QString predictionProblem(const QString &top1, const QString &classes, const QString &scores)
+{
+    const qsizetype scoreCount = QStringView(scores).split(QLatin1Char(' '), Qt::SkipEmptyParts).size();
+    if (scoreCount == 0)
+        return QStringLiteral("no classes");
+    const QString problem = classListProblem(classes, scoreCount);
+    if (!problem.isEmpty())
+        return problem;
+    if (QStringView(classes).split(QLatin1Char(' '), Qt::SkipEmptyParts).first() != top1)
+        return QStringLiteral("top-1 column %1 is not the first class of the list").arg(top1);
+    return {};
+}
 
 /** Up to five examples of \a rows, each row's columns joined. */
 QString examples(const QVector<QStringList> &rows)
@@ -191,8 +221,174 @@ CheckReport checkProject(const QString &path)
     } catch (const Error &e) {
         add("schema", Level::Error, QStringLiteral("no meta table: %1").arg(e.message()));
     }
+    if (version > 0 && version < sqliteschema::kCurrentVersion) {
+        // Upgrade a scratch copy, as opening the file for writing would: a file that cannot be
+        // upgraded cannot be worked on, which is an error, not a warning.
+        QTemporaryDir scratch;
+        try {
+            if (!scratch.isValid())
+                throw Error(QStringLiteral("cannot make a temporary folder: %1").arg(scratch.errorString()));
+            const QString copy = scratch.filePath(QStringLiteral("upgrade-trial.bagel"));
+            SqliteStore::snapshot(path, copy);
+            SqliteStore::open(copy);
+            add("upgrade", Level::Ok, QStringLiteral("a copy upgrades to schema version %1 cleanly").arg(sqliteschema::kCurrentVersion));
+        } catch (const Error &e) {
+            add("upgrade", Level::Error,
+                QStringLiteral("cannot be upgraded to schema version %1: %2")
+                    .arg(sqliteschema::kCurrentVersion)
+                    .arg(QString(e.message()).replace(scratch.filePath(QStringLiteral("upgrade-trial.bagel")), path)));
+        }
+    }
     if (version != sqliteschema::kCurrentVersion)
         return report; // the rules below are those of the current schema
+
+    try {
+        // Every table, index and trigger Bagel makes, and nothing else: a foreign trigger runs
+        // with every write (Bagel refuses to write to such a file), a foreign view or table is
+        // at least a sign that someone changed the file behind Bagel's back.
+        QHash<QString, sqliteschema::SchemaObject> expected;
+        for (const sqliteschema::SchemaObject &o : sqliteschema::expectedSchema())
+            expected.insert(o.type + QLatin1Char(' ') + o.name, o);
+        QStringList foreign;
+        QStringList changed;
+        for (const QStringList &row : db->rows("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name")) {
+            const QString key = row.value(0) + QLatin1Char(' ') + row.value(1);
+            const auto it = expected.constFind(key);
+            if (it == expected.constEnd()) {
+                if (!row.value(1).startsWith(QLatin1String("sqlite_stat"))) // ANALYZE's statistics are harmless
+                    foreign << QStringLiteral("%1 on %2").arg(key, row.value(2));
+                continue;
+            }
+            if (it->sql != sqliteschema::normalizedSql(row.value(3)))
+                changed << key;
+            expected.erase(it);
+        }
+        QStringList missing = expected.keys();
+        missing.sort();
+        if (foreign.isEmpty() && changed.isEmpty() && missing.isEmpty()) {
+            add("schema-objects", Level::Ok, QStringLiteral("exactly Bagel's tables, indexes and triggers"));
+        } else {
+            QStringList problems;
+            if (!foreign.isEmpty())
+                problems << QStringLiteral("not Bagel's: %1").arg(foreign.join(QLatin1String(", ")));
+            if (!changed.isEmpty())
+                problems << QStringLiteral("changed: %1").arg(changed.join(QLatin1String(", ")));
+            if (!missing.isEmpty())
+                problems << QStringLiteral("missing: %1").arg(missing.join(QLatin1String(", ")));
+            add("schema-objects", Level::Error, problems.join(QLatin1String("; ")));
+        }
+    } catch (const Error &e) {
+        add("schema-objects", Level::Error, e.message());
+    }
+
+    try {
+        // Every value Bagel's CHECK constraints allow, checked here row by row: SQLite's own
+        // integrity_check skips CHECK constraints on a read-only connection, and a file written
+        // with `PRAGMA ignore_check_constraints` may hold anything.
+        struct Rule
+        {
+            const char *column;
+            const char *sql; ///< the offending rows: where, value
+        };
+        static const Rule rules[] = {
+            {"items.original_label",
+             "SELECT file_name, original_label FROM items WHERE original_label IS NOT NULL "
+             "AND NOT (typeof(original_label) = 'integer' AND original_label BETWEEN 0 AND 999)"},
+            {"judgements.class_index",
+             "SELECT i.file_name, j.class_index FROM judgements j LEFT JOIN items i ON i.id = j.item_id "
+             "WHERE NOT (typeof(j.class_index) = 'integer' AND j.class_index BETWEEN 0 AND 999)"},
+            {"judgements.judgement",
+             "SELECT i.file_name, j.judgement FROM judgements j LEFT JOIN items i ON i.id = j.item_id "
+             "WHERE j.judgement IS NOT 'correct' AND j.judgement IS NOT 'wrong' AND j.judgement IS NOT 'unclear'"},
+            {"predictions.top1",
+             "SELECT i.file_name, p.top1 FROM predictions p LEFT JOIN items i ON i.id = p.item_id "
+             "WHERE NOT (typeof(p.top1) = 'integer' AND p.top1 BETWEEN 0 AND 999)"},
+            {"review_labels.class_index",
+             "SELECT 'review ' || review_id, class_index FROM review_labels "
+             "WHERE NOT (typeof(class_index) = 'integer' AND class_index BETWEEN 0 AND 999)"},
+            {"review_labels.edit",
+             "SELECT 'review ' || review_id, edit FROM review_labels WHERE edit IS NOT 'correct' AND edit IS NOT 'wrong' "
+             "AND edit IS NOT 'unclear' AND edit IS NOT 'remove'"},
+            {"reviews.verdict",
+             "SELECT 'review ' || id, verdict FROM reviews WHERE verdict IS NOT NULL AND verdict NOT IN "
+             "('correct', 'wrong', 'unclear', 'problematic')"},
+            {"reviews.category",
+             "SELECT 'review ' || id, category FROM reviews WHERE category IS NOT NULL AND category NOT IN "
+             "('fine-grained', 'fine-grained-oov', 'spurious-correlation', 'non-prototypical', 'other')"},
+            {"reviews.severity",
+             "SELECT 'review ' || id, severity FROM reviews WHERE severity IS NOT NULL AND severity NOT IN "
+             "('major', 'minor', 'borderline')"},
+            {"reviews.spurious_kind",
+             "SELECT 'review ' || id, spurious_kind FROM reviews WHERE spurious_kind IS NOT NULL AND spurious_kind NOT IN "
+             "('over-reliance-on-context', 'lack-of-context')"},
+            {"reviews.oov_wnid", "SELECT 'review ' || id, oov_wnid FROM reviews WHERE oov_wnid IS NOT NULL AND length(oov_wnid) != 9"},
+            {"adjudications.verdict",
+             "SELECT 'adjudication ' || id, verdict FROM adjudications WHERE verdict IS NOT NULL AND verdict NOT IN "
+             "('correct', 'wrong', 'unclear', 'problematic')"},
+            {"adjudications.category",
+             "SELECT 'adjudication ' || id, category FROM adjudications WHERE category IS NOT NULL AND category NOT IN "
+             "('fine-grained', 'fine-grained-oov', 'spurious-correlation', 'non-prototypical', 'other')"},
+            {"adjudications.severity",
+             "SELECT 'adjudication ' || id, severity FROM adjudications WHERE severity IS NOT NULL AND severity NOT IN "
+             "('major', 'minor', 'borderline')"},
+            {"adjudications.gold", "SELECT 'adjudication ' || id, gold FROM adjudications WHERE gold IS NOT 0 AND gold IS NOT 1"},
+        };
+        QStringList broken;
+        for (const Rule &rule : rules) {
+            const QVector<QStringList> rows = db->rows(rule.sql, 3);
+            if (!rows.isEmpty())
+                broken << QStringLiteral("%1 (%2)").arg(QLatin1String(rule.column), examples(rows));
+        }
+        if (broken.isEmpty())
+            add("values", Level::Ok, QStringLiteral("every class index, verdict, category and severity is one Bagel writes"));
+        else
+            add("values", Level::Error,
+                QStringLiteral("values that break the schema's CHECK constraints: %1").arg(broken.join(QLatin1String("; "))));
+    } catch (const Error &e) {
+        add("values", Level::Error, e.message());
+    }
+
+    try {
+        // The class lists are text; each must be 1..1000 class indices, as many scores, the
+        // first one the top-1 column.
+        QStringList bad;
+        qint64 badCount = 0;
+        for (const QStringList &row :
+             db->rows("SELECT i.file_name, m.name, p.top1, p.classes, p.scores FROM predictions p "
+                      "LEFT JOIN items i ON i.id = p.item_id LEFT JOIN models m ON m.id = p.model_id")) {
+            const QString problem = predictionProblem(row.value(2), row.value(3), row.value(4));
+            if (problem.isEmpty())
+                continue;
+            if (++badCount <= 5)
+                bad << QStringLiteral("%1 by %2: %3").arg(row.value(0), row.value(1), problem);
+        }
+        for (const QStringList &row : db->rows("SELECT i.file_name, r.classes FROM real_labels r LEFT JOIN items i ON i.id = r.item_id")) {
+            const QString problem = classListProblem(row.value(1), 0);
+            if (problem.isEmpty())
+                continue;
+            if (++badCount <= 5)
+                bad << QStringLiteral("ReaL labels of %1: %2").arg(row.value(0), problem);
+        }
+        if (badCount == 0)
+            add("class-lists", Level::Ok, QStringLiteral("every prediction and ReaL label list names valid classes"));
+        else
+            add("class-lists", Level::Error,
+                QStringLiteral("%1 malformed class list(s): %2").arg(badCount).arg(bad.join(QLatin1String("; "))));
+
+        const qint64 noUid = db->count("SELECT count(*) FROM reviews WHERE uid IS NULL OR uid = ''");
+        const qint64 duplicateUids = db->count("SELECT count(*) FROM (SELECT uid FROM reviews WHERE uid IS NOT NULL "
+                                               "GROUP BY uid HAVING count(*) > 1)");
+        if (noUid == 0 && duplicateUids == 0)
+            add("uids", Level::Ok, QStringLiteral("every review has a uid of its own"));
+        else
+            add("uids", Level::Error,
+                QStringLiteral("%1 review(s) without a uid, %2 uid(s) shared by several reviews; merging would "
+                               "duplicate or lose them")
+                    .arg(noUid)
+                    .arg(duplicateUids));
+    } catch (const Error &e) {
+        add("class-lists", Level::Error, e.message());
+    }
 
     try {
         const QVector<QStringList> triggers = db->rows("SELECT name FROM sqlite_master WHERE type = 'trigger'");

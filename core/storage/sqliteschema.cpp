@@ -206,6 +206,35 @@ QString legacyUid(const QStringList &parts)
     return derivedUid("bagel-review-v4", parts);
 }
 
+QString normalizedSql(const QString &sql)
+{
+    return sql.simplified();
+}
+
+const QVector<SchemaObject> &expectedSchema()
+{
+    static const QVector<SchemaObject> objects = [] {
+        QVector<SchemaObject> out;
+        const QString name = QStringLiteral("bagel-expected-schema");
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+            db.setDatabaseName(QStringLiteral(":memory:"));
+            if (!db.open())
+                throw Error(QStringLiteral("cannot open an in-memory database: %1").arg(db.lastError().text()));
+            migrate(db, 0, kCurrentVersion);
+            QSqlQuery q(db);
+            q.exec(QStringLiteral("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name"));
+            while (q.next())
+                out << SchemaObject{q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+                                    normalizedSql(q.value(3).toString())};
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(name);
+        return out;
+    }();
+    return objects;
+}
+
 void migrate(QSqlDatabase &db, int from, int to)
 {
     if (from < 1 && to >= 1)

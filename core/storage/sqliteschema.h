@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QStringList>
+#include <QVector>
 
 class QSqlDatabase;
 
@@ -17,6 +18,21 @@ constexpr int kApplicationId = 0x4241474C;
  * The caller owns the transaction. Throws Error naming the failing step.
  */
 void migrate(QSqlDatabase &db, int from, int to);
+
+/** One object of a project's schema, as `sqlite_schema` lists it. */
+struct SchemaObject
+{
+    QString type; ///< table, index, trigger, view
+    QString name;
+    QString table;
+    QString sql; ///< whitespace collapsed; empty for SQLite's own automatic indexes
+};
+
+/** The objects of a project file of the current version, as Bagel makes them (sorted by type and name). */
+const QVector<SchemaObject> &expectedSchema();
+
+/** \a sql with every run of white space made one space, for comparing schema texts. */
+QString normalizedSql(const QString &sql);
 
 /** The uid a review written before schema version 5 gets, from its fields in order. */
 QString legacyUid(const QStringList &parts);

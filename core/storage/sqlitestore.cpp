@@ -1,6 +1,7 @@
 #include "sqlitestore.h"
 
 #include "error.h"
+#include "projectfiles.h"
 #include "sqlitehelpers.h"
 #include "sqliteschema.h"
 #include "sqlitestatement.h"
@@ -17,10 +18,12 @@
 #include <QtEndian>
 #include <QtNumeric>
 
+#include <algorithm>
 #include <cmath>
 
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 namespace bagel {
 
@@ -92,16 +95,27 @@ QDateTime fromStorageTime(std::string_view t)
 QString SqliteStore::immutableUri(const QString &path)
 {
     const QFileInfo file(path);
-    if (QFileInfo(file.absolutePath()).isWritable() || QFileInfo::exists(path + QStringLiteral("-shm")))
+    // Somebody has the project open (the index exists): read it the ordinary way, beside them.
+    if (QFileInfo::exists(path + QStringLiteral("-shm")))
         return {};
-    // SQLite cannot make its shared-memory index beside a file in a folder this user may not
-    // write in. Closed cleanly, the file holds everything, so it is read as it lies on disk; a
-    // journal left by a crash would then be skipped, so that case is refused.
+    // Nobody has it open. Reading it the ordinary way would make the write-ahead log and its
+    // index beside it; where this reader cannot, or should not, it reads the file as it lies:
+    QString why;
+    if (!QFileInfo(file.absolutePath()).isWritable())
+        why = QStringLiteral("its folder is read-only"); // SQLite cannot make them
+    else if (::geteuid() != 0 && file.ownerId() != ::geteuid())
+        why = QStringLiteral("it belongs to another user"); // they would be this reader's, and block the owner
+    else if (projectfiles::diskFull(path))
+        why = QStringLiteral("the disk is full"); // no room for them
+    if (why.isEmpty())
+        return {};
+    // Closed cleanly, the file holds everything; a journal left by a crash would be skipped.
     if (QFileInfo(path + QStringLiteral("-wal")).size() > 0) {
-        throw Error(QStringLiteral("%1: holds changes not yet written into the file (in %2-wal), and its folder is read-only: "
-                                   "open it once where it can be written")
-                        .arg(path, file.fileName()));
+        throw Error(QStringLiteral("%1: holds changes not yet written into the file (in %2-wal), and %3: "
+                                   "open it once where it can be written, as its owner")
+                        .arg(path, file.fileName(), why));
     }
+    spdlog::info("reading {} as it lies on disk: {}", path.toStdString(), why.toStdString());
     return QStringLiteral("file:%1?immutable=1").arg(QString::fromLatin1(QUrl::toPercentEncoding(file.absoluteFilePath(), "/")));
 }
 
@@ -119,12 +133,10 @@ QString SqliteStore::whyReadOnly(const QString &path)
 
 void SqliteStore::checkFileHeader(const QString &path)
 {
-    QFile file(path);
-    if (!file.exists())
-        throw Error(QStringLiteral("%1: no such project file").arg(path));
-    if (!file.open(QIODevice::ReadOnly))
-        throw Error(QStringLiteral("%1: cannot read: %2").arg(path, file.errorString()));
-    const QByteArray header = file.read(100);
+    // Never through a descriptor of our own: closing it would drop the locks this process's
+    // connections hold on the file (see projectfiles::readHead()).
+    const projectfiles::Head head = projectfiles::readHead(path);
+    const QByteArray &header = head.bytes;
     if (header.isEmpty())
         throw Error(QStringLiteral("%1: the file is empty, not a Bagel project").arg(path));
     if (header.size() < 100 || !header.startsWith(QByteArrayLiteral("SQLite format 3\0")))
@@ -141,10 +153,10 @@ void SqliteStore::checkFileHeader(const QString &path)
     // A checkpoint writes page 1 (with the new count) before the pages after the old end, so
     // while a journal holds pages the file may be shorter for a moment; SQLite recovers that.
     const bool journal = QFileInfo(path + QStringLiteral("-wal")).size() > 0;
-    if (pagesValid && pages > 0 && !journal && file.size() < pageSize * qint64(pages)) {
+    if (pagesValid && pages > 0 && !journal && head.size < pageSize * qint64(pages)) {
         throw Error(QStringLiteral("%1: truncated: the file has %2 bytes of the %3 its header declares")
                         .arg(path)
-                        .arg(file.size())
+                        .arg(head.size)
                         .arg(pageSize * qint64(pages)));
     }
 }
@@ -164,6 +176,7 @@ SqliteStore::~SqliteStore()
         m_db.close();
     m_db = QSqlDatabase();
     QSqlDatabase::removeDatabase(m_connectionName);
+    m_openNote.reset();
 }
 
 std::unique_ptr<SqliteStore> SqliteStore::create(const QString &path)
@@ -203,6 +216,14 @@ std::unique_ptr<SqliteStore> SqliteStore::open(const QString &path, bool readOnl
     return store;
 }
 
+std::unique_ptr<SqliteStore> SqliteStore::openForReading(const QString &path)
+{
+    // Read-write where it can be (an older file is upgraded; the last connection to close
+    // tidies the journal away), read-only where it cannot or where the disk is full: then,
+    // when nobody has it open, the file is read as it lies (immutableUri()), needing no space.
+    return open(path, !whyReadOnly(path).isEmpty() || projectfiles::diskFull(path));
+}
+
 void SqliteStore::connect()
 {
     m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
@@ -224,6 +245,7 @@ void SqliteStore::connect()
     if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
         throw Error(QStringLiteral("%1: the Qt SQLite driver gives no native handle").arg(m_path));
     m_handle = *static_cast<sqlite3 *const *>(handle.constData());
+    m_openNote = std::make_unique<projectfiles::OpenNote>(m_path);
 
     exec(QStringLiteral("PRAGMA foreign_keys = ON"));
     // FULL: a commit has reached the disk when it returns, so nothing shown as saved is lost
@@ -274,12 +296,46 @@ void SqliteStore::migrateIfNeeded()
     const int version = readSchemaVersion();
     if (version < sqliteschema::kCurrentVersion) {
         m_backupPath = backUp(QStringLiteral("%1.schema-v%2.bak").arg(m_path).arg(version));
-        sqliteschema::migrate(m_db, version, sqliteschema::kCurrentVersion);
+        try {
+            sqliteschema::migrate(m_db, version, sqliteschema::kCurrentVersion);
+        } catch (const Error &e) {
+            throw Error(QStringLiteral("%1: cannot upgrade from schema version %2 to %3: %4. The file was not changed; "
+                                       "its backup is %5")
+                            .arg(m_path)
+                            .arg(version)
+                            .arg(sqliteschema::kCurrentVersion)
+                            .arg(e.message(), m_backupPath));
+        }
     }
     tx.commit();
     if (!m_backupPath.isEmpty()) {
         spdlog::info("migrated {} from schema {} to {} (backup {})", m_path.toStdString(), version,
                      sqliteschema::kCurrentVersion, m_backupPath.toStdString());
+    }
+}
+
+void SqliteStore::refuseForeignTriggers() const
+{
+    // A trigger runs with every write: one Bagel did not make could rewrite the project behind
+    // the reviewer's back (a trigger that deletes judgements after each review, say).
+    QStringList foreign;
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("SELECT name, tbl_name, sql FROM sqlite_schema WHERE type = 'trigger'")))
+        fail(q, QStringLiteral("read the schema"));
+    while (q.next()) {
+        const QString name = q.value(0).toString();
+        const QString sql = sqliteschema::normalizedSql(q.value(2).toString());
+        const auto &expected = sqliteschema::expectedSchema();
+        const bool known = std::any_of(expected.begin(), expected.end(), [&](const sqliteschema::SchemaObject &o) {
+            return o.type == QLatin1String("trigger") && o.name == name && o.sql == sql;
+        });
+        if (!known)
+            foreign << QStringLiteral("%1 on %2").arg(name, q.value(1).toString());
+    }
+    if (!foreign.isEmpty()) {
+        throw Error(QStringLiteral("%1: holds trigger(s) Bagel did not make (%2), which would run with every change; "
+                                   "it was not opened for writing. `bagel-cli check` lists every foreign object")
+                        .arg(m_path, foreign.join(QLatin1String(", "))));
     }
 }
 
@@ -290,10 +346,13 @@ QString copyDatabase(const QString &from, const QString &to)
 {
     sqlite3 *source = nullptr;
     sqlite3 *target = nullptr;
-    const QByteArray sourceName = QFile::encodeName(from);
+    // In a folder this user cannot write in, as the store reads it (SQLite could not make its
+    // index beside the file); nobody can be writing to such a file.
+    const QString uri = SqliteStore::immutableUri(from);
+    const QByteArray sourceName = uri.isEmpty() ? QFile::encodeName(from) : uri.toUtf8();
     const QByteArray targetName = QFile::encodeName(to);
     QString problem;
-    if (sqlite3_open_v2(sourceName.constData(), &source, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    if (sqlite3_open_v2(sourceName.constData(), &source, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nullptr) != SQLITE_OK) {
         problem = QString::fromUtf8(sqlite3_errmsg(source));
     } else if (sqlite3_open_v2(targetName.constData(), &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr)
                != SQLITE_OK) {
@@ -316,16 +375,65 @@ QString copyDatabase(const QString &from, const QString &to)
 
 } // namespace
 
+namespace {
+
+/**
+ * Whether the two database files hold the same pages. Two backups of one unchanged file
+ * differ only in the change counters of their headers (bytes 24–27 and 92–99).
+ */
+bool samePages(const QString &a, const QString &b)
+{
+    if (projectfiles::isOpenProjectFile(a) || projectfiles::isOpenProjectFile(b))
+        return false; // never opened other than through SQLite
+    QFile fa(a);
+    QFile fb(b);
+    if (!fa.open(QIODevice::ReadOnly) || !fb.open(QIODevice::ReadOnly) || fa.size() != fb.size())
+        return false;
+    bool first = true;
+    while (!fa.atEnd()) {
+        QByteArray x = fa.read(1 << 20);
+        QByteArray y = fb.read(1 << 20);
+        if (first && x.size() >= 100 && y.size() >= 100) {
+            for (int i : {24, 25, 26, 27, 92, 93, 94, 95, 96, 97, 98, 99})
+                x[i] = y[i] = 0;
+        }
+        first = false;
+        if (x != y)
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
 QString SqliteStore::backUp(const QString &preferredPath) const
 {
+    // Written under a temporary name and renamed when complete: a process killed half-way
+    // leaves nothing that looks like a backup (and SQLite would roll a half-written copy back
+    // to an empty database).
+    const QString partial = preferredPath + QStringLiteral(".partial");
+    for (const char *suffix : {"", "-journal", "-wal", "-shm"})
+        QFile::remove(partial + QLatin1String(suffix));
+    // The caller holds the write lock, so nobody changes the file meanwhile; a second, read-only
+    // connection copies it (a connection cannot back up a database it is writing to).
+    const QString problem = copyDatabase(m_path, partial);
+    if (!problem.isEmpty()) {
+        const QString why = projectfiles::diskFull(partial) ? QStringLiteral("the disk is full") : problem;
+        throw Error(QStringLiteral("%1: cannot back up to %2 before upgrading: %3; the file was not changed")
+                        .arg(m_path, preferredPath, why));
+    }
+    // One backup per version: after a failed upgrade the file is as it was, and so is its backup.
+    if (QFileInfo::exists(preferredPath) && samePages(partial, preferredPath)) {
+        QFile::remove(partial);
+        return preferredPath;
+    }
     QString path = preferredPath;
     for (int n = 2; QFileInfo::exists(path); ++n)
         path = QStringLiteral("%1.%2").arg(preferredPath).arg(n);
-    // The caller holds the write lock, so nobody changes the file meanwhile; a second, read-only
-    // connection copies it (a connection cannot back up a database it is writing to).
-    const QString problem = copyDatabase(m_path, path);
-    if (!problem.isEmpty())
-        throw Error(QStringLiteral("%1: cannot back up to %2 before upgrading: %3").arg(m_path, path, problem));
+    if (!QFile::rename(partial, path)) {
+        QFile::remove(partial);
+        throw Error(QStringLiteral("%1: cannot back up to %2 before upgrading; the file was not changed").arg(m_path, path));
+    }
     return path;
 }
 
@@ -377,6 +485,8 @@ QSqlQuery &SqliteStore::prepared(const char *sql) const
 
 void SqliteStore::fail(const QSqlQuery &query, const QString &what) const
 {
+    if (projectfiles::diskFull(m_path))
+        throw Error(QStringLiteral("%1: the disk is full (%2: %3); nothing was written").arg(m_path, what, query.lastError().text()));
     throw Error(QStringLiteral("%1: database error (%2): %3").arg(m_path, what, query.lastError().text()));
 }
 
@@ -427,6 +537,16 @@ void SqliteStore::begin()
                             .arg(waited.elapsed() / 1000));
         }
         spdlog::warn("{}: waiting for another writer ({} s so far)", m_path.toStdString(), waited.elapsed() / 1000);
+    }
+    if (!m_triggersChecked) {
+        // Under the write lock, before the first write: the schema cannot change meanwhile.
+        try {
+            refuseForeignTriggers();
+        } catch (const Error &) {
+            exec(QStringLiteral("ROLLBACK"));
+            throw;
+        }
+        m_triggersChecked = true;
     }
     m_now = toStorageTime(QDateTime::currentDateTimeUtc());
 }

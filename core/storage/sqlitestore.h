@@ -12,6 +12,10 @@ struct sqlite3;
 
 namespace bagel {
 
+namespace projectfiles {
+class OpenNote;
+}
+
 /**
  * A project in one SQLite file (`*.bagel`), through Qt Sql's QSQLITE driver: WAL journal,
  * foreign keys on, full sync on commit, a busy timeout so that several processes can share
@@ -35,13 +39,21 @@ public:
     /** Opens an existing project file, migrating it unless \a readOnly. */
     static std::unique_ptr<SqliteStore> open(const QString &path, bool readOnly = false);
 
+    /**
+     * Opens an existing project file for reading: read-write when it can be written (an older
+     * file is then upgraded), read-only when it cannot or when the disk is full.
+     */
+    static std::unique_ptr<SqliteStore> openForReading(const QString &path);
+
     /** Throws Error unless \a path starts like a Bagel project (SQLite header, application id). */
     static void checkFileHeader(const QString &path);
     /**
-     * For a read-only open of \a path: an `immutable` URI when the folder cannot be written
-     * (SQLite could not make its index beside the file), else empty (open the file itself).
-     * Such a file is assumed not to change while open: someone who can write the folder must
-     * not write the project meanwhile. Throws Error when a journal holds changes it would skip.
+     * For a read-only open of \a path: an `immutable` URI (the file read as it lies on disk,
+     * making no write-ahead log or index beside it) when nobody has the project open and the
+     * reader cannot or should not make those files: the folder is read-only, the file belongs
+     * to another user (their files would block the owner), or the disk is full. Else empty
+     * (open the file itself). Such a file is assumed not to change while it is read. Throws
+     * Error when a journal holds changes it would skip.
      */
     static QString immutableUri(const QString &path);
     /** Why the file at \a path, or the folder its journal goes in, cannot be written; empty if it can. */
@@ -134,6 +146,8 @@ private:
     void connect();
     int readSchemaVersion() const;
     void migrateIfNeeded();
+    /** Throws Error when the file holds a trigger that is not one of Bagel's own (begin() asks, once per connection). */
+    void refuseForeignTriggers() const;
     /** Copies the database to \a preferredPath (or a free variant of it); returns the path used. */
     QString backUp(const QString &preferredPath) const;
     void exec(const QString &sql) const;
@@ -152,10 +166,12 @@ private:
     QString m_connectionName;
     QSqlDatabase m_db;
     bool m_readOnly = false;
+    bool m_triggersChecked = false; ///< refuseForeignTriggers() passed on this connection
     int m_openedVersion = 0;
     QString m_backupPath;
     QString m_now; ///< the time writes of the current transaction are stamped with
     sqlite3 *m_handle = nullptr;
+    std::unique_ptr<projectfiles::OpenNote> m_openNote;
     mutable std::unordered_map<const char *, QSqlQuery> m_statements;
     mutable std::unordered_map<const char *, std::unique_ptr<SqliteStatement>> m_native;
 };

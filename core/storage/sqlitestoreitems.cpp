@@ -20,7 +20,7 @@ QHash<QString, ItemKey> SqliteStore::itemIndex() const
     QHash<QString, ItemKey> index;
     SqliteStatement &q = native("SELECT id, file_name, original_label, image_path FROM items");
     while (q.step())
-        index.insert(q.text(1), ItemKey{q.int64(0), q.isNull(2) ? -1 : int(q.int64(2)), q.text(3)});
+        index.insert(q.text(1), ItemKey{q.int64(0), q.isNull(2) ? -1 : storedClass(q.int64(2), m_path, "items.original_label"), q.text(3)});
     q.reset();
     return index;
 }
@@ -59,13 +59,13 @@ void SqliteStore::setImagePath(ItemId item, const QString &imagePath)
 }
 
 namespace {
-ItemRecord itemFromRow(const QSqlQuery &q)
+ItemRecord itemFromRow(const QSqlQuery &q, const QString &path)
 {
     ItemRecord r;
     r.id = q.value(0).toLongLong();
     r.fileName = q.value(1).toString();
     r.imagePath = q.value(2).toString();
-    r.originalLabel = q.value(3).isNull() ? -1 : q.value(3).toInt();
+    r.originalLabel = q.value(3).isNull() ? -1 : storedClass(q.value(3).toLongLong(), path, "items.original_label");
     return r;
 }
 } // namespace
@@ -77,7 +77,7 @@ std::optional<ItemRecord> SqliteStore::item(ItemId id) const
     execPrepared(q, QStringLiteral("read item"));
     std::optional<ItemRecord> r;
     if (q.next())
-        r = itemFromRow(q);
+        r = itemFromRow(q, m_path);
     q.finish();
     return r;
 }
@@ -89,7 +89,7 @@ std::optional<ItemRecord> SqliteStore::itemByFileName(const QString &fileName) c
     execPrepared(q, QStringLiteral("read item"));
     std::optional<ItemRecord> r;
     if (q.next())
-        r = itemFromRow(q);
+        r = itemFromRow(q, m_path);
     q.finish();
     return r;
 }
@@ -103,7 +103,7 @@ void SqliteStore::forEachItem(const std::function<void(const ItemRecord &)> &vis
         r.id = q.int64(0);
         r.fileName = q.text(1);
         r.imagePath = q.text(2);
-        r.originalLabel = q.isNull(3) ? -1 : int(q.int64(3));
+        r.originalLabel = q.isNull(3) ? -1 : storedClass(q.int64(3), m_path, "items.original_label");
         visit(r);
     }
 }
@@ -115,7 +115,7 @@ QVector<LabelJudgement> SqliteStore::judgements(ItemId item) const
     execPrepared(q, QStringLiteral("read judgements"));
     QVector<LabelJudgement> out;
     while (q.next())
-        out << LabelJudgement{q.value(0).toInt(), parseJudgement(q.value(1).toString()).value_or(Judgement::Unclear)};
+        out << LabelJudgement{storedClass(q.value(0).toLongLong(), m_path, "judgements.class_index"), parseJudgement(q.value(1).toString()).value_or(Judgement::Unclear)};
     q.finish();
     return out;
 }
@@ -185,7 +185,7 @@ QHash<ItemId, QVector<LabelJudgement>> SqliteStore::allJudgements() const
         // The CHECK constraint allows only these three words: the first letter tells them apart.
         const std::string_view word = q.utf8(2);
         const Judgement j = word.starts_with('c') ? Judgement::Correct : word.starts_with('w') ? Judgement::Wrong : Judgement::Unclear;
-        labels << LabelJudgement{int(q.int64(1)), j};
+        labels << LabelJudgement{storedClass(q.int64(1), m_path, "judgements.class_index"), j};
     }
     if (current)
         out.insert(current, labels);
@@ -279,7 +279,7 @@ std::optional<QVector<int>> SqliteStore::realLabels(ItemId item) const
     q.bind(1, item);
     std::optional<QVector<int>> r;
     if (q.step())
-        r = splitInts(q.text(0));
+        r = storedClasses(q.text(0), m_path, "real_labels.classes");
     q.reset();
     return r;
 }
@@ -289,7 +289,7 @@ QHash<ItemId, QVector<int>> SqliteStore::allRealLabels() const
     QHash<ItemId, QVector<int>> out;
     SqliteStatement &q = native("SELECT item_id, classes FROM real_labels");
     while (q.step())
-        out.insert(q.int64(0), splitInts(q.text(1)));
+        out.insert(q.int64(0), storedClasses(q.text(1), m_path, "real_labels.classes"));
     q.reset();
     return out;
 }

@@ -119,10 +119,10 @@ QVector<ModelPrediction> SqliteStore::predictions(ItemId item) const
         p.model = q.int64(0);
         const QString classes = q.text(1);
         const QString scores = q.text(2);
-        const auto classParts = QStringView(classes).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        const QVector<int> classList = storedClasses(classes, m_path, "predictions.classes");
         const auto scoreParts = QStringView(scores).split(QLatin1Char(' '), Qt::SkipEmptyParts);
-        for (qsizetype i = 0; i < classParts.size(); ++i)
-            p.topk << ClassScore{classParts[i].toInt(), parseScore(i < scoreParts.size() ? scoreParts[i] : QStringView())};
+        for (qsizetype i = 0; i < classList.size(); ++i)
+            p.topk << ClassScore{classList[i], parseScore(i < scoreParts.size() ? scoreParts[i] : QStringView())};
         out << p;
     }
     q.reset();
@@ -135,7 +135,7 @@ QVector<PredictionSummary> SqliteStore::predictionSummaries(ModelId model) const
     SqliteStatement &q = native("SELECT item_id, top1, top1_score, margin FROM predictions WHERE model_id = ?");
     q.bind(1, model);
     while (q.step()) {
-        out << PredictionSummary{q.int64(0), int(q.int64(1)), q.isNull(2) ? qQNaN() : q.real(2),
+        out << PredictionSummary{q.int64(0), storedClass(q.int64(1), m_path, "predictions.top1"), q.isNull(2) ? qQNaN() : q.real(2),
                                  q.isNull(3) ? qQNaN() : q.real(3)};
     }
     q.reset();
@@ -158,7 +158,7 @@ QHash<ModelId, QHash<ItemId, int>> SqliteStore::allTop1() const
             current = model;
             tops = &out[model];
         }
-        tops->insert(q.int64(1), int(q.int64(2)));
+        tops->insert(q.int64(1), storedClass(q.int64(2), m_path, "predictions.top1"));
     }
     q.reset();
     return out;
@@ -268,7 +268,7 @@ QVector<ReviewRecord> SqliteStore::readReviews(QSqlQuery &q, QSqlQuery &labels) 
         if (it == position.constEnd())
             continue;
         if (const auto edit = parseLabelEdit(labels.value(2).toString()))
-            out[*it].labelChanges << LabelChange{labels.value(1).toInt(), *edit};
+            out[*it].labelChanges << LabelChange{storedClass(labels.value(1).toLongLong(), m_path, "review_labels.class_index"), *edit};
     }
     return out;
 }
@@ -379,7 +379,7 @@ QVector<ReviewRecord> SqliteStore::allReviews() const
         if (at == all.size() || all[at].id != id)
             continue;
         if (const auto edit = parseLabelEdit(labels.text(2)))
-            all[at].labelChanges << LabelChange{int(labels.int64(1)), *edit};
+            all[at].labelChanges << LabelChange{storedClass(labels.int64(1), m_path, "review_labels.class_index"), *edit};
     }
     labels.reset();
     return all;

@@ -1,6 +1,7 @@
 #include "reportcharts.h"
 
 #include "error.h"
+#include "export/outputfile.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
@@ -15,7 +16,6 @@
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QPainter>
-#include <QSaveFile>
 #include <QRegularExpression>
 #include <QSet>
 #include <QHorizontalStackedBarSeries>
@@ -329,6 +329,8 @@ void save(std::unique_ptr<QChart> chart, const QString &path, QSize size)
     const QString suffix = QFileInfo(path).suffix().toLower();
     if (suffix != QLatin1String("png") && suffix != QLatin1String("svg"))
         throw Error(QStringLiteral("%1: a chart is saved as .png or .svg").arg(path));
+    // Refuses any project file open in this program (the one the report is of), a folder, …
+    OutputFile file(path, QString());
     QByteArray bytes;
     if (suffix == QLatin1String("svg")) {
         bytes = renderSvg(std::move(chart), size);
@@ -338,11 +340,8 @@ void save(std::unique_ptr<QChart> chart, const QString &path, QSize size)
         if (!renderImage(std::move(chart), size).save(&buffer, "PNG"))
             throw Error(QStringLiteral("%1: cannot encode the chart as PNG").arg(path));
     }
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        throw Error(QStringLiteral("%1: cannot write: %2").arg(path, file.errorString()));
-    if (file.write(bytes) != bytes.size() || !file.commit())
-        throw Error(QStringLiteral("%1: cannot write: %2").arg(path, file.errorString()));
+    file.write(bytes);
+    file.commit();
 }
 
 QVector<HtmlChart> htmlCharts(const Report &report)
