@@ -2,6 +2,7 @@
 // fixtures/agreement/reference.json (written by agreement/reference.py), the documented
 // definitions where those libraries differ or do not apply, and the bootstrap intervals.
 #include "audit/agreement.h"
+#include "testsupport.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -19,6 +20,7 @@
 #include <set>
 #include <string>
 
+using namespace bagel;
 using namespace bagel::agreement;
 
 namespace {
@@ -27,7 +29,7 @@ constexpr double kTolerance = 1e-9;
 
 QString referencePath()
 {
-    return QFileInfo(QStringLiteral(__FILE__)).absolutePath() + QStringLiteral("/fixtures/agreement/reference.json");
+    return test::testSource(QStringLiteral("fixtures/agreement/reference.json"));
 }
 
 QJsonObject loadReference()

@@ -5,6 +5,7 @@
 // write-ahead log must never be unlinked under it.
 
 #include "error.h"
+#include "image/imagedecoder.h"
 #include "import/importer.h"
 #include "project.h"
 #include "review/reviewwriter.h"
@@ -294,6 +295,15 @@ TEST(SavedMeansSaved, ConnectionsOpenedAndClosedInOneProcessKeepEachOthersLocks)
             writer.record(in);
             writer.flush();
         }
+        // The project file handed in as a data file or shown as an image: refused, never opened
+        // (closing a descriptor of it would drop the connections' locks).
+        try {
+            importFile(*main, ImportFormat::Labels, path);
+            ADD_FAILURE() << "imported the project into itself";
+        } catch (const Error &e) {
+            EXPECT_TRUE(e.message().contains(QStringLiteral("open in this program"))) << e.message().toStdString();
+        }
+        EXPECT_TRUE(decodeImage(path).isNull());
         expectCli({QStringLiteral("info"), path});
         EXPECT_EQ(reviewsSeenByAnotherProcess(path), recorded) << "round " << round;
         EXPECT_EQ(main->store().counts().reviews, recorded) << "round " << round;
@@ -305,4 +315,85 @@ TEST(SavedMeansSaved, ConnectionsOpenedAndClosedInOneProcessKeepEachOthersLocks)
     EXPECT_EQ(failed.size(), 0);
     EXPECT_EQ(done.size(), recorded);
     EXPECT_EQ(failures.load(), 0);
+}
+
+namespace {
+
+QString faultWriterPath()
+{
+    return QStringLiteral(BAGEL_FAULT_WRITER_PATH);
+}
+
+/** The notes of a writer's complete `ack NOTE ID` lines (a line cut off by a kill does not count). */
+QStringList acknowledgedNotes(const QByteArray &output)
+{
+    QStringList notes;
+    const qsizetype complete = output.lastIndexOf('\n') + 1;
+    for (const QByteArray &line : output.left(complete).split('\n')) {
+        const QList<QByteArray> parts = line.split(' ');
+        if (parts.size() == 3 && parts[0] == "ack")
+            notes << QString::fromUtf8(parts[1]);
+    }
+    return notes;
+}
+
+} // namespace
+
+// The fault tests with the window in the mix: the window saves while command-line writers run
+// beside it and are killed at random moments, and while two more write a few hundred verdicts
+// each. No verdict acknowledged by anyone is lost.
+TEST(SavedMeansSaved, TheWindowLosesNothingWhileOtherWritersRunAndAreKilled)
+{
+    test::TempDir dir;
+    const QString path = makeProject(dir, QStringLiteral("p.bagel"), 200);
+    std::mt19937 random(20261206u);
+    Session window(path, QStringLiteral("window"), true);
+    QStringList acknowledged;
+
+    QProcess steady[2];
+    for (int i = 0; i < 2; ++i) {
+        steady[i].start(faultWriterPath(), {path, QStringLiteral("steady%1").arg(i), QStringLiteral("300")});
+        ASSERT_TRUE(steady[i].waitForStarted(10000));
+    }
+    int killsAfterAcks = 0;
+    for (int round = 0; round < 12; ++round) {
+        SCOPED_TRACE(round);
+        QProcess victim;
+        victim.start(faultWriterPath(), {path, QStringLiteral("victim%1").arg(round), QStringLiteral("0")});
+        ASSERT_TRUE(victim.waitForStarted(10000));
+        QByteArray output;
+        QDeadlineTimer until(std::uniform_int_distribution<int>(50, 700)(random));
+        while (!until.hasExpired()) {
+            acknowledged << window.review();
+            victim.waitForReadyRead(10);
+            output += victim.readAllStandardOutput();
+        }
+        victim.kill();
+        victim.waitForFinished(10000);
+        output += victim.readAllStandardOutput();
+        const QStringList acks = acknowledgedNotes(output);
+        killsAfterAcks += !acks.isEmpty();
+        acknowledged << acks;
+        EXPECT_EQ(window.deletedDescriptors(), 0);
+    }
+    for (QProcess &p : steady) {
+        ASSERT_TRUE(p.waitForFinished(120000));
+        EXPECT_EQ(p.exitCode(), 0) << p.readAllStandardError().toStdString();
+        acknowledged << acknowledgedNotes(p.readAllStandardOutput());
+    }
+    acknowledged << window.review();
+    const qint64 seen = reviewsSeenByAnotherProcess(path);
+    ASSERT_EQ(window.quit(), 0);
+
+    const QSet<QString> notes = notesInFile(path);
+    int lost = 0;
+    for (const QString &note : acknowledged)
+        lost += !notes.contains(note);
+    EXPECT_EQ(lost, 0) << "of " << acknowledged.size() << " acknowledged verdicts";
+    EXPECT_GE(seen, qint64(acknowledged.size()));
+    EXPECT_GT(killsAfterAcks, 0) << "no kill landed among a writer's saves";
+    const test::CliResult check = test::runCli({QStringLiteral("check"), path});
+    EXPECT_EQ(check.exitCode, 0) << check.out.toStdString();
+    RecordProperty("acknowledged", int(acknowledged.size()));
+    RecordProperty("kills_after_acks", killsAfterAcks);
 }

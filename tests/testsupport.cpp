@@ -18,6 +18,11 @@ QString testData(const QString &relative)
     return path;
 }
 
+QString testSource(const QString &relative)
+{
+    return QDir(QStringLiteral(BAGEL_TEST_SOURCE_DIR)).filePath(relative);
+}
+
 QByteArray fileHash(const QString &path)
 {
     QFile file(path);

@@ -24,6 +24,9 @@ namespace bagel::test {
 /** A file of the repository's test data (`tests/data/<relative>`); fails the test if missing. */
 QString testData(const QString &relative);
 
+/** A file of the tests' own sources (`tests/<relative>`), such as a fixture. */
+QString testSource(const QString &relative);
+
 /** SHA-256 of a file's bytes, hex. */
 QByteArray fileHash(const QString &path);
 

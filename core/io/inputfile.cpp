@@ -1,6 +1,7 @@
 #include "inputfile.h"
 
 #include "error.h"
+#include "storage/projectfiles.h"
 
 #include <QDir>
 #include <QFile>
@@ -66,6 +67,10 @@ void openInputFile(QFile &file, const QString &path, bool textMode)
 {
     if (path.isEmpty())
         throw Error(QStringLiteral("no file name given"));
+    // Closing a descriptor of a project file would drop the locks of this process's connections
+    // to it (see projectfiles::readHead()): a project open here is never read as a data file.
+    if (projectfiles::isOpenProjectFile(path))
+        throw Error(QStringLiteral("%1: is a Bagel project open in this program, not a data file").arg(path));
     // O_NONBLOCK: opening a FIFO for reading returns at once instead of waiting for a writer.
     const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0)

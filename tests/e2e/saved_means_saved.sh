@@ -59,7 +59,7 @@ expect_no_deleted_journal "after bagel-cli info"
 first=$("$cli" info "$project" --json | sed -n 's/ *"items": \([0-9]*\).*/\1/p')
 [ -n "$first" ]
 item=$("$cli" export "$project" csv "$work/items.csv" >/dev/null && sed -n '3p' "$work/items.csv" | cut -d, -f1)
-"$cli" review "$project" --item "$item" --reviewer cli --verdict unclear >/dev/null
+"$cli" review "$project" --item "$item" --reviewer cli --model demo-vit --verdict unclear >/dev/null
 expect_reviews 2
 expect_no_deleted_journal "after bagel-cli review"
 # 3. Two more verdicts in the window: seen at once, and still there after it quits.
