@@ -185,7 +185,7 @@ void ClassSearchPanel::setProject(Project *project)
     if (project) {
         project->store().forEachItem([&](const ItemRecord &item) {
             if (item.originalLabel >= 0)
-                m_itemsByClass[item.originalLabel] << project->absoluteImagePath(item);
+                m_itemsByClass[item.originalLabel] << item; // paths are checked when a class is shown
         });
     }
     showSelection();
@@ -309,7 +309,11 @@ void ClassSearchPanel::showSelection()
 
 QStringList ClassSearchPanel::examplesOf(int classIndex) const
 {
-    QStringList paths = m_itemsByClass.value(classIndex);
+    QStringList paths;
+    if (m_project) {
+        for (const ItemRecord &item : m_itemsByClass.value(classIndex))
+            paths << m_project->absoluteImagePath(item);
+    }
     if (m_project && ClassCatalog::imagenet1k().contains(classIndex)) {
         const QString folder = m_project->store().meta(kExamplesFolder);
         if (!folder.isEmpty()) {

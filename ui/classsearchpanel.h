@@ -1,6 +1,7 @@
 #pragma once
 
 #include "catalog/classsearch.h"
+#include "storage/records.h"
 #include "vocabulary.h"
 
 #include <QDockWidget>
@@ -89,7 +90,7 @@ private:
     std::shared_ptr<const ThumbnailCache> m_thumbnails; ///< shared with the decoding tasks, which may outlive the panel
     std::shared_ptr<std::atomic<int>> m_generation;
     Project *m_project = nullptr;
-    QHash<int, QStringList> m_itemsByClass;
+    QHash<int, QVector<ItemRecord>> m_itemsByClass;
     QVector<int> m_suggestions;
     QStringList m_examples;
 
