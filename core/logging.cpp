@@ -1,5 +1,7 @@
 #include "logging.h"
 
+#include "storage/projectfiles.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -59,7 +61,29 @@ void initLogging(const LoggingOptions &options)
     const QString path = options.logFilePath.isEmpty() ? defaultLogFilePath() : options.logFilePath;
     QString fileProblem;
     struct stat info {};
-    if (::stat(QFile::encodeName(path).constData(), &info) == 0 && S_ISFIFO(info.st_mode)) {
+    // The log rotates: bagel.log is renamed to bagel.1.log, .2, .3. None of them may be a
+    // project, its journal or another database (appending to one, or renaming over it, would
+    // destroy it).
+    QString protectedName;
+    {
+        const QFileInfo file(path);
+        const QString stem = file.completeBaseName();
+        const QString suffix = file.suffix().isEmpty() ? QString() : QLatin1Char('.') + file.suffix();
+        QStringList names{path};
+        for (int n = 1; n <= 3; ++n)
+            names << file.dir().filePath(QStringLiteral("%1.%2%3").arg(stem).arg(n).arg(suffix));
+        for (const QString &name : names) {
+            const QString why = projectfiles::whyNotAnOutput(name, QString());
+            if (!why.isEmpty() && projectfiles::kindOf(name) != projectfiles::Kind::CharDevice) {
+                protectedName = QStringLiteral("%1 %2").arg(name, why);
+                break;
+            }
+        }
+    }
+    if (!protectedName.isEmpty()) {
+        fileProblem = protectedName;
+        std::fprintf(stderr, "warning: not logging to %s\n", qPrintable(protectedName));
+    } else if (::stat(QFile::encodeName(path).constData(), &info) == 0 && S_ISFIFO(info.st_mode)) {
         fileProblem = QStringLiteral("%1 is a named pipe: opening it would wait for a reader").arg(path);
     } else if (QDir().mkpath(QFileInfo(path).absolutePath())) {
         try {

@@ -24,6 +24,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <random>
 
 #include <sqlite3.h>
@@ -144,6 +145,16 @@ TEST(ProjectSafety, AnExportOrReportOntoTheProjectByAnyNameIsRefused)
     ASSERT_EQ(::link(QFile::encodeName(path).constData(), QFile::encodeName(dir.path(QStringLiteral("hard.bagel"))).constData()), 0);
     ASSERT_TRUE(QFile::link(dir.path(QStringLiteral("p.bagel-wal")), dir.path(QStringLiteral("dangling-wal"))));
     test::writeFile(dir.path(QStringLiteral("p.bagel.schema-v4.bak")), "an old backup");
+    // Another program's database, and journal files under names that do not say so.
+    tamper(dir.path(QStringLiteral("plain.sqlite")), "CREATE TABLE t (x)");
+    test::writeFile(dir.path(QStringLiteral("stray-log")), QByteArray("\x37\x7f\x06\x82", 4) + QByteArray(60, '\0'));
+    {
+        QByteArray index(96, '\0');
+        const quint32 version = 3007000;
+        memcpy(index.data(), &version, 4);
+        memcpy(index.data() + 48, &version, 4);
+        test::writeFile(dir.path(QStringLiteral("stray-index")), index + QByteArray(32672, '\0'));
+    }
     const QByteArray before = test::fileHash(path);
     const QByteArray otherBefore = test::fileHash(other);
 
@@ -159,7 +170,14 @@ TEST(ProjectSafety, AnExportOrReportOntoTheProjectByAnyNameIsRefused)
                               QStringLiteral("dangling-wal"),
                               QStringLiteral("p.bagel.schema-v4.bak"),
                               QStringLiteral("p.bagel.schema-v3.bak.2"),
-                              QStringLiteral("other.bagel")};
+                              QStringLiteral("other.bagel"),
+                              QStringLiteral("other.bagel-wal"),
+                              QStringLiteral("other.bagel-shm"),
+                              QStringLiteral("other.bagel-journal"),
+                              QStringLiteral("plain.sqlite"),
+                              QStringLiteral("plain.sqlite-wal"),
+                              QStringLiteral("stray-log"),
+                              QStringLiteral("stray-index")};
     const QStringList formats{QStringLiteral("csv"), QStringLiteral("tfds-multilabel"), QStringLiteral("real"),
                               QStringLiteral("imagenet-m"), QStringLiteral("diff")};
     for (const QString &output : outputs) {
@@ -179,9 +197,43 @@ TEST(ProjectSafety, AnExportOrReportOntoTheProjectByAnyNameIsRefused)
     EXPECT_TRUE(QFileInfo(dir.path(QStringLiteral("link.bagel"))).isSymLink());
     EXPECT_TRUE(checksClean(path));
 
+    // A log file is an output too: never the project, which it would append to or rotate away.
+    for (const QString &log : {QStringLiteral("p.bagel"), QStringLiteral("p.bagel-wal"), QStringLiteral("other.bagel")}) {
+        const CliRun r = cli({QStringLiteral("--log-file"), log, QStringLiteral("info"), QStringLiteral("p.bagel")}, dir.path());
+        EXPECT_EQ(r.exitCode, 0) << r.err.toStdString();
+        EXPECT_TRUE(r.err.contains(QStringLiteral("warning"))) << r.err.toStdString();
+    }
+    EXPECT_EQ(test::fileHash(path), before);
+    EXPECT_EQ(test::fileHash(other), otherBefore);
+
     // The same refusals inside one process, through the API the window uses.
     EXPECT_FALSE(projectfiles::whyNotAnOutput(dir.path(QStringLiteral("sub/../p.bagel")), path).isEmpty());
     EXPECT_TRUE(projectfiles::whyNotAnOutput(dir.path(QStringLiteral("fine.csv")), path).isEmpty());
+}
+
+// A project with two names (hard links): SQLite keeps the journal beside the name it is opened
+// by, so two programs using the two names would lose each other's work. Reading is harmless;
+// writing is refused until one name is left.
+TEST(ProjectSafety, AProjectWithTwoHardLinkedNamesIsNotWritten)
+{
+    test::TempDir dir;
+    const QString path = makeProject(dir);
+    const QString second = dir.path(QStringLiteral("second.bagel"));
+    ASSERT_EQ(::link(QFile::encodeName(path).constData(), QFile::encodeName(second).constData()), 0);
+    const qint64 reviews = scalar(path, "SELECT count(*) FROM reviews");
+    for (const QString &name : {path, second}) {
+        const CliRun review = cli({QStringLiteral("review"), name, QStringLiteral("--item"), QStringLiteral("ILSVRC2012_val_00000002.JPEG"),
+                                   QStringLiteral("--reviewer"), QStringLiteral("bob"), QStringLiteral("--verdict"), QStringLiteral("correct")});
+        EXPECT_EQ(review.exitCode, 1);
+        EXPECT_TRUE(review.err.contains(QStringLiteral("hard links"))) << review.err.toStdString();
+        EXPECT_EQ(cli({QStringLiteral("info"), name}).exitCode, 0);
+    }
+    EXPECT_EQ(scalar(path, "SELECT count(*) FROM reviews"), reviews);
+    ASSERT_TRUE(QFile::remove(second));
+    EXPECT_EQ(cli({QStringLiteral("review"), path, QStringLiteral("--item"), QStringLiteral("ILSVRC2012_val_00000002.JPEG"),
+                   QStringLiteral("--reviewer"), QStringLiteral("bob"), QStringLiteral("--verdict"), QStringLiteral("correct")})
+                  .exitCode,
+              0);
 }
 
 // Device nodes and FIFOs are written in place, never replaced by a regular file; a FIFO nobody
@@ -507,6 +559,12 @@ TEST(ProjectSafety, AFullDiskStillReadsAndSaysSoWhenWriting)
                             QStringLiteral("--reviewer"), QStringLiteral("bob"), QStringLiteral("--verdict"), QStringLiteral("correct")});
     EXPECT_EQ(review.exitCode, 1);
     EXPECT_TRUE(review.err.contains(QStringLiteral("the disk is full"))) << review.err.toStdString();
+    // The failed writer may leave an empty journal and index behind: reading still works.
+    for (const QStringList &args : {QStringList{QStringLiteral("info"), path}, QStringList{QStringLiteral("check"), path},
+                                    QStringList{QStringLiteral("export"), path, QStringLiteral("csv"), dir.path(QStringLiteral("out2.csv"))}}) {
+        const CliRun r = cli(args);
+        EXPECT_EQ(r.exitCode, 0) << "after a failed write: " << args.join(QLatin1Char(' ')).toStdString() << ": " << r.err.toStdString();
+    }
     const CliRun over = cli({QStringLiteral("export"), path, QStringLiteral("csv"), oldExport});
     EXPECT_EQ(over.exitCode, 1);
     EXPECT_TRUE(over.err.contains(QStringLiteral("the disk is full"))) << over.err.toStdString();

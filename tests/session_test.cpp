@@ -27,6 +27,8 @@
 #include <random>
 #include <thread>
 
+#include <sqlite3.h>
+
 using namespace bagel;
 
 namespace {
@@ -97,19 +99,24 @@ public:
         m_process.write(command + '\n');
         m_process.waitForBytesWritten(5000);
         QDeadlineTimer deadline(60000);
-        while (!m_buffer.contains('\n') && !deadline.hasExpired() && m_process.state() == QProcess::Running) {
-            m_process.waitForReadyRead(100);
-            m_buffer += m_process.readAllStandardOutput();
+        for (;;) {
+            while (!m_buffer.contains('\n') && !deadline.hasExpired() && m_process.state() == QProcess::Running) {
+                m_process.waitForReadyRead(100);
+                m_buffer += m_process.readAllStandardOutput();
+            }
+            const qsizetype end = m_buffer.indexOf('\n');
+            if (end < 0) {
+                ADD_FAILURE() << "no answer to " << command.toStdString() << "; stderr: "
+                              << m_process.readAllStandardError().toStdString();
+                return {};
+            }
+            const QString line = QString::fromUtf8(m_buffer.left(end));
+            m_buffer.remove(0, end + 1);
+            // Only the driver's answers; a log line that reached standard output is skipped.
+            static const QRegularExpression answer(QStringLiteral("^(ack|fail|count|fds) "));
+            if (answer.match(line).hasMatch())
+                return line;
         }
-        const qsizetype end = m_buffer.indexOf('\n');
-        if (end < 0) {
-            ADD_FAILURE() << "no answer to " << command.toStdString() << "; stderr: "
-                          << m_process.readAllStandardError().toStdString();
-            return {};
-        }
-        const QString line = QString::fromUtf8(m_buffer.left(end));
-        m_buffer.remove(0, end + 1);
-        return line;
     }
 
     /** Records a verdict; returns its note once acknowledged as saved, else fails the test. */
@@ -396,4 +403,35 @@ TEST(SavedMeansSaved, TheWindowLosesNothingWhileOtherWritersRunAndAreKilled)
     EXPECT_EQ(check.exitCode, 0) << check.out.toStdString();
     RecordProperty("acknowledged", int(acknowledged.size()));
     RecordProperty("kills_after_acks", killsAfterAcks);
+}
+
+// A trigger added by another program while the window is open: the window's writer, open since
+// before, checks again (the schema changed) and refuses to write rather than run it.
+TEST(SavedMeansSaved, ATriggerAddedWhileTheWindowIsOpenNeverRuns)
+{
+    test::TempDir dir;
+    const QString path = makeProject(dir, QStringLiteral("p.bagel"), 20);
+    Session window(path, QStringLiteral("window"));
+    EXPECT_FALSE(window.review().isEmpty());
+    {
+        sqlite3 *db = nullptr;
+        ASSERT_EQ(sqlite3_open(path.toUtf8().constData(), &db), SQLITE_OK);
+        sqlite3_busy_timeout(db, 10000);
+        ASSERT_EQ(sqlite3_exec(db, "CREATE TRIGGER pwn AFTER INSERT ON reviews BEGIN INSERT INTO meta VALUES ('pwned-' || NEW.id, 'x'); END",
+                               nullptr, nullptr, nullptr),
+                  SQLITE_OK);
+        sqlite3_close(db);
+    }
+    const QString answer = window.ask("review");
+    EXPECT_TRUE(answer.startsWith(QLatin1String("fail"))) << answer.toStdString();
+    EXPECT_TRUE(answer.contains(QLatin1String("pwn"))) << answer.toStdString();
+    ASSERT_EQ(window.quit(), 0);
+    sqlite3 *db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt *st = nullptr;
+    sqlite3_prepare_v2(db, "SELECT count(*) FROM meta WHERE key LIKE 'pwned-%'", -1, &st, nullptr);
+    ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+    EXPECT_EQ(sqlite3_column_int(st, 0), 0) << "the foreign trigger ran";
+    sqlite3_finalize(st);
+    sqlite3_close(db);
 }

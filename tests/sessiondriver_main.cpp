@@ -29,6 +29,8 @@
 #include <QThread>
 #include <QTimer>
 
+#include <spdlog/spdlog.h>
+
 #include <atomic>
 #include <cstdio>
 #include <iostream>
@@ -62,6 +64,7 @@ int deletedDescriptors()
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
+    spdlog::set_level(spdlog::level::off); // standard output carries the answers
     const QStringList args = QCoreApplication::arguments();
     if (args.size() < 3) {
         std::fprintf(stderr, "usage: bagel-session-driver PROJECT REVIEWER [--churn]\n");

@@ -85,6 +85,35 @@ QString relationTo(const QString &candidate, const struct stat *candidateStat, c
     return {};
 }
 
+/**
+ * "a Bagel project", "an SQLite database", "an SQLite write-ahead log", "an SQLite
+ * shared-memory index" for a file that starts like one, else empty. Read with readHead().
+ */
+QString sqliteFileKind(const QString &path)
+{
+    Head head;
+    try {
+        head = readHead(path);
+    } catch (const Error &) {
+        return {}; // unreadable: writing it will say why
+    }
+    const QByteArray &b = head.bytes;
+    if (b.startsWith(QByteArrayLiteral("SQLite format 3\0"))) {
+        if (b.size() >= 72 && qFromBigEndian<quint32>(b.constData() + 68) == quint32(sqliteschema::kApplicationId))
+            return QStringLiteral("a Bagel project");
+        return QStringLiteral("an SQLite database");
+    }
+    if (b.size() >= 32) {
+        const quint32 magic = qFromBigEndian<quint32>(b.constData());
+        if (magic == 0x377f0682 || magic == 0x377f0683)
+            return QStringLiteral("an SQLite write-ahead log");
+    }
+    // The index's header is written twice, in the machine's byte order, version 3007000.
+    if (b.size() >= 52 && qFromUnaligned<quint32>(b.constData()) == 3007000u && b.mid(0, 48) == b.mid(48, 48))
+        return QStringLiteral("an SQLite shared-memory index");
+    return {};
+}
+
 } // namespace
 
 Kind kindOf(const QString &path)
@@ -218,20 +247,24 @@ QString whyNotAnOutput(const QString &output, const QString &projectPath)
     }
     if (isOpenProjectFile(output))
         return QStringLiteral("is a project file open in Bagel");
+    // The journal of any database, existing or not yet made: writing it would corrupt the
+    // database, or be taken for its journal the next time it is opened.
+    for (const char *suffix : kCompanions) {
+        if (!candidate.endsWith(QLatin1String(suffix)))
+            continue;
+        const QString base = candidate.chopped(int(qstrlen(suffix)));
+        if (kindOf(base) == Kind::Regular && !sqliteFileKind(base).isEmpty())
+            return QStringLiteral("is the %1 file of the database %2").arg(QLatin1String(suffix + 1), base);
+    }
     if (!exists)
         return {};
     const Kind kind = kindOf(output);
     if (kind == Kind::Directory || kind == Kind::BlockDevice || kind == Kind::Socket || kind == Kind::Other)
         return QStringLiteral("is %1").arg(describe(kind));
     if (kind == Kind::Regular) {
-        try {
-            const Head head = readHead(output);
-            if (head.bytes.size() >= 72 && head.bytes.startsWith(QByteArrayLiteral("SQLite format 3\0"))
-                && qFromBigEndian<quint32>(head.bytes.constData() + 68) == quint32(sqliteschema::kApplicationId))
-                return QStringLiteral("is a Bagel project; an export never overwrites one");
-        } catch (const Error &) {
-            // unreadable: writing it will say why
-        }
+        const QString what = sqliteFileKind(output);
+        if (!what.isEmpty())
+            return QStringLiteral("is %1; an export never overwrites one").arg(what);
     }
     return {};
 }

@@ -23,6 +23,7 @@
 
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace bagel {
@@ -95,18 +96,24 @@ QDateTime fromStorageTime(std::string_view t)
 QString SqliteStore::immutableUri(const QString &path)
 {
     const QFileInfo file(path);
-    // Somebody has the project open (the index exists): read it the ordinary way, beside them.
-    if (QFileInfo::exists(path + QStringLiteral("-shm")))
-        return {};
-    // Nobody has it open. Reading it the ordinary way would make the write-ahead log and its
-    // index beside it; where this reader cannot, or should not, it reads the file as it lies:
+    const bool walEmpty = QFileInfo(path + QStringLiteral("-wal")).size() == 0;
     QString why;
-    if (!QFileInfo(file.absolutePath()).isWritable())
+    if (projectfiles::diskFull(path) && walEmpty) {
+        // No room to make the index, or to grow it. With an empty log nobody can be changing
+        // the file either (a writer would need room for the log), whatever companions a failed
+        // writer left behind.
+        why = QStringLiteral("the disk is full");
+    } else if (QFileInfo::exists(path + QStringLiteral("-shm"))) {
+        // Somebody has the project open (the index exists): read it the ordinary way, beside them.
+        return {};
+    } else if (!QFileInfo(file.absolutePath()).isWritable()) {
+        // Nobody has it open. Reading it the ordinary way would make the write-ahead log and
+        // its index beside it; where this reader cannot, or should not, it reads the file as
+        // it lies.
         why = QStringLiteral("its folder is read-only"); // SQLite cannot make them
-    else if (::geteuid() != 0 && file.ownerId() != ::geteuid())
+    } else if (::geteuid() != 0 && file.ownerId() != ::geteuid()) {
         why = QStringLiteral("it belongs to another user"); // they would be this reader's, and block the owner
-    else if (projectfiles::diskFull(path))
-        why = QStringLiteral("the disk is full"); // no room for them
+    }
     if (why.isEmpty())
         return {};
     // Closed cleanly, the file holds everything; a journal left by a crash would be skipped.
@@ -538,15 +545,29 @@ void SqliteStore::begin()
         }
         spdlog::warn("{}: waiting for another writer ({} s so far)", m_path.toStdString(), waited.elapsed() / 1000);
     }
-    if (!m_triggersChecked) {
-        // Under the write lock, before the first write: the schema cannot change meanwhile.
-        try {
-            refuseForeignTriggers();
-        } catch (const Error &) {
-            exec(QStringLiteral("ROLLBACK"));
-            throw;
+    // Under the write lock, before writing: nobody can change the schema or the file's names
+    // meanwhile. The triggers are checked again whenever the schema changed since the last look
+    // (another program may have added one while this connection stayed open).
+    try {
+        struct stat st {};
+        if (::stat(QFile::encodeName(m_path).constData(), &st) == 0 && st.st_nlink > 1) {
+            throw Error(QStringLiteral("%1: the file has %2 names (hard links). SQLite keeps a project's journal beside "
+                                       "the name it was opened by, so programs using different names would not see each "
+                                       "other's changes and could lose them; nothing was written. Keep one name "
+                                       "(`ls -i` shows the others) and open the project by it")
+                            .arg(m_path)
+                            .arg(st.st_nlink));
         }
-        m_triggersChecked = true;
+        SqliteStatement &version = native("PRAGMA schema_version");
+        const qint64 schema = version.step() ? version.int64(0) : -1;
+        version.reset();
+        if (schema != m_triggersCheckedAt) {
+            refuseForeignTriggers();
+            m_triggersCheckedAt = schema;
+        }
+    } catch (const Error &) {
+        exec(QStringLiteral("ROLLBACK"));
+        throw;
     }
     m_now = toStorageTime(QDateTime::currentDateTimeUtc());
 }

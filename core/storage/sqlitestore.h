@@ -146,7 +146,7 @@ private:
     void connect();
     int readSchemaVersion() const;
     void migrateIfNeeded();
-    /** Throws Error when the file holds a trigger that is not one of Bagel's own (begin() asks, once per connection). */
+    /** Throws Error when the file holds a trigger that is not one of Bagel's own (begin() asks whenever the schema changed). */
     void refuseForeignTriggers() const;
     /** Copies the database to \a preferredPath (or a free variant of it); returns the path used. */
     QString backUp(const QString &preferredPath) const;
@@ -166,7 +166,7 @@ private:
     QString m_connectionName;
     QSqlDatabase m_db;
     bool m_readOnly = false;
-    bool m_triggersChecked = false; ///< refuseForeignTriggers() passed on this connection
+    qint64 m_triggersCheckedAt = -1; ///< the schema version refuseForeignTriggers() last passed on
     int m_openedVersion = 0;
     QString m_backupPath;
     QString m_now; ///< the time writes of the current transaction are stamped with
