@@ -34,18 +34,7 @@ QString faultWriterPath()
 /** A project of \a items items with labels and one model's predictions. */
 QString makeProject(const test::TempDir &dir, int items)
 {
-    const QString path = dir.path(QStringLiteral("faults.bagel"));
-    auto project = Project::create(path);
-    QByteArray labels = "file_name\tindex\n";
-    QByteArray predictions = "file_name,model,rank,class,score\n";
-    for (int i = 0; i < items; ++i) {
-        const QByteArray file = QStringLiteral("ILSVRC2012_val_%1.JPEG").arg(i + 1, 8, 10, QLatin1Char('0')).toUtf8();
-        labels += file + '\t' + QByteArray::number(i % 1000) + '\n';
-        predictions += file + ",m,1," + QByteArray::number((i * 7) % 1000) + ",0.9\n";
-    }
-    importFile(*project, ImportFormat::Labels, test::writeFile(dir.path(QStringLiteral("labels.tsv")), labels));
-    importFile(*project, ImportFormat::Predictions, test::writeFile(dir.path(QStringLiteral("predictions.csv")), predictions));
-    return path;
+    return test::makeProject(dir, QStringLiteral("faults.bagel"), items);
 }
 
 /** note → review id of every review in the project. */

@@ -36,20 +36,10 @@ using namespace bagel;
 
 namespace {
 
-QString makeProject(const test::TempDir &dir, const QString &name = QStringLiteral("p.bagel"), int items = 20)
+QString makeReviewedProject(const test::TempDir &dir, const QString &name = QStringLiteral("p.bagel"), int items = 20)
 {
-    const QString path = dir.path(name);
-    auto project = Project::create(path);
-    QByteArray labels = "file_name\tindex\n";
-    QByteArray predictions = "file_name,model,rank,class,score\n";
-    for (int i = 0; i < items; ++i) {
-        const QByteArray file = QStringLiteral("ILSVRC2012_val_%1.JPEG").arg(i + 1, 8, 10, QLatin1Char('0')).toUtf8();
-        labels += file + '\t' + QByteArray::number(i % 1000) + '\n';
-        predictions += file + ",m,1," + QByteArray::number((i * 7) % 1000) + ",0.9\n";
-        predictions += file + ",m,2," + QByteArray::number((i * 7 + 1) % 1000) + ",0.05\n";
-    }
-    importFile(*project, ImportFormat::Labels, test::writeFile(dir.path(name + QStringLiteral(".labels.tsv")), labels));
-    importFile(*project, ImportFormat::Predictions, test::writeFile(dir.path(name + QStringLiteral(".predictions.csv")), predictions));
+    const QString path = test::makeProject(dir, name, items);
+    const auto project = Project::open(path);
     ReviewInput in;
     in.fileName = QStringLiteral("ILSVRC2012_val_00000001.JPEG");
     in.reviewer = QStringLiteral("ann");
@@ -138,8 +128,8 @@ bool isRoot()
 TEST(ProjectSafety, AnExportOrReportOntoTheProjectByAnyNameIsRefused)
 {
     test::TempDir dir;
-    const QString path = makeProject(dir);
-    const QString other = makeProject(dir, QStringLiteral("other.bagel"));
+    const QString path = makeReviewedProject(dir);
+    const QString other = makeReviewedProject(dir, QStringLiteral("other.bagel"));
     QDir(dir.path()).mkpath(QStringLiteral("sub"));
     ASSERT_TRUE(QFile::link(path, dir.path(QStringLiteral("link.bagel"))));
     ASSERT_EQ(::link(QFile::encodeName(path).constData(), QFile::encodeName(dir.path(QStringLiteral("hard.bagel"))).constData()), 0);
@@ -217,7 +207,7 @@ TEST(ProjectSafety, AnExportOrReportOntoTheProjectByAnyNameIsRefused)
 TEST(ProjectSafety, AProjectWithTwoHardLinkedNamesIsNotWritten)
 {
     test::TempDir dir;
-    const QString path = makeProject(dir);
+    const QString path = makeReviewedProject(dir);
     const QString second = dir.path(QStringLiteral("second.bagel"));
     ASSERT_EQ(::link(QFile::encodeName(path).constData(), QFile::encodeName(second).constData()), 0);
     const qint64 reviews = scalar(path, "SELECT count(*) FROM reviews");
@@ -241,7 +231,7 @@ TEST(ProjectSafety, AProjectWithTwoHardLinkedNamesIsNotWritten)
 TEST(ProjectSafety, DevicesAndFifosAreWrittenInPlaceNeverReplaced)
 {
     test::TempDir dir;
-    const QString path = makeProject(dir);
+    const QString path = makeReviewedProject(dir);
     for (const char *device : {"/dev/null", "/dev/full"}) {
         SCOPED_TRACE(device);
         for (const QStringList &args :
@@ -284,7 +274,7 @@ TEST(ProjectSafety, DevicesAndFifosAreWrittenInPlaceNeverReplaced)
 TEST(ProjectSafety, AFifoAsTheProjectIsRefusedWithoutBlocking)
 {
     test::TempDir dir;
-    const QString good = makeProject(dir);
+    const QString good = makeReviewedProject(dir);
     const QString fifo = dir.path(QStringLiteral("f.bagel"));
     ASSERT_EQ(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
     const QString csv = test::writeFile(dir.path(QStringLiteral("r.csv")), "file_name,model,reviewer,verdict\n");
@@ -347,7 +337,7 @@ TEST(ProjectSafety, ATamperedProjectGivesErrorsNotCrashesAndCheckFindsIt)
     for (const Case &c : cases) {
         SCOPED_TRACE(c.name);
         test::TempDir dir;
-        const QString path = makeProject(dir);
+        const QString path = makeReviewedProject(dir);
         tamper(path, c.sql);
         const qint64 judgements = scalar(path, "SELECT count(*) FROM judgements");
 
@@ -374,7 +364,7 @@ TEST(ProjectSafety, ATamperedProjectGivesErrorsNotCrashesAndCheckFindsIt)
 
     // The foreign trigger in detail: Bagel does not write to such a file.
     test::TempDir dir;
-    const QString path = makeProject(dir);
+    const QString path = makeReviewedProject(dir);
     tamper(path, "CREATE TRIGGER wipe AFTER INSERT ON reviews BEGIN DELETE FROM judgements; END");
     const qint64 reviews = scalar(path, "SELECT count(*) FROM reviews");
     const CliRun review = cli({QStringLiteral("review"), path, QStringLiteral("--item"), QStringLiteral("ILSVRC2012_val_00000002.JPEG"),
@@ -534,7 +524,7 @@ TEST(ProjectSafety, AFullDiskStillReadsAndSaysSoWhenWriting)
         ~Unmount() { ::umount2(at.constData(), MNT_DETACH); }
     } unmount{QFile::encodeName(mountPoint)};
 
-    const QString path = makeProject(dir, QStringLiteral("small/p.bagel"), 200);
+    const QString path = makeReviewedProject(dir, QStringLiteral("small/p.bagel"), 200);
     const QString oldExport = test::writeFile(mountPoint + QStringLiteral("/old.csv"), "the old export\n");
     {
         QFile filler(mountPoint + QStringLiteral("/filler"));

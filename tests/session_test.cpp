@@ -38,22 +38,6 @@ QString sessionDriverPath()
     return QStringLiteral(BAGEL_SESSION_DRIVER_PATH);
 }
 
-QString makeProject(const test::TempDir &dir, const QString &name, int items)
-{
-    const QString path = dir.path(name);
-    auto project = Project::create(path);
-    QByteArray labels = "file_name\tindex\n";
-    QByteArray predictions = "file_name,model,rank,class,score\n";
-    for (int i = 0; i < items; ++i) {
-        const QByteArray file = QStringLiteral("ILSVRC2012_val_%1.JPEG").arg(i + 1, 8, 10, QLatin1Char('0')).toUtf8();
-        labels += file + '\t' + QByteArray::number(i % 1000) + '\n';
-        predictions += file + ",m,1," + QByteArray::number((i * 7) % 1000) + ",0.9\n";
-    }
-    importFile(*project, ImportFormat::Labels, test::writeFile(dir.path(QStringLiteral("labels.tsv")), labels));
-    importFile(*project, ImportFormat::Predictions, test::writeFile(dir.path(QStringLiteral("predictions.csv")), predictions));
-    return path;
-}
-
 /** The number of reviews another process (bagel-cli info --json) sees. */
 qint64 reviewsSeenByAnotherProcess(const QString &path)
 {
@@ -210,7 +194,7 @@ TEST(SavedMeansSaved, TheWindowsVerdictsSurviveEveryOtherProcessOpeningAndClosin
     for (int order = 0; order < 3; ++order) {
         SCOPED_TRACE("order " + std::to_string(order));
         test::TempDir dir;
-        const QString path = makeProject(dir, QStringLiteral("p.bagel"), 40);
+        const QString path = test::makeProject(dir, QStringLiteral("p.bagel"), 40);
         std::vector<Step> plan = steps();
         if (order > 0)
             std::shuffle(plan.begin(), plan.end(), random);
@@ -248,7 +232,7 @@ TEST(SavedMeansSaved, TheWindowsVerdictsSurviveEveryOtherProcessOpeningAndClosin
 TEST(SavedMeansSaved, WorkersOpeningAndClosingConnectionsInTheWindowsProcessLoseNothing)
 {
     test::TempDir dir;
-    const QString path = makeProject(dir, QStringLiteral("p.bagel"), 40);
+    const QString path = test::makeProject(dir, QStringLiteral("p.bagel"), 40);
     Session window(path, QStringLiteral("window"), true);
     QStringList saved;
     for (int round = 0; round < 12; ++round) {
@@ -269,7 +253,7 @@ TEST(SavedMeansSaved, WorkersOpeningAndClosingConnectionsInTheWindowsProcessLose
 TEST(SavedMeansSaved, ConnectionsOpenedAndClosedInOneProcessKeepEachOthersLocks)
 {
     test::TempDir dir;
-    const QString path = makeProject(dir, QStringLiteral("p.bagel"), 40);
+    const QString path = test::makeProject(dir, QStringLiteral("p.bagel"), 40);
     const auto main = Project::open(path);
     ReviewWriter writer(path);
     std::atomic<bool> stop{false};
@@ -352,7 +336,7 @@ QStringList acknowledgedNotes(const QByteArray &output)
 TEST(SavedMeansSaved, TheWindowLosesNothingWhileOtherWritersRunAndAreKilled)
 {
     test::TempDir dir;
-    const QString path = makeProject(dir, QStringLiteral("p.bagel"), 200);
+    const QString path = test::makeProject(dir, QStringLiteral("p.bagel"), 200);
     std::mt19937 random(20261206u);
     Session window(path, QStringLiteral("window"), true);
     QStringList acknowledged;
@@ -410,7 +394,7 @@ TEST(SavedMeansSaved, TheWindowLosesNothingWhileOtherWritersRunAndAreKilled)
 TEST(SavedMeansSaved, ATriggerAddedWhileTheWindowIsOpenNeverRuns)
 {
     test::TempDir dir;
-    const QString path = makeProject(dir, QStringLiteral("p.bagel"), 20);
+    const QString path = test::makeProject(dir, QStringLiteral("p.bagel"), 20);
     Session window(path, QStringLiteral("window"));
     EXPECT_FALSE(window.review().isEmpty());
     {

@@ -1,5 +1,8 @@
 #include "testsupport.h"
 
+#include "import/importer.h"
+#include "project.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
@@ -15,6 +18,22 @@ QString testData(const QString &relative)
     const QString path = QDir(QStringLiteral(BAGEL_TEST_DATA_DIR)).filePath(relative);
     if (!QFileInfo::exists(path))
         ADD_FAILURE() << "test data missing: " << path.toStdString();
+    return path;
+}
+
+QString makeProject(const TempDir &dir, const QString &name, int items)
+{
+    const QString path = dir.path(name);
+    auto project = Project::create(path);
+    QByteArray labels = "file_name\tindex\n";
+    QByteArray predictions = "file_name,model,rank,class,score\n";
+    for (int i = 0; i < items; ++i) {
+        const QByteArray file = QStringLiteral("ILSVRC2012_val_%1.JPEG").arg(i + 1, 8, 10, QLatin1Char('0')).toUtf8();
+        labels += file + '\t' + QByteArray::number(i % 1000) + '\n';
+        predictions += file + ",m,1," + QByteArray::number((i * 7) % 1000) + ",0.9\n";
+    }
+    importFile(*project, ImportFormat::Labels, writeFile(dir.path(name + QStringLiteral(".labels.tsv")), labels));
+    importFile(*project, ImportFormat::Predictions, writeFile(dir.path(name + QStringLiteral(".predictions.csv")), predictions));
     return path;
 }
 

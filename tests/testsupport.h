@@ -64,4 +64,10 @@ private:
     std::unique_ptr<QTemporaryDir> m_dir;
 };
 
+/**
+ * A project file \a name in \a dir holding \a items validation images (labels 0..999 in turn)
+ * and one model `m` whose top-1 for item i is class 7·i mod 1000. Returns its path.
+ */
+QString makeProject(const TempDir &dir, const QString &name, int items);
+
 } // namespace bagel::test
