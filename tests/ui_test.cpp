@@ -332,6 +332,7 @@ TEST_F(ReviewWindow, ClassPanelKeyboardFlowEditsLabelsUndoablyAndNamesTheTrueObj
     // An object outside the 1000 classes: found among all WordNet nouns, recorded with the verdict.
     press(*window, Qt::Key_Slash);
     panel->setWordnetScope(true);
+    panel->waitUntilReady(); // the nouns are indexed when their scope is first chosen
     panel->setQuery(QStringLiteral("giraffe"));
     ASSERT_NE(panel->selectedHit(), nullptr);
     EXPECT_EQ(panel->selectedHit()->wnid(), QStringLiteral("n02439033"));

@@ -38,14 +38,16 @@ bool isImage(const QString &name)
            || s == QLatin1String("bmp");
 }
 
-/** The indexes, built off the GUI thread (WordNet's takes about a second). */
+/** The indexes every window needs, built off the GUI thread when the panel is made. */
 struct Indexes
 {
     std::shared_ptr<const WordNet> wordnet;
     std::shared_ptr<const Taxonomy> taxonomy;
     std::shared_ptr<const ClassSearch> classes;
-    std::shared_ptr<const ClassSearch> nouns;
 };
+
+/** The index of all WordNet nouns, built when the WordNet scope is first chosen. */
+using NounIndex = std::shared_ptr<const ClassSearch>;
 
 } // namespace
 
@@ -134,13 +136,18 @@ ClassSearchPanel::ClassSearchPanel(QWidget *parent)
     setWidget(body);
 
     connect(m_search, &QLineEdit::textChanged, this, &ClassSearchPanel::runQuery);
-    connect(m_scope, &QCheckBox::toggled, this, &ClassSearchPanel::runQuery);
+    connect(m_scope, &QCheckBox::toggled, this, [this](bool on) {
+        if (on)
+            buildNounIndex();
+        runQuery();
+    });
     connect(m_results->selectionModel(), &QItemSelectionModel::currentChanged, this, &ClassSearchPanel::showSelection);
     connect(m_slider, &QSlider::valueChanged, this, &ClassSearchPanel::showExamples);
     m_search->installEventFilter(this);
     m_results->installEventFilter(this);
 
-    // Build the WordNet-backed indexes in the background.
+    // Build the WordNet-backed indexes of the 1000 classes in the background. The index of all
+    // 82,000 nouns is not among them: it holds about 110 MB, and most sessions never search it.
     auto *watcher = new QFutureWatcher<Indexes>(this);
     connect(watcher, &QFutureWatcher<Indexes>::finished, this, [this, watcher] {
         const Indexes built = watcher->result();
@@ -148,10 +155,11 @@ ClassSearchPanel::ClassSearchPanel(QWidget *parent)
         m_wordnet = built.wordnet;
         m_taxonomy = built.taxonomy;
         m_classes = built.classes;
-        m_nouns = built.nouns;
-        m_scope->setEnabled(m_nouns && m_nouns->size() > 0);
+        m_scope->setEnabled(m_wordnet && m_wordnet->isAvailable());
         if (!m_scope->isEnabled())
             m_scope->setToolTip(tr("Install WordNet (Debian package wordnet-base) to search all nouns"));
+        if (m_scope->isChecked())
+            buildNounIndex();
         runQuery();
     });
     watcher->setFuture(QtConcurrent::run([] {
@@ -160,8 +168,28 @@ ClassSearchPanel::ClassSearchPanel(QWidget *parent)
         const ClassCatalog &catalog = ClassCatalog::imagenet1k();
         built.taxonomy = std::make_shared<const Taxonomy>(catalog, *built.wordnet);
         built.classes = std::make_shared<const ClassSearch>(ClassSearch::imagenet(catalog, built.taxonomy.get()));
-        built.nouns = std::make_shared<const ClassSearch>(ClassSearch::wordnet(catalog, *built.wordnet));
         return built;
+    }));
+}
+
+void ClassSearchPanel::buildNounIndex()
+{
+    if (m_nouns || m_buildingNouns || !m_wordnet || !m_wordnet->isAvailable())
+        return;
+    // About a second; until then the 1000 classes answer. Once built, the index is kept.
+    m_buildingNouns = true;
+    const QString label = m_scope->text();
+    m_scope->setText(tr("All WordNet nouns: indexing them…"));
+    auto *watcher = new QFutureWatcher<NounIndex>(this);
+    connect(watcher, &QFutureWatcher<NounIndex>::finished, this, [this, watcher, label] {
+        m_nouns = watcher->result();
+        watcher->deleteLater();
+        m_buildingNouns = false;
+        m_scope->setText(label);
+        runQuery();
+    });
+    watcher->setFuture(QtConcurrent::run([wordnet = m_wordnet]() -> NounIndex {
+        return std::make_shared<const ClassSearch>(ClassSearch::wordnet(ClassCatalog::imagenet1k(), *wordnet));
     }));
 }
 
@@ -173,6 +201,10 @@ ClassSearchPanel::~ClassSearchPanel()
 void ClassSearchPanel::waitUntilReady()
 {
     for (auto *watcher : findChildren<QFutureWatcher<Indexes> *>())
+        watcher->waitForFinished();
+    QCoreApplication::sendPostedEvents(this);
+    QCoreApplication::processEvents(); // may start the noun index, if its scope is already on
+    for (auto *watcher : findChildren<QFutureWatcher<NounIndex> *>())
         watcher->waitForFinished();
     QCoreApplication::sendPostedEvents(this);
     QCoreApplication::processEvents();

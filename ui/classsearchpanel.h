@@ -53,7 +53,10 @@ public:
     void setQuery(const QString &query);
     bool wordnetScope() const;
     void setWordnetScope(bool on);
-    /** Blocks until the search indexes are built (tests). */
+    /**
+     * Blocks until the search indexes are built (tests). The index of all WordNet nouns is
+     * built only once the WordNet scope is on, so turn it on first to wait for that one.
+     */
     void waitUntilReady();
 
     QLineEdit *searchBox() const { return m_search; }
@@ -78,6 +81,8 @@ protected:
 
 private:
     void runQuery();
+    /** Starts building the index of all WordNet nouns, unless it is built or under way. */
+    void buildNounIndex();
     void showSelection();
     void showExamples(int first);
     void chooseExamplesFolder();
@@ -86,7 +91,8 @@ private:
     std::shared_ptr<const WordNet> m_wordnet;
     std::shared_ptr<const Taxonomy> m_taxonomy;
     std::shared_ptr<const ClassSearch> m_classes;
-    std::shared_ptr<const ClassSearch> m_nouns;
+    std::shared_ptr<const ClassSearch> m_nouns; ///< null until the WordNet scope is first used
+    bool m_buildingNouns = false;
     std::shared_ptr<const ThumbnailCache> m_thumbnails; ///< shared with the decoding tasks, which may outlive the panel
     std::shared_ptr<std::atomic<int>> m_generation;
     Project *m_project = nullptr;

@@ -198,18 +198,19 @@ ClassSearch ClassSearch::imagenet(const ClassCatalog &catalog, const Taxonomy *t
 ClassSearch ClassSearch::wordnet(const ClassCatalog &catalog, const WordNet &wordnet)
 {
     ClassSearch search;
-    const QVector<Synset> synsets = wordnet.allSynsets();
-    search.m_entries.reserve(std::size_t(synsets.size()));
-    for (const Synset &s : synsets) {
+    // Synset by synset: holding every parsed synset beside the entries raised the peak.
+    if (wordnet.isAvailable())
+        search.m_entries.reserve(83000); // WordNet 3.0 has 82,115 noun synsets
+    wordnet.forEachSynset([&](Synset &&s) {
         Entry e;
         e.offset = s.offset;
         const QString wnid = s.wnid();
         e.classIndex = catalog.indexOfWnid(wnid);
-        e.names = e.classIndex >= 0 ? catalog.at(e.classIndex).names : s.lemmas;
-        e.gloss = s.gloss;
+        e.names = e.classIndex >= 0 ? catalog.at(e.classIndex).names : std::move(s.lemmas);
+        e.gloss = std::move(s.gloss);
         prepare(e);
         search.m_entries.push_back(std::move(e));
-    }
+    });
     rankByName(search.m_entries);
     search.buildIndexes();
     return search;
@@ -226,13 +227,14 @@ std::pair<std::size_t, std::size_t> ClassSearch::Vocabulary::prefixRange(const s
 
 void ClassSearch::buildIndexes()
 {
-    const auto build = [](Vocabulary &vocabulary, const std::vector<std::pair<std::string, int>> &pairs) {
-        std::vector<std::pair<std::string, int>> sorted = pairs;
-        std::sort(sorted.begin(), sorted.end());
-        sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-        for (const auto &[word, entry] : sorted) {
+    // The (word, entry) lists are sorted where they are and dropped once read: for WordNet's
+    // glosses a copy of one was 40 MB.
+    const auto build = [](Vocabulary &vocabulary, std::vector<std::pair<std::string, int>> pairs) {
+        std::sort(pairs.begin(), pairs.end());
+        pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+        for (auto &[word, entry] : pairs) {
             if (vocabulary.words.empty() || vocabulary.words.back() != word) {
-                vocabulary.words.push_back(word);
+                vocabulary.words.push_back(std::move(word));
                 vocabulary.entries.emplace_back();
             }
             vocabulary.entries.back().push_back(entry);
@@ -240,6 +242,11 @@ void ClassSearch::buildIndexes()
     };
     std::vector<std::pair<std::string, int>> names;
     std::vector<std::pair<std::string, int>> glosses;
+    std::size_t lemmaCount = 0;
+    for (const Entry &e : m_entries)
+        lemmaCount += e.lemmas.size();
+    m_lemmas.reserve(lemmaCount);
+    m_nameStarts.reserve(m_entries.size());
     for (int i = 0; i < int(m_entries.size()); ++i) {
         const Entry &e = m_entries[std::size_t(i)];
         m_nameStarts.push_back(m_allNames.size());
@@ -253,8 +260,8 @@ void ClassSearch::buildIndexes()
         for (const std::string &w : words(e.glossWords))
             glosses.emplace_back(w, i);
     }
-    build(m_nameWords, names);
-    build(m_glossWords, glosses);
+    build(m_nameWords, std::move(names));
+    build(m_glossWords, std::move(glosses));
     std::sort(m_lemmas.begin(), m_lemmas.end());
 }
 

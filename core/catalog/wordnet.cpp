@@ -132,23 +132,29 @@ std::optional<Synset> WordNet::synset(const QString &wnid) const
 QVector<Synset> WordNet::allSynsets() const
 {
     QVector<Synset> out;
+    if (m_available)
+        out.reserve(83000);
+    forEachSynset([&out](Synset &&s) { out << std::move(s); });
+    return out;
+}
+
+void WordNet::forEachSynset(const std::function<void(Synset &&)> &visit) const
+{
     if (!m_available)
-        return out;
+        return;
     QFile file(m_path);
     if (!file.open(QIODevice::ReadOnly))
-        return out;
+        return;
     const QByteArray all = file.readAll();
-    out.reserve(83000);
     qsizetype start = 0;
     while (start < all.size()) {
         qsizetype end = all.indexOf('\n', start);
         if (end < 0)
             end = all.size();
         if (auto s = parseSynsetLine(std::string_view(all.constData() + start, std::size_t(end - start))))
-            out << std::move(*s);
+            visit(std::move(*s));
         start = end + 1;
     }
-    return out;
 }
 
 QVector<Synset> WordNet::hypernymPath(const QString &wnid) const

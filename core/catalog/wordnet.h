@@ -4,6 +4,7 @@
 #include <QStringList>
 #include <QVector>
 
+#include <functional>
 #include <optional>
 #include <string_view>
 
@@ -52,6 +53,12 @@ public:
 
     /** Every noun synset, in file order (one pass over `data.noun`; about 82,000). */
     QVector<Synset> allSynsets() const;
+
+    /**
+     * Hands every noun synset to \a visit, in file order, one at a time: what needs a part of
+     * each (the hypernym graph) never holds all of them, as allSynsets() does (about 30 MB).
+     */
+    void forEachSynset(const std::function<void(Synset &&)> &visit) const;
 
 private:
     QString m_path;
