@@ -538,6 +538,13 @@ TEST(ProjectSafety, AFullDiskStillReadsAndSaysSoWhenWriting)
     }
     ASSERT_TRUE(projectfiles::diskFull(path));
     const QByteArray before = test::fileHash(path);
+    {
+        // The window opens it as it opens any project: read-only, saying why, and it can browse.
+        const auto window = Project::openWritableIfPossible(path);
+        EXPECT_TRUE(window->store().isReadOnly());
+        EXPECT_TRUE(Project::whyReadOnly(path).contains(QStringLiteral("the disk is full")));
+        EXPECT_EQ(window->store().counts().items, 200);
+    }
 
     for (const QStringList &args : {QStringList{QStringLiteral("info"), path}, QStringList{QStringLiteral("check"), path},
                                     QStringList{QStringLiteral("report"), path}, QStringList{QStringLiteral("agreement"), path},

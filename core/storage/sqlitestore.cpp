@@ -135,6 +135,8 @@ QString SqliteStore::whyReadOnly(const QString &path)
         return QStringLiteral("the file %1 is read-only").arg(file.fileName());
     if (!QFileInfo(file.absolutePath()).isWritable())
         return QStringLiteral("its folder %1 is read-only (the journal lives beside the file)").arg(file.absolutePath());
+    if (projectfiles::diskFull(path))
+        return QStringLiteral("the disk is full (reopen the project once there is space)");
     return {};
 }
 
@@ -226,9 +228,10 @@ std::unique_ptr<SqliteStore> SqliteStore::open(const QString &path, bool readOnl
 std::unique_ptr<SqliteStore> SqliteStore::openForReading(const QString &path)
 {
     // Read-write where it can be (an older file is upgraded; the last connection to close
-    // tidies the journal away), read-only where it cannot or where the disk is full: then,
-    // when nobody has it open, the file is read as it lies (immutableUri()), needing no space.
-    return open(path, !whyReadOnly(path).isEmpty() || projectfiles::diskFull(path));
+    // tidies the journal away), read-only where it cannot or where the disk is full (see
+    // whyReadOnly()): then, when nobody has it open, the file is read as it lies
+    // (immutableUri()), needing no space.
+    return open(path, !whyReadOnly(path).isEmpty());
 }
 
 void SqliteStore::connect()

@@ -56,7 +56,7 @@ public:
      * Error when a journal holds changes it would skip.
      */
     static QString immutableUri(const QString &path);
-    /** Why the file at \a path, or the folder its journal goes in, cannot be written; empty if it can. */
+    /** Why the file at \a path, or the folder its journal goes in, cannot be written (or the disk is full); empty if it can. */
     static QString whyReadOnly(const QString &path);
     /**
      * Copies the project file at \a from (with whatever its write-ahead log holds) to a new
