@@ -40,11 +40,6 @@ std::unique_ptr<Project> Project::openWritableIfPossible(const QString &path)
     return open(path, !whyReadOnly(path).isEmpty());
 }
 
-std::unique_ptr<Project> Project::openForReading(const QString &path)
-{
-    return std::make_unique<Project>(SqliteStore::openForReading(path));
-}
-
 std::unique_ptr<Project> Project::open(const QString &path, bool readOnly)
 {
     return std::make_unique<Project>(SqliteStore::open(path, readOnly));

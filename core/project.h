@@ -54,11 +54,6 @@ public:
     /** Opens (and if needed migrates) an existing project file. Throws Error. */
     static std::unique_ptr<Project> open(const QString &path, bool readOnly = false);
     /**
-     * Opens an existing project to read it (info, exports, reports): as openWritableIfPossible(),
-     * and read-only when the disk is full, so that reading needs no free space. Throws Error.
-     */
-    static std::unique_ptr<Project> openForReading(const QString &path);
-    /**
      * Why the project file at \a path can only be opened read-only — the file, or the folder
      * SQLite keeps its journal in, is not writable — or empty when it can be written.
      */

@@ -121,7 +121,7 @@ void runAgreement(Context &ctx)
 {
     const QStringList args = positionals(ctx.parser, 1, "agreement PROJECT [--field F] [--model M]");
     const QCommandLineParser &p = ctx.parser;
-    auto project = openProjectForReading(args[0]); // an older file is upgraded when it can be written
+    auto project = openProject(args[0]); // read-write when it can be, so that an older file is upgraded
     AuditOptions options = auditOptions(*project, p);
     if (p.isSet(QStringLiteral("bootstrap"))) {
         bool ok = false;
@@ -302,7 +302,7 @@ void addDisagreementsOptions(QCommandLineParser &p)
 void runDisagreements(Context &ctx)
 {
     const QStringList args = positionals(ctx.parser, 1, "disagreements PROJECT [--field F] [--model M]");
-    auto project = openProjectForReading(args[0]);
+    auto project = openProject(args[0]);
     const AuditOptions options = auditOptions(*project, ctx.parser);
     int limit = 50;
     if (ctx.parser.isSet(QStringLiteral("limit"))) {

@@ -116,7 +116,7 @@ void runImport(Context &ctx)
 void runInfo(Context &ctx)
 {
     const QStringList args = positionals(ctx.parser, 1, "info PROJECT");
-    auto project = openProjectForReading(args[0]);
+    auto project = openProject(args[0]);
     const Store &store = project->store();
     const ProjectCounts c = store.counts();
     QStringList models;
@@ -266,7 +266,7 @@ void runExport(Context &ctx)
     filter.reviewedOnly = ctx.parser.isSet(QStringLiteral("reviewed-only"));
     filter.search = ctx.parser.value(QStringLiteral("search"));
     filter.model = ctx.parser.value(QStringLiteral("model"));
-    auto project = openProjectForReading(args[0]);
+    auto project = openProject(args[0]);
     const ExportReport report = exportFile(*project, *format, args[2], filter);
     if (ctx.json)
         printJson(ctx.out, report.toJson());
@@ -280,7 +280,7 @@ void runImagesRoot(Context &ctx)
     args.removeFirst();
     if (args.size() != 1 && args.size() != 2)
         throw UsageError(QStringLiteral("expected: images-root PROJECT [DIR]"));
-    auto project = args.size() == 1 ? openProjectForReading(args[0]) : openProject(args[0]);
+    auto project = openProject(args[0], args.size() == 1);
     if (args.size() == 2) {
         if (!QFileInfo(args[1]).isDir())
             throw Error(QStringLiteral("%1: no such folder").arg(args[1]));

@@ -48,9 +48,4 @@ std::unique_ptr<Project> openProject(const QString &path, bool readOnly)
     return readOnly ? Project::open(path, true) : Project::openWritableIfPossible(path);
 }
 
-std::unique_ptr<Project> openProjectForReading(const QString &path)
-{
-    return Project::openForReading(path);
-}
-
 } // namespace bagel::cli

@@ -45,8 +45,6 @@ void printJson(QTextStream &out, const QJsonObject &object);
 QCommandLineOption jsonOption();
 /** Opens read-write when the file allows it (so an older project is upgraded), else read-only. */
 std::unique_ptr<Project> openProject(const QString &path, bool readOnly = false);
-/** For commands that only read: read-only unless the file needs an upgrade (Project::openForReading()). */
-std::unique_ptr<Project> openProjectForReading(const QString &path);
 
 // The leads' commands (auditcli.cpp)
 void addMergeOptions(QCommandLineParser &parser);

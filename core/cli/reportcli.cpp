@@ -36,7 +36,7 @@ void addReportOptions(QCommandLineParser &p)
 void runReport(Context &ctx)
 {
     const QStringList args = positionals(ctx.parser, 1, "report PROJECT [--model M] [--pairs N] [--json] [--html OUT] [--charts DIR]");
-    auto project = openProjectForReading(args[0]);
+    auto project = openProject(args[0]);
     ModelId model = 0;
     const QString modelName = ctx.parser.value(QStringLiteral("model"));
     if (!modelName.isEmpty()) {

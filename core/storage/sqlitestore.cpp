@@ -225,15 +225,6 @@ std::unique_ptr<SqliteStore> SqliteStore::open(const QString &path, bool readOnl
     return store;
 }
 
-std::unique_ptr<SqliteStore> SqliteStore::openForReading(const QString &path)
-{
-    // Read-write where it can be (an older file is upgraded; the last connection to close
-    // tidies the journal away), read-only where it cannot or where the disk is full (see
-    // whyReadOnly()): then, when nobody has it open, the file is read as it lies
-    // (immutableUri()), needing no space.
-    return open(path, !whyReadOnly(path).isEmpty());
-}
-
 void SqliteStore::connect()
 {
     m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);

@@ -39,12 +39,6 @@ public:
     /** Opens an existing project file, migrating it unless \a readOnly. */
     static std::unique_ptr<SqliteStore> open(const QString &path, bool readOnly = false);
 
-    /**
-     * Opens an existing project file for reading: read-write when it can be written (an older
-     * file is then upgraded), read-only when it cannot or when the disk is full.
-     */
-    static std::unique_ptr<SqliteStore> openForReading(const QString &path);
-
     /** Throws Error unless \a path starts like a Bagel project (SQLite header, application id). */
     static void checkFileHeader(const QString &path);
     /**
