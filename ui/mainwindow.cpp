@@ -11,6 +11,7 @@
 #include "reportwindow.h"
 #include "classsearchpanel.h"
 #include "exportdialog.h"
+#include "dialogs.h"
 #include "factspanel.h"
 #include "import/importer.h"
 #include "imageview.h"
@@ -40,6 +41,8 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -91,6 +94,8 @@ QList<ActionSpec> actionTable()
         {"category.spurious-correlation", QT_TRANSLATE_NOOP("MainWindow", "Spurious correlation"), {K(Qt::Key_S)}},
         {"category.non-prototypical", QT_TRANSLATE_NOOP("MainWindow", "Non-prototypical"), {K(Qt::Key_P)}},
         {"category.other", QT_TRANSLATE_NOOP("MainWindow", "Other"), {K(Qt::Key_X)}},
+        {"spurious.over-reliance-on-context", QT_TRANSLATE_NOOP("MainWindow", "Over-reliance on context"), {K(Qt::SHIFT | Qt::Key_S)}},
+        {"spurious.lack-of-context", QT_TRANSLATE_NOOP("MainWindow", "Lack of context"), {K(Qt::SHIFT | Qt::Key_L)}},
         {"severity.major", QT_TRANSLATE_NOOP("MainWindow", "Major"), {K(Qt::Key_M)}},
         {"severity.minor", QT_TRANSLATE_NOOP("MainWindow", "Minor"), {K(Qt::Key_N)}},
         {"severity.borderline", QT_TRANSLATE_NOOP("MainWindow", "Borderline"), {K(Qt::Key_B)}},
@@ -104,6 +109,7 @@ QList<ActionSpec> actionTable()
         {"report.open", QT_TRANSLATE_NOOP("MainWindow", "&Reports: accuracy, Table 2, confused pairs…"), {K(Qt::CTRL | Qt::SHIFT | Qt::Key_R)}},
         {"help.shortcuts", QT_TRANSLATE_NOOP("MainWindow", "&Keyboard shortcuts"), {K(Qt::Key_F1), K(Qt::Key_Question)}},
         {"help.vocabulary", QT_TRANSLATE_NOOP("MainWindow", "&Verdicts and categories explained"), {}},
+        {"help.about", QT_TRANSLATE_NOOP("MainWindow", "&About Bagel"), {}},
     };
 }
 
@@ -132,7 +138,15 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     auto *side = new QWidget(this);
     auto *sideLayout = new QVBoxLayout(side);
     sideLayout->setContentsMargins(0, 0, 0, 0);
-    sideLayout->addWidget(m_facts, 1);
+    // The facts scroll (six models' top-5 do not fit); the verdict controls stay in view below.
+    auto *factsScroll = new QScrollArea(side);
+    factsScroll->setObjectName(QStringLiteral("factsScroll"));
+    factsScroll->setWidget(m_facts);
+    factsScroll->setWidgetResizable(true);
+    factsScroll->setFrameShape(QFrame::NoFrame);
+    factsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    factsScroll->setMinimumHeight(120);
+    sideLayout->addWidget(factsScroll, 1);
     sideLayout->addWidget(m_verdicts);
 
     m_splitter = new QSplitter(Qt::Horizontal, this);
@@ -165,6 +179,7 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
         statusBar()->showMessage(tr("%1 will be recorded as the true object with your next 'wrong' verdict").arg(name), 5000);
     });
     connect(m_classPanel, &ClassSearchPanel::dismissed, this, [this] { m_view->setFocus(); });
+    connect(m_classPanel, &QDockWidget::visibilityChanged, this, &MainWindow::keepOnScreen);
 
     m_adjudication = new AdjudicationPanel(this);
     addDockWidget(Qt::BottomDockWidgetArea, m_adjudication);
@@ -181,6 +196,7 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
         action(QStringLiteral("audit.adjudicate"))->setChecked(visible);
         if (visible)
             updateAdjudication();
+        keepOnScreen();
     });
     connect(this, &MainWindow::itemShown, this, [this] {
         if (m_adjudication->isVisible())
@@ -226,7 +242,31 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
         restoreGeometry(m_settings.windowGeometry());
     if (!m_settings.windowState().isEmpty())
         QMainWindow::restoreState(m_settings.windowState());
+    keepOnScreen();
     m_view->setPlaceholder(tr("No project open.\nFile ▸ Open… a .bagel project, or File ▸ Open the demo project."));
+}
+
+void MainWindow::keepOnScreen()
+{
+    // Showing or closing a dock may ask for more room than the screen has: the window shrinks
+    // back onto the screen instead, and the panels scroll or elide.
+    QTimer::singleShot(0, this, [this] {
+        const QScreen *screen = this->screen();
+        if (!screen || isMaximized() || isFullScreen())
+            return;
+        const QRect available = screen->availableGeometry();
+        QRect frame = frameGeometry();
+        const QSize extra = frame.size() - size(); // the window manager's decoration
+        const QSize fits(std::min(width(), available.width() - extra.width()), std::min(height(), available.height() - extra.height()));
+        if (fits != size())
+            resize(fits);
+        frame = frameGeometry();
+        QPoint at = frame.topLeft();
+        at.setX(std::clamp(at.x(), available.left(), std::max(available.left(), available.right() - frame.width() + 1)));
+        at.setY(std::clamp(at.y(), available.top(), std::max(available.top(), available.bottom() - frame.height() + 1)));
+        if (at != frame.topLeft())
+            move(at);
+    });
 }
 
 MainWindow::~MainWindow()
@@ -306,6 +346,11 @@ void MainWindow::createActions()
         connect(action(QStringLiteral("category.") + name), &QAction::triggered, this,
                 [this, category] { m_verdicts->setCategory(category); });
     }
+    for (const QString &name : spuriousKindNames()) {
+        const SpuriousKind kind = *parseSpuriousKind(name);
+        connect(action(QStringLiteral("spurious.") + name), &QAction::triggered, this,
+                [this, kind] { m_verdicts->setSpuriousKind(kind); });
+    }
     for (const QString &name : severityNames()) {
         const Severity severity = *parseSeverity(name);
         connect(action(QStringLiteral("severity.") + name), &QAction::triggered, this,
@@ -323,9 +368,9 @@ void MainWindow::createActions()
     });
     connect(action(QStringLiteral("help.shortcuts")), &QAction::triggered, this, &MainWindow::showShortcuts);
     connect(action(QStringLiteral("help.vocabulary")), &QAction::triggered, this, [this] {
-        QMessageBox box(QMessageBox::Information, tr("Verdicts and categories"), vocabularyHelpText(), QMessageBox::Close, this);
-        box.exec();
+        showTextDialog(this, QStringLiteral("vocabularyHelp"), tr("Verdicts and categories"), vocabularyHelpText());
     });
+    connect(action(QStringLiteral("help.about")), &QAction::triggered, this, [this] { showAbout(this); });
 }
 
 void MainWindow::createMenus()
@@ -354,9 +399,11 @@ void MainWindow::createMenus()
     edit->addAction(action(QStringLiteral("edit.blind")));
 
     QMenu *review = menuBar()->addMenu(tr("&Review"));
-    for (const QString &prefix : {QStringLiteral("verdict."), QStringLiteral("category."), QStringLiteral("severity.")}) {
+    for (const QString &prefix : {QStringLiteral("verdict."), QStringLiteral("category."), QStringLiteral("spurious."),
+                                  QStringLiteral("severity.")}) {
         const QStringList names = prefix == QLatin1String("verdict.")    ? verdictNames()
                                   : prefix == QLatin1String("category.") ? categoryNames()
+                                  : prefix == QLatin1String("spurious.") ? spuriousKindNames()
                                                                          : severityNames();
         for (const QString &name : names)
             review->addAction(action(prefix + name));
@@ -384,6 +431,8 @@ void MainWindow::createMenus()
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(action(QStringLiteral("help.shortcuts")));
     help->addAction(action(QStringLiteral("help.vocabulary")));
+    help->addSeparator();
+    help->addAction(action(QStringLiteral("help.about")));
 }
 
 QWidget *MainWindow::createQueuePanel()
@@ -513,7 +562,7 @@ bool MainWindow::openProject(const QString &path)
     for (QAction *a : std::as_const(m_actions)) {
         const QString id = a->objectName();
         if (id.startsWith(QLatin1String("verdict.")) || id.startsWith(QLatin1String("category."))
-            || id.startsWith(QLatin1String("severity.")))
+            || id.startsWith(QLatin1String("severity.")) || id.startsWith(QLatin1String("spurious.")))
             a->setEnabled(!m_project->store().isReadOnly());
     }
     m_session.start();
@@ -649,19 +698,21 @@ bool MainWindow::ensureReviewer()
     m_reviewer = m_settings.reviewer();
     if (!m_reviewer.isEmpty())
         return true;
-    changeReviewer();
+    const QString name = askReviewerName(this, QString(), true);
+    if (!name.isEmpty())
+        adoptReviewer(name);
     return !m_reviewer.isEmpty();
 }
 
 void MainWindow::changeReviewer()
 {
-    bool ok = false;
-    const QString name = QInputDialog::getText(this, tr("Reviewer"),
-                                               tr("Your name, as it will be stamped on every review you record:"),
-                                               QLineEdit::Normal, m_reviewer, &ok)
-                             .trimmed();
-    if (!ok || name.isEmpty())
-        return;
+    const QString name = askReviewerName(this, m_reviewer, m_reviewer.isEmpty());
+    if (!name.isEmpty())
+        adoptReviewer(name);
+}
+
+void MainWindow::adoptReviewer(const QString &name)
+{
     try {
         Project::checkName(name, "reviewer");
     } catch (const Error &e) {
@@ -698,8 +749,8 @@ void MainWindow::showShortcuts()
     dialog.setObjectName(QStringLiteral("shortcutSheet"));
     dialog.setWindowTitle(tr("Keyboard shortcuts"));
     auto *layout = new QVBoxLayout(&dialog);
-    auto *table = new QTableWidget(0, 3, &dialog);
-    table->setHorizontalHeaderLabels({tr("Action"), tr("Keys"), tr("Id (for bagel.ini [shortcuts])")});
+    auto *table = new QTableWidget(0, 4, &dialog);
+    table->setHorizontalHeaderLabels({tr("Action"), tr("Keys"), tr("Also"), tr("Id (for bagel.ini [shortcuts])")});
     for (const ActionSpec &spec : actionTable()) {
         QAction *a = action(QLatin1String(spec.id));
         const int row = table->rowCount();
@@ -708,14 +759,16 @@ void MainWindow::showShortcuts()
         // Click a shortcut to record a new one; it is kept in the settings under the action's id.
         auto *edit = new QKeySequenceEdit(a->shortcut(), table);
         edit->setObjectName(QStringLiteral("shortcut.") + a->objectName());
-        if (a->shortcuts().size() > 1)
-            edit->setToolTip(tr("Also: %1").arg(a->shortcuts().mid(1).value(0).toString(QKeySequence::NativeText)));
+        QStringList also;
+        for (const QKeySequence &key : a->shortcuts().mid(1))
+            also << key.toString(QKeySequence::NativeText);
         connect(edit, &QKeySequenceEdit::editingFinished, this, [this, a, edit] {
             a->setShortcut(edit->keySequence());
             m_settings.setShortcut(a->objectName(), edit->keySequence());
         });
         table->setCellWidget(row, 1, edit);
-        table->setItem(row, 2, new QTableWidgetItem(a->objectName()));
+        table->setItem(row, 2, new QTableWidgetItem(also.join(QStringLiteral(", "))));
+        table->setItem(row, 3, new QTableWidgetItem(a->objectName()));
     }
     table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
@@ -727,7 +780,7 @@ void MainWindow::showShortcuts()
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     layout->addWidget(buttons);
     table->verticalHeader()->hide();
-    dialog.resize(880, 600);
+    dialog.resize(fitOnScreen(this, QSize(960, 700)));
     dialog.exec();
 }
 

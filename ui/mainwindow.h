@@ -141,6 +141,8 @@ private:
 
     // mainwindow.cpp: the window, its actions and menus, projects and settings
     void createActions();
+    /** Shrinks and moves the window back onto its screen after a dock asked for more room. */
+    void keepOnScreen();
     void createMenus();
     QWidget *createQueuePanel();
     void rebuildRecentMenu();
@@ -154,6 +156,8 @@ private:
     void checkForOtherWriters();
     void updateAdjudication();
     void changeReviewer();
+    /** Makes \a name the reviewer once it is a valid name; says why not otherwise. */
+    void adoptReviewer(const QString &name);
     void toggleBlindMode(bool on);
     void showShortcuts();
     void closeProject();

@@ -190,19 +190,12 @@ void MainWindow::showDetails()
     m_list->setCurrentIndex(m_queue->index(m_position));
     m_list->scrollTo(m_queue->index(m_position));
     m_facts->showItem(*m_project, row->item, currentModel(), me(), m_blind);
-    std::optional<Category> category;
-    std::optional<Severity> severity;
-    QString note;
-    QString oov;
+    VerdictPanel::Mine mine;
     for (const ReviewRecord &r : m_project->latestReviews(row->item)) {
-        if (r.reviewer == me() && r.model == currentModel()) {
-            category = r.category;
-            severity = r.severity;
-            note = r.note;
-            oov = r.oovWnid;
-        }
+        if (r.reviewer == me() && r.model == currentModel())
+            mine = {r.verdict, r.category, r.spuriousKind, r.severity, r.note, r.oovWnid};
     }
-    m_verdicts->resetDraft(category, severity, note, oov);
+    m_verdicts->resetDraft(mine);
     // The class panel suggests the item's label and the model's top-5 until something is typed.
     QVector<int> suggestions{row->originalLabel};
     for (const ModelPrediction &p : m_project->store().predictions(row->item)) {
@@ -273,6 +266,7 @@ void MainWindow::recordVerdict(Verdict verdict)
     if (verdict == Verdict::Wrong) {
         input.category = m_verdicts->category();
         input.severity = m_verdicts->severity();
+        input.spuriousKind = m_verdicts->spuriousKind();
         if (input.category == Category::FineGrainedOov)
             input.oovWnid = m_verdicts->trueObject();
     }

@@ -4,6 +4,8 @@
 #include <QCheckBox>
 #include <QGridLayout>
 #include <QGroupBox>
+#include <QHBoxLayout>
+#include <QStyle>
 #include <QLabel>
 #include <QLineEdit>
 #include <QToolButton>
@@ -13,18 +15,36 @@ namespace bagel {
 
 namespace {
 
+/** How a chosen button looks: unmistakable at a glance, also for a colour-blind reviewer (bold, framed). */
+const char *const kStyle = R"(
+QToolButton { padding: 4px 6px; border: 1px solid #b9b9b9; border-radius: 3px; background: #fbfbfb; }
+QToolButton:hover { background: #e8f0fb; }
+QToolButton:checked, QToolButton[mine="true"] {
+    background: #1f5fbf; color: white; font-weight: bold; border: 2px solid #0b3d91; }
+QToolButton:disabled { color: #a0a0a0; background: #f2f2f2; }
+)";
+
+QString keyOf(const QAction *action)
+{
+    return action->shortcut().toString(QKeySequence::NativeText);
+}
+
 QToolButton *buttonFor(QAction *action, QWidget *parent)
 {
     auto *button = new QToolButton(parent);
+    // The button reads "Correct   1": the key is learnt by looking, not by opening a sheet.
+    const QString text = QString(action->text()).remove(QLatin1Char('&'));
+    const QString key = keyOf(action);
+    action->setIconText(key.isEmpty() ? text : QStringLiteral("%1   %2").arg(text, key));
     button->setDefaultAction(action);
     button->setToolButtonStyle(Qt::ToolButtonTextOnly);
     button->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
-    button->setToolTip(QStringLiteral("%1 (%2)").arg(action->toolTip(), action->shortcut().toString(QKeySequence::NativeText)));
+    button->setToolTip(key.isEmpty() ? action->toolTip() : QStringLiteral("%1 (%2)").arg(action->toolTip(), key));
     return button;
 }
 
 QGroupBox *group(const QString &title, const QStringList &ids, const QHash<QString, QAction *> &actions, int columns,
-                 QWidget *parent)
+                 QWidget *parent, QHash<QString, QWidget *> *buttons = nullptr)
 {
     auto *box = new QGroupBox(title, parent);
     auto *grid = new QGridLayout(box);
@@ -32,11 +52,23 @@ QGroupBox *group(const QString &title, const QStringList &ids, const QHash<QStri
     int i = 0;
     for (const QString &id : ids) {
         if (QAction *action = actions.value(id)) {
-            grid->addWidget(buttonFor(action, box), i / columns, i % columns);
+            QToolButton *button = buttonFor(action, box);
+            grid->addWidget(button, i / columns, i % columns);
+            if (buttons)
+                buttons->insert(id.section(QLatin1Char('.'), 1), button);
             ++i;
         }
     }
     return box;
+}
+
+void setMine(QWidget *button, bool mine)
+{
+    if (button->property("mine").toBool() == mine)
+        return;
+    button->setProperty("mine", mine);
+    button->style()->unpolish(button);
+    button->style()->polish(button);
 }
 
 } // namespace
@@ -44,24 +76,43 @@ QGroupBox *group(const QString &title, const QStringList &ids, const QHash<QStri
 VerdictPanel::VerdictPanel(const QHash<QString, QAction *> &actions, QWidget *parent)
     : QWidget(parent)
     , m_actions(actions)
+    , m_spuriousRow(new QWidget(this))
     , m_trueObject(new QLabel(this))
     , m_note(new QLineEdit(this))
     , m_autoAdvance(new QCheckBox(tr("Go to the next item after a verdict"), this))
     , m_status(new QLabel(this))
 {
     setObjectName(QStringLiteral("verdictPanel"));
+    setStyleSheet(QLatin1String(kStyle));
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 8, 8, 8);
 
     QStringList verdicts;
     for (const QString &name : verdictNames())
         verdicts << QStringLiteral("verdict.") + name;
-    layout->addWidget(group(tr("Verdict on the top-1 prediction"), verdicts, actions, 2, this));
+    layout->addWidget(group(tr("Verdict on the top-1 prediction"), verdicts, actions, 2, this, &m_verdictButtons));
 
     QStringList categories;
     for (const QString &name : categoryNames())
         categories << QStringLiteral("category.") + name;
-    layout->addWidget(group(tr("Category (for a wrong verdict)"), categories, actions, 2, this));
+    QGroupBox *categoryBox = group(tr("Category (for a wrong verdict)"), categories, actions, 2, this);
+    // A spurious correlation has two kinds; the row shows while that category is chosen.
+    m_spuriousRow->setObjectName(QStringLiteral("spuriousKindRow"));
+    auto *spuriousLayout = new QHBoxLayout(m_spuriousRow);
+    spuriousLayout->setContentsMargins(0, 0, 0, 0);
+    for (const QString &name : spuriousKindNames()) {
+        if (QAction *action = actions.value(QStringLiteral("spurious.") + name)) {
+            action->setCheckable(true);
+            QToolButton *button = buttonFor(action, m_spuriousRow);
+            // Short on the button, whole in the menu and the tooltip.
+            const QString shortText = name == QLatin1String("over-reliance-on-context") ? tr("Over-reliance") : tr("Lack of context");
+            action->setIconText(QStringLiteral("%1   %2").arg(shortText, keyOf(action)));
+            spuriousLayout->addWidget(button);
+            m_spuriousButtons.insert(*parseSpuriousKind(name), button);
+        }
+    }
+    static_cast<QGridLayout *>(categoryBox->layout())->addWidget(m_spuriousRow, 3, 0, 1, 2);
+    layout->addWidget(categoryBox);
 
     QStringList severities;
     for (const QString &name : severityNames())
@@ -99,6 +150,11 @@ QString VerdictPanel::note() const
     return m_note->text().trimmed();
 }
 
+std::optional<SpuriousKind> VerdictPanel::spuriousKind() const
+{
+    return m_category == Category::SpuriousCorrelation ? m_spuriousKind : std::nullopt;
+}
+
 void VerdictPanel::setCategory(std::optional<Category> category)
 {
     m_category = m_category == category ? std::nullopt : category; // pressing it again clears it
@@ -111,14 +167,32 @@ void VerdictPanel::setSeverity(std::optional<Severity> severity)
     refreshChecks();
 }
 
-void VerdictPanel::resetDraft(std::optional<Category> category, std::optional<Severity> severity, const QString &note,
-                              const QString &oovWnid)
+void VerdictPanel::setSpuriousKind(std::optional<SpuriousKind> kind)
 {
-    m_category = category;
-    m_severity = severity;
-    m_note->setText(note);
-    setTrueObject(oovWnid, oovWnid);
+    // Choosing a kind chooses its category; pressing the chosen kind again clears the kind only.
+    m_spuriousKind = m_spuriousKind == kind && m_category == Category::SpuriousCorrelation ? std::nullopt : kind;
+    if (kind)
+        m_category = Category::SpuriousCorrelation;
     refreshChecks();
+}
+
+void VerdictPanel::resetDraft(const Mine &mine)
+{
+    m_myVerdict = mine.verdict;
+    m_category = mine.category;
+    m_spuriousKind = mine.spuriousKind;
+    m_severity = mine.severity;
+    m_note->setText(mine.note);
+    setTrueObject(mine.oovWnid, mine.oovWnid);
+    for (auto it = m_verdictButtons.cbegin(); it != m_verdictButtons.cend(); ++it)
+        setMine(it.value(), mine.verdict && toString(*mine.verdict) == it.key());
+    refreshChecks();
+}
+
+void VerdictPanel::clear()
+{
+    resetDraft({});
+    m_status->clear();
 }
 
 void VerdictPanel::setTrueObject(const QString &wnid, const QString &name)
@@ -142,6 +216,12 @@ void VerdictPanel::refreshChecks()
         if (QAction *a = m_actions.value(QStringLiteral("severity.") + name))
             a->setChecked(m_severity && toString(*m_severity) == name);
     }
+    const bool spurious = m_category == Category::SpuriousCorrelation;
+    for (const QString &name : spuriousKindNames()) {
+        if (QAction *a = m_actions.value(QStringLiteral("spurious.") + name))
+            a->setChecked(spurious && m_spuriousKind && toString(*m_spuriousKind) == name);
+    }
+    m_spuriousRow->setVisible(spurious && !m_spuriousButtons.isEmpty());
 }
 
 bool VerdictPanel::autoAdvance() const

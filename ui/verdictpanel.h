@@ -7,6 +7,7 @@
 
 #include <optional>
 
+class QAbstractButton;
 class QAction;
 class QCheckBox;
 class QLabel;
@@ -30,13 +31,29 @@ public:
 
     std::optional<Category> category() const { return m_category; }
     std::optional<Severity> severity() const { return m_severity; }
+    /** The refinement of a spurious-correlation category; none for any other category. */
+    std::optional<SpuriousKind> spuriousKind() const;
     QString note() const;
 
     void setCategory(std::optional<Category> category);
     void setSeverity(std::optional<Severity> severity);
-    /** Starts the draft afresh, from the reviewer's last review of the item if any. */
-    void resetDraft(std::optional<Category> category, std::optional<Severity> severity, const QString &note,
-                    const QString &oovWnid = {});
+    void setSpuriousKind(std::optional<SpuriousKind> kind);
+    /** The reviewer's latest review of the item: its verdict, category and severity show selected. */
+    struct Mine
+    {
+        std::optional<Verdict> verdict;
+        std::optional<Category> category;
+        std::optional<SpuriousKind> spuriousKind;
+        std::optional<Severity> severity;
+        QString note;
+        QString oovWnid;
+    };
+    /** Starts the draft afresh from \a mine (the reviewer's last review of the item, if any) and marks it. */
+    void resetDraft(const Mine &mine);
+    /** The verdict marked as the reviewer's own, if any. */
+    std::optional<Verdict> myVerdict() const { return m_myVerdict; }
+    /** Forgets everything about the item (no project, or another project). */
+    void clear();
     /** The true object of a fine-grained-oov mistake (a WordNet synset), for the next verdict. */
     void setTrueObject(const QString &wnid, const QString &name);
     QString trueObject() const { return m_oovWnid; }
@@ -57,7 +74,12 @@ private:
     void refreshChecks();
 
     QHash<QString, QAction *> m_actions;
+    QHash<QString, QWidget *> m_verdictButtons; ///< by verdict name
+    QWidget *m_spuriousRow;
+    QHash<SpuriousKind, QAbstractButton *> m_spuriousButtons;
+    std::optional<Verdict> m_myVerdict;
     std::optional<Category> m_category;
+    std::optional<SpuriousKind> m_spuriousKind;
     std::optional<Severity> m_severity;
     QString m_oovWnid;
     QLabel *m_trueObject;
