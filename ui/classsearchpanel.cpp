@@ -11,6 +11,7 @@
 #include <QCheckBox>
 #include <QCoreApplication>
 #include <QDir>
+#include <QFileInfo>
 #include <QFileDialog>
 #include <QFutureWatcher>
 #include <QGridLayout>
@@ -155,6 +156,7 @@ ClassSearchPanel::ClassSearchPanel(QWidget *parent)
         m_wordnet = built.wordnet;
         m_taxonomy = built.taxonomy;
         m_classes = built.classes;
+        Q_EMIT classIndexChanged();
         m_scope->setEnabled(m_wordnet && m_wordnet->isAvailable());
         if (!m_scope->isEnabled())
             m_scope->setToolTip(tr("Install WordNet (Debian package wordnet-base) to search all nouns"));
@@ -212,8 +214,12 @@ void ClassSearchPanel::waitUntilReady()
 
 void ClassSearchPanel::setProject(Project *project)
 {
+    // Another project: nothing of the last one stays (its query, suggestions, item, examples).
     m_project = project;
     m_itemsByClass.clear();
+    m_suggestions.clear();
+    m_currentImage.clear();
+    m_search->clear();
     if (project) {
         project->store().forEachItem([&](const ItemRecord &item) {
             if (item.originalLabel >= 0)
@@ -223,9 +229,10 @@ void ClassSearchPanel::setProject(Project *project)
     showSelection();
 }
 
-void ClassSearchPanel::setSuggestions(const QVector<int> &classes)
+void ClassSearchPanel::setSuggestions(const QVector<int> &classes, const QString &currentImage)
 {
     m_suggestions = classes;
+    m_currentImage = currentImage;
     if (m_search->text().trimmed().isEmpty())
         runQuery();
 }
@@ -333,25 +340,40 @@ void ClassSearchPanel::showSelection()
         }
     }
     m_details->setText(html);
-    m_examples = hit->classIndex >= 0 ? examplesOf(hit->classIndex) : QStringList();
+    m_examples = hit->classIndex >= 0 ? examplesOf(hit->classIndex, m_currentImage) : QStringList();
     m_slider->setRange(0, std::max<int>(0, int(m_examples.size()) - kThumbs));
     m_slider->setValue(0);
     showExamples(0);
 }
 
-QStringList ClassSearchPanel::examplesOf(int classIndex) const
+QStringList ClassSearchPanel::examplesOf(int classIndex, const QString &exclude) const
 {
+    // The image under review is never an example of its own label, whatever the path it is reached by.
+    const QString excluded = exclude.isEmpty() ? QString() : QFileInfo(exclude).absoluteFilePath();
+    const QString excludedCanonical = exclude.isEmpty() ? QString() : QFileInfo(exclude).canonicalFilePath();
+    const auto isExcluded = [&](const QString &path) {
+        if (excluded.isEmpty())
+            return false;
+        const QFileInfo info(path);
+        if (info.absoluteFilePath() == excluded)
+            return true;
+        const QString canonical = info.canonicalFilePath();
+        return !canonical.isEmpty() && canonical == excludedCanonical;
+    };
     QStringList paths;
     if (m_project) {
-        for (const ItemRecord &item : m_itemsByClass.value(classIndex))
-            paths << m_project->absoluteImagePath(item);
+        for (const ItemRecord &item : m_itemsByClass.value(classIndex)) {
+            const QString path = m_project->absoluteImagePath(item);
+            if (!isExcluded(path))
+                paths << path;
+        }
     }
     if (m_project && ClassCatalog::imagenet1k().contains(classIndex)) {
         const QString folder = m_project->store().meta(kExamplesFolder);
         if (!folder.isEmpty()) {
             const QDir dir(QDir(folder).filePath(ClassCatalog::imagenet1k().at(classIndex).wnid));
             for (const QString &name : dir.entryList(QDir::Files, QDir::Name)) {
-                if (isImage(name))
+                if (isImage(name) && !isExcluded(dir.filePath(name)))
                     paths << dir.filePath(name);
             }
         }

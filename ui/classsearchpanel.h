@@ -45,8 +45,11 @@ public:
 
     /** Examples come from \a project's items and its examples folder (a project setting). */
     void setProject(Project *project);
-    /** Without a query, the panel suggests these classes (the item's label and predictions). */
-    void setSuggestions(const QVector<int> &classes);
+    /**
+     * Without a query, the panel suggests these classes (the item's label and predictions).
+     * \a currentImage, the image under review, is left out of every class's examples.
+     */
+    void setSuggestions(const QVector<int> &classes, const QString &currentImage = {});
 
     /** Shows the panel and puts the cursor in the search box. */
     void activate();
@@ -60,6 +63,8 @@ public:
     void waitUntilReady();
 
     QLineEdit *searchBox() const { return m_search; }
+    /** The search over the 1000 classes: by name at first, with WordNet's groups once they are read. */
+    std::shared_ptr<const ClassSearch> classIndex() const { return m_classes; }
     QListView *results() const { return m_results; }
     const ClassHit *selectedHit() const;
     /** The text of the details pane, for tests. */
@@ -67,14 +72,19 @@ public:
     /** The example images of the selected class (paths), in the order the slider walks them. */
     const QStringList &examplePaths() const { return m_examples; }
 
-    /** Example images of \a classIndex: the project's items labelled with it, then the examples folder. */
-    QStringList examplesOf(int classIndex) const;
+    /**
+     * Example images of \a classIndex: the project's items labelled with it, then the examples
+     * folder; never \a exclude (the image under review), by whatever path or link it is reached.
+     */
+    QStringList examplesOf(int classIndex, const QString &exclude = {}) const;
     const ThumbnailCache &thumbnails() const { return *m_thumbnails; }
 
 Q_SIGNALS:
     void labelRequested(int classIndex, bagel::LabelEdit edit);
     void trueObjectChosen(const QString &wnid, const QString &name);
     void dismissed();
+    /** classIndex() changed: WordNet's groups are read. */
+    void classIndexChanged();
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -98,6 +108,7 @@ private:
     Project *m_project = nullptr;
     QHash<int, QVector<ItemRecord>> m_itemsByClass;
     QVector<int> m_suggestions;
+    QString m_currentImage; ///< the image under review: never one of the examples
     QStringList m_examples;
 
     QLineEdit *m_search;

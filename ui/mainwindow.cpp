@@ -44,6 +44,8 @@
 #include <QScreen>
 #include <QScrollArea>
 #include <QSplitter>
+#include <QStackedWidget>
+#include <QHBoxLayout>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableWidget>
@@ -73,6 +75,7 @@ QList<ActionSpec> actionTable()
         {"file.import", QT_TRANSLATE_NOOP("MainWindow", "&Import…"), {K(Qt::CTRL | Qt::Key_I)}},
         {"file.merge", QT_TRANSLATE_NOOP("MainWindow", "Import reviews from &project…"), {}},
         {"file.export", QT_TRANSLATE_NOOP("MainWindow", "&Export…"), {K(Qt::CTRL | Qt::SHIFT | Qt::Key_E)}},
+        {"file.imagesFolder", QT_TRANSLATE_NOOP("MainWindow", "Set the &images folder…"), {}},
         {"file.quit", QT_TRANSLATE_NOOP("MainWindow", "&Quit"), {K(K::Quit)}},
         {"edit.undo", QT_TRANSLATE_NOOP("MainWindow", "&Undo"), {K(Qt::CTRL | Qt::Key_Z)}},
         {"edit.redo", QT_TRANSLATE_NOOP("MainWindow", "&Redo"), {K(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), K(Qt::CTRL | Qt::Key_Y)}},
@@ -152,7 +155,11 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     m_splitter = new QSplitter(Qt::Horizontal, this);
     m_splitter->setObjectName(QStringLiteral("mainSplitter"));
     m_splitter->addWidget(createQueuePanel());
-    m_splitter->addWidget(m_view);
+    // The image, or, while the project has nothing to review yet, what to import.
+    m_viewStack = new QStackedWidget(this);
+    m_viewStack->addWidget(m_view);
+    m_viewStack->addWidget(createGettingStarted());
+    m_splitter->addWidget(m_viewStack);
     m_splitter->addWidget(side);
     m_splitter->setStretchFactor(1, 1);
     m_splitter->setSizes({260, 700, 340});
@@ -167,6 +174,22 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     centralLayout->setContentsMargins(0, 0, 0, 0);
     centralLayout->setSpacing(0);
     centralLayout->addWidget(m_readOnlyBanner);
+    // Every image missing: the images were moved, or the project came without them.
+    m_missingBanner = new QWidget(this);
+    m_missingBanner->setObjectName(QStringLiteral("missingImagesBanner"));
+    m_missingBanner->setStyleSheet(QStringLiteral("#missingImagesBanner { background: #fde2e1; border-bottom: 1px solid #e6a19c; }"
+                                                  " QLabel { color: #6b1a14; }"));
+    auto *missingLayout = new QHBoxLayout(m_missingBanner);
+    missingLayout->setContentsMargins(10, 4, 10, 4);
+    m_missingText = new QLabel(m_missingBanner);
+    m_missingText->setWordWrap(true);
+    missingLayout->addWidget(m_missingText, 1);
+    auto *locate = new QPushButton(tr("Locate the images folder…"), m_missingBanner);
+    locate->setObjectName(QStringLiteral("locateImages"));
+    connect(locate, &QPushButton::clicked, this, &MainWindow::chooseImagesFolder);
+    missingLayout->addWidget(locate);
+    m_missingBanner->hide();
+    centralLayout->addWidget(m_missingBanner);
     centralLayout->addWidget(m_splitter, 1);
     setCentralWidget(central);
 
@@ -246,6 +269,109 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     m_view->setPlaceholder(tr("No project open.\nFile ▸ Open… a .bagel project, or File ▸ Open the demo project."));
 }
 
+QWidget *MainWindow::createGettingStarted()
+{
+    auto *page = new QWidget(this);
+    page->setObjectName(QStringLiteral("gettingStarted"));
+    auto *layout = new QVBoxLayout(page);
+    layout->setContentsMargins(40, 40, 40, 40);
+    layout->addStretch(1);
+    m_gettingStartedText = new QLabel(page);
+    m_gettingStartedText->setObjectName(QStringLiteral("gettingStartedText"));
+    m_gettingStartedText->setWordWrap(true);
+    m_gettingStartedText->setTextFormat(Qt::RichText);
+    layout->addWidget(m_gettingStartedText);
+    const auto button = [&](const QString &id) {
+        auto *b = new QPushButton(QString(action(id)->text()).remove(QLatin1Char('&')), page);
+        b->setObjectName(QStringLiteral("start.") + id);
+        connect(b, &QPushButton::clicked, action(id), &QAction::trigger);
+        layout->addWidget(b, 0, Qt::AlignLeft);
+        return b;
+    };
+    button(QStringLiteral("file.import"));
+    button(QStringLiteral("file.imagesFolder"));
+    button(QStringLiteral("file.merge"));
+    button(QStringLiteral("file.demo"));
+    layout->addStretch(2);
+    return page;
+}
+
+void MainWindow::updateGettingStarted()
+{
+    // A project with nothing to review says what to import, with the commands right there.
+    QString text;
+    if (m_project) {
+        const ProjectCounts counts = m_project->store().counts();
+        if (counts.items == 0) {
+            text = tr("<h2>This project is empty</h2>"
+                      "<p>Bring in what you want to review with <b>File ▸ Import…</b>:</p><ul>"
+                      "<li><b>image-folder</b>: the images, one folder per class (wnid) or a flat folder with a "
+                      "<b>labels</b> file of original labels;</li>"
+                      "<li><b>predictions</b>: each model's top-k (CSV, JSON Lines or .npy); items are added as they are named;</li>"
+                      "<li><b>tfds-multilabel</b> or <b>real</b>: multi-labels to judge the predictions against;</li>"
+                      "<li><b>reviews</b> or another project's reviews (<b>Import reviews from project…</b>).</li></ul>"
+                      "<p>Then point Bagel at the images with <b>Set the images folder…</b> if they are not beside the project.</p>");
+        } else if (counts.models == 0) {
+            text = tr("<h2>No predictions yet</h2>"
+                      "<p>The project has %n item(s) but no model's predictions, so there are no mistakes to review. "
+                      "Import a model's top-k with <b>File ▸ Import…</b>, format <b>predictions</b>.</p>",
+                      nullptr, int(counts.items));
+        }
+    }
+    m_gettingStartedText->setText(text);
+    m_viewStack->setCurrentIndex(text.isEmpty() ? 0 : 1);
+}
+
+void MainWindow::chooseImagesFolder()
+{
+    if (!m_project)
+        return;
+    if (m_project->store().isReadOnly()) {
+        QMessageBox::information(this, tr("Images folder"), tr("The project is open read-only: its images folder cannot be changed."));
+        return;
+    }
+    const QString start = m_project->imagesRoot().isEmpty() ? QFileInfo(m_project->path()).absolutePath() : m_project->imagesRoot();
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("The folder that holds the project's images"), start);
+    if (folder.isEmpty())
+        return;
+    try {
+        Transaction tx(m_project->store());
+        m_project->setImagesRoot(folder);
+        tx.commit();
+    } catch (const Error &e) {
+        QMessageBox::critical(this, tr("Images folder not changed"), e.message());
+        return;
+    }
+    statusBar()->showMessage(tr("Images are now read from %1").arg(folder), 6000);
+    m_loader.clear();
+    checkImagesFound();
+    showCurrent();
+}
+
+void MainWindow::checkImagesFound()
+{
+    // Looks at up to 40 items spread over the queue: when none of them is on disk, the images
+    // folder is wrong (or unset), and the banner offers to locate it.
+    m_missingBanner->hide();
+    if (!m_project)
+        return;
+    const QVector<QueueRow> &rows = m_queue->allRows();
+    if (rows.isEmpty())
+        return;
+    const int samples = int(std::min<qsizetype>(40, rows.size()));
+    for (int i = 0; i < samples; ++i) {
+        const QueueRow &row = rows[qsizetype(i) * rows.size() / samples];
+        if (QFileInfo(imagePathOf(row)).isFile())
+            return;
+    }
+    const QString root = m_project->imagesRoot().isEmpty() ? QFileInfo(m_project->path()).absolutePath() : m_project->imagesRoot();
+    m_missingText->setText(tr("<b>No images found.</b> None of the %1 items looked at is under %2. "
+                              "Locate the folder that holds the images (it is kept in the project).")
+                               .arg(samples)
+                               .arg(root.toHtmlEscaped()));
+    m_missingBanner->show();
+}
+
 void MainWindow::keepOnScreen()
 {
     // Showing or closing a dock may ask for more room than the screen has: the window shrinks
@@ -298,6 +424,7 @@ void MainWindow::createActions()
     });
     connect(action(QStringLiteral("file.import")), &QAction::triggered, this, &MainWindow::importFile);
     connect(action(QStringLiteral("file.merge")), &QAction::triggered, this, &MainWindow::mergeReviews);
+    connect(action(QStringLiteral("file.imagesFolder")), &QAction::triggered, this, &MainWindow::chooseImagesFolder);
     connect(action(QStringLiteral("file.export")), &QAction::triggered, this, [this] {
         if (!m_project)
             return;
@@ -385,6 +512,8 @@ void MainWindow::createMenus()
     file->addAction(action(QStringLiteral("file.import")));
     file->addAction(action(QStringLiteral("file.merge")));
     file->addAction(action(QStringLiteral("file.export")));
+    file->addSeparator();
+    file->addAction(action(QStringLiteral("file.imagesFolder")));
     file->addSeparator();
     file->addAction(action(QStringLiteral("file.quit")));
     rebuildRecentMenu();
@@ -579,6 +708,8 @@ bool MainWindow::openProject(const QString &path)
     for (const ModelRecord &m : m_project->store().models())
         m_modelBox->addItem(m.name, m.id);
     loadQueue();
+    updateGettingStarted();
+    checkImagesFound();
     return true;
 }
 
@@ -625,6 +756,13 @@ void MainWindow::closeProject()
         m_reports->setProject(nullptr);
     m_project.reset();
     m_readOnlyBanner->hide();
+    m_missingBanner->hide();
+    // Nothing of the last project stays on screen.
+    m_facts->clear();
+    m_verdicts->clear();
+    m_info->clear();
+    m_view->setPlaceholder(tr("No project open.\nFile ▸ Open… a .bagel project, or File ▸ Open the demo project."));
+    setWindowTitle(QStringLiteral("Bagel"));
     m_position = -1;
     m_shownPath.clear();
 }

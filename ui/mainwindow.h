@@ -23,6 +23,7 @@ class QMenu;
 class QProgressBar;
 class QPushButton;
 class QSplitter;
+class QStackedWidget;
 class QTimer;
 
 namespace bagel {
@@ -143,8 +144,16 @@ private:
     void createActions();
     /** Shrinks and moves the window back onto its screen after a dock asked for more room. */
     void keepOnScreen();
+    /** The page shown instead of the image while the project has nothing to review. */
+    QWidget *createGettingStarted();
+    /** Shows the getting-started page for an empty project, the image otherwise. */
+    void updateGettingStarted();
+    /** File ▸ Set the images folder…: where the project's relative image paths start. */
+    void chooseImagesFolder();
+    /** Shows the banner that offers to locate the images when none of the project's is found. */
+    void checkImagesFound();
     void createMenus();
-    QWidget *createQueuePanel();
+    QueuePanel *createQueuePanel();
     void rebuildRecentMenu();
     void newProject();
     void chooseProject();
@@ -199,6 +208,10 @@ private:
     QVector<PendingWrite> m_failedWrites;         ///< requests the writer could not commit, in order
     QPushButton *m_retryButton = nullptr;
     QLabel *m_readOnlyBanner = nullptr;
+    QWidget *m_missingBanner = nullptr;
+    QLabel *m_missingText = nullptr;
+    QStackedWidget *m_viewStack = nullptr;
+    QLabel *m_gettingStartedText = nullptr;
     QString m_reviewer;
     bool m_blind = true;
     int m_position = -1;

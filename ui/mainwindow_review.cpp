@@ -204,7 +204,7 @@ void MainWindow::showDetails()
                 suggestions << s.classIndex;
         }
     }
-    m_classPanel->setSuggestions(suggestions);
+    m_classPanel->setSuggestions(suggestions, imagePathOf(*row));
     m_settings.setLastItem(m_project->path(), row->fileName);
     updateProgress();
 }
@@ -317,7 +317,7 @@ void MainWindow::showComparison()
             grid->addWidget(image, 1, 0, 3, 1, Qt::AlignTop);
             return;
         }
-        const QStringList examples = m_classPanel->examplesOf(classIndex);
+        const QStringList examples = m_classPanel->examplesOf(classIndex, imagePathOf(*row));
         for (int i = 0; i < 6 && i < examples.size(); ++i) {
             auto *thumb = new QLabel(&dialog);
             thumb->setPixmap(QPixmap::fromImage(m_classPanel->thumbnails().thumbnail(examples[i])));

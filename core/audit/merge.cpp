@@ -2,6 +2,7 @@
 
 #include "catalog/classcatalog.h"
 #include "error.h"
+#include "progress.h"
 #include "project.h"
 #include "storage/projectfiles.h"
 #include "storage/sqlitestore.h"
@@ -84,7 +85,7 @@ void checkSameItems(const Project &target, const Project &source, const QString 
 
 } // namespace
 
-MergeReport mergeProject(Project &target, const QString &sourcePath)
+MergeReport mergeProject(Project &target, const QString &sourcePath, Progress *progress)
 {
     if (QFileInfo(sourcePath).canonicalFilePath() == QFileInfo(target.path()).canonicalFilePath()
         || projectfiles::whyNotAnOutput(sourcePath, target.path()).startsWith(QLatin1String("is the project file")))
@@ -97,7 +98,9 @@ MergeReport mergeProject(Project &target, const QString &sourcePath)
     if (!scratch.isValid())
         throw Error(QStringLiteral("cannot make a temporary folder: %1").arg(scratch.errorString()));
     const QString copy = scratch.filePath(QStringLiteral("source.bagel"));
+    progressStart(progress, QStringLiteral("Reading %1").arg(QFileInfo(sourcePath).fileName()));
     SqliteStore::snapshot(sourcePath, copy);
+    progressCheck(progress);
     std::unique_ptr<Project> source;
     try {
         source = Project::open(copy);
@@ -171,6 +174,16 @@ MergeReport mergeProject(Project &target, const QString &sourcePath)
         }
     }
 
+    progressCheck(progress);
+    progressStart(progress, QStringLiteral("Merging %1").arg(QFileInfo(sourcePath).fileName()),
+                  qint64(reviews.size()) + qint64(adjudications.size()), Progress::Unit::Rows);
+    qint64 done = 0;
+    const auto tick = [&] {
+        if (progress && (++done & 255) == 0) {
+            progress->setDone(done);
+            progress->check();
+        }
+    };
     MergeReport report;
     report.source = sourcePath;
     Transaction tx(to);
@@ -193,6 +206,7 @@ MergeReport mergeProject(Project &target, const QString &sourcePath)
     QHash<QString, ReviewId> known = to.reviewUids();
     QHash<ReviewId, ReviewId> reviewIds; // theirs → mine
     for (ReviewRecord r : reviews) {
+        tick();
         if (const auto it = known.constFind(r.uid); it != known.constEnd()) {
             reviewIds.insert(r.id, *it);
             ++report.reviewsPresent;
@@ -217,6 +231,7 @@ MergeReport mergeProject(Project &target, const QString &sourcePath)
 
     const QSet<QString> knownAdjudications = to.adjudicationUids();
     for (AdjudicationRecord a : adjudications) {
+        tick();
         if (knownAdjudications.contains(a.uid)) {
             ++report.adjudicationsPresent;
             continue;
@@ -228,6 +243,8 @@ MergeReport mergeProject(Project &target, const QString &sourcePath)
         to.appendAdjudication(a);
         ++report.adjudicationsAdded;
     }
+    progressCheck(progress); // the last chance: once committed, the merge is in
+    progressSetDone(progress, done);
     tx.commit();
     spdlog::info("merged {} into {}: {} reviews and {} adjudications added", sourcePath.toStdString(),
                  target.path().toStdString(), report.reviewsAdded, report.adjudicationsAdded);

@@ -5,6 +5,7 @@
 
 namespace bagel {
 
+class Progress;
 class Project;
 
 /** What merging another reviewer's project file brought in. */
@@ -28,8 +29,9 @@ struct MergeReport
  * labels) and the target must have every model the source's reviews name, with the same top-1
  * predictions; otherwise, or on
  * any error, nothing is written. The source is read from a consistent copy and never changed.
- * Throws Error.
+ * \a progress (may be null) hears the reviews and adjudications merged so far; once it is
+ * cancelled the merge stops with Cancelled and writes nothing. Throws Error.
  */
-MergeReport mergeProject(Project &target, const QString &sourcePath);
+MergeReport mergeProject(Project &target, const QString &sourcePath, Progress *progress = nullptr);
 
 } // namespace bagel

@@ -6,13 +6,16 @@
 #include "error.h"
 #include "import/importcontext.h"
 #include "io/jsonwriter.h"
+#include "progress.h"
 #include "project.h"
 
+#include <QFileInfo>
 #include <QTextStream>
 
 #include <algorithm>
 #include <array>
 #include <map>
+#include <optional>
 #include <utility>
 
 namespace bagel {
@@ -114,6 +117,27 @@ QString csvCell(const QString &text)
 
 namespace {
 
+/** Counts the items written into the export's Progress and checks for Cancel every few hundred. */
+class WriteProgress
+{
+public:
+    explicit WriteProgress(Progress *progress)
+        : m_progress(progress)
+    {
+    }
+    void tick()
+    {
+        if (m_progress && (++m_done & 255) == 0) {
+            m_progress->setDone(m_done);
+            m_progress->check();
+        }
+    }
+
+private:
+    Progress *m_progress;
+    qint64 m_done = 0;
+};
+
 /** Everything an export needs, read once. */
 struct ExportState
 {
@@ -205,13 +229,14 @@ void writeProblematic(JsonWriter &json, const ProblematicInfo &info)
 }
 
 /** TFDS `imagenet2012_multilabel` raw JSON, entries sorted by file name, lists by wnid. */
-void writeTfds(const ExportState &s, QIODevice &out, ExportReport &report)
+void writeTfds(const ExportState &s, QIODevice &out, ExportReport &report, WriteProgress &progress)
 {
     JsonWriter json(out);
     json.beginObject();
     json.key(QStringLiteral("initial_annots"));
     json.beginObject();
     for (const ItemRecord &item : s.items) {
+        progress.tick();
         const auto it = s.labels.constFind(item.id);
         if (it == s.labels.constEnd() || it->isEmpty())
             continue;
@@ -264,10 +289,11 @@ void writeTfds(const ExportState &s, QIODevice &out, ExportReport &report)
  * correct classes after the review, by index. An empty list: a problematic image, or one the
  * project (or the filter) has no labels for.
  */
-void writeReal(const ExportState &s, QIODevice &out, ExportReport &report)
+void writeReal(const ExportState &s, QIODevice &out, ExportReport &report, WriteProgress &progress)
 {
     std::vector<QVector<int>> rows(static_cast<std::size_t>(kValidationImages));
     for (const ItemRecord &item : s.items) {
+        progress.tick();
         const QByteArray name = item.fileName.toLatin1();
         if (!ImportContext::isValidationFile(std::string_view(name.constData(), std::size_t(name.size()))))
             continue;
@@ -311,7 +337,7 @@ void writeReal(const ExportState &s, QIODevice &out, ExportReport &report)
 }
 
 /** One row per item: its labels after the review and, per model, the unit's final state. */
-void writeCsv(const ExportState &s, const ExportFilter &filter, QIODevice &out, ExportReport &report)
+void writeCsv(const ExportState &s, const ExportFilter &filter, QIODevice &out, ExportReport &report, WriteProgress &progress)
 {
     QVector<ModelRecord> models;
     for (const ModelRecord &m : s.snapshot.models()) {
@@ -331,6 +357,7 @@ void writeCsv(const ExportState &s, const ExportFilter &filter, QIODevice &out, 
         cells << csvCell(h);
     text << cells.join(QLatin1Char(',')) << "\r\n";
     for (const ItemRecord &item : s.items) {
+        progress.tick();
         const QVector<LabelJudgement> labels = s.labels.value(item.id);
         const auto problematic = s.problematic.constFind(item.id);
         cells = QStringList{item.fileName,
@@ -386,11 +413,13 @@ void writeCsv(const ExportState &s, const ExportFilter &filter, QIODevice &out, 
  * `entries` with the model, category and prediction) or, for any other file name, a plain list
  * with one file name per line.
  */
-void writeImagenetM(const ExportState &s, const QString &path, QIODevice &out, ExportReport &report)
+void writeImagenetM(const ExportState &s, const QString &path, QIODevice &out, ExportReport &report, WriteProgress &progress)
 {
     QSet<ItemId> accepted;
-    for (const ItemRecord &item : s.items)
+    for (const ItemRecord &item : s.items) {
+        progress.tick();
         accepted.insert(item.id);
+    }
     std::map<QString, QVector<int>> entries; // file name → units
     for (int i = 0; i < int(s.snapshot.units().size()); ++i) {
         const AuditSnapshot::Unit &u = s.snapshot.units()[std::size_t(i)];
@@ -444,13 +473,14 @@ void writeImagenetM(const ExportState &s, const QString &path, QIODevice &out, E
 }
 
 /** What the review changed against the imported labels, item by item. */
-void writeDiff(const ExportState &s, QIODevice &out, ExportReport &report)
+void writeDiff(const ExportState &s, QIODevice &out, ExportReport &report, WriteProgress &progress)
 {
     JsonWriter json(out);
     json.beginObject();
     json.key(QStringLiteral("items"));
     json.beginArray();
     for (const ItemRecord &item : s.items) {
+        progress.tick();
         QMap<int, std::optional<Judgement>> before;
         QMap<int, std::optional<Judgement>> after;
         for (const LabelJudgement &j : s.imported.value(item.id))
@@ -513,7 +543,8 @@ void writeDiff(const ExportState &s, QIODevice &out, ExportReport &report)
 
 } // namespace
 
-ExportReport exportFile(const Project &project, ExportFormat format, const QString &path, const ExportFilter &filter)
+ExportReport exportFile(const Project &project, ExportFormat format, const QString &path, const ExportFilter &filter,
+                        Progress *progress)
 {
     ExportReport report;
     report.format = toString(format);
@@ -521,26 +552,43 @@ ExportReport exportFile(const Project &project, ExportFormat format, const QStri
     report.filter = filter.describe();
 
     OutputFile output(path, project.path()); // refuses the project itself, its journal, a folder, …
-    const ExportState state(project, filter);
+    progressStart(progress, QStringLiteral("Reading %1").arg(QFileInfo(project.path()).fileName()));
+    std::optional<ExportState> loaded;
+    try {
+        progressCheck(progress);
+        loaded.emplace(project, filter);
+        progressCheck(progress);
+    } catch (const Cancelled &) {
+        output.cancel();
+        throw;
+    }
+    const ExportState &state = *loaded;
+    progressStart(progress, QStringLiteral("Writing %1").arg(QFileInfo(path).fileName()), state.items.size(),
+                  Progress::Unit::Items);
+    WriteProgress written(progress);
     QIODevice &file = output.device();
     try {
         switch (format) {
         case ExportFormat::TfdsMultilabel:
-            writeTfds(state, file, report);
+            writeTfds(state, file, report, written);
             break;
         case ExportFormat::Real:
-            writeReal(state, file, report);
+            writeReal(state, file, report, written);
             break;
         case ExportFormat::Csv:
-            writeCsv(state, filter, file, report);
+            writeCsv(state, filter, file, report, written);
             break;
         case ExportFormat::ImagenetM:
-            writeImagenetM(state, path, file, report);
+            writeImagenetM(state, path, file, report, written);
             break;
         case ExportFormat::Diff:
-            writeDiff(state, file, report);
+            writeDiff(state, file, report, written);
             break;
         }
+        progressCheck(progress); // the last chance: once renamed into place, the file is written
+    } catch (const Cancelled &) {
+        output.cancel();
+        throw;
     } catch (const Error &e) {
         output.cancel();
         throw Error(QStringLiteral("%1: %2").arg(path, e.message()));

@@ -9,6 +9,7 @@
 
 namespace bagel {
 
+class Progress;
 class Project;
 
 /** The formats `bagel-cli export` and File ▸ Export write. */
@@ -50,9 +51,11 @@ struct ExportReport
  * Writes the project's state after the review (see docs/agreement.md, "The final state of a
  * unit") to \a path, limited to the items \a filter accepts. The file is written under a
  * temporary name and renamed when complete, so a failed export never leaves half a file.
- * Throws Error.
+ * \a progress (may be null) hears how many items are written; once it is cancelled the export
+ * stops with Cancelled and leaves neither the file nor a temporary one. Throws Error.
  */
-ExportReport exportFile(const Project &project, ExportFormat format, const QString &path, const ExportFilter &filter = {});
+ExportReport exportFile(const Project &project, ExportFormat format, const QString &path, const ExportFilter &filter = {},
+                        Progress *progress = nullptr);
 
 /** A CSV cell: quoted when needed, and a leading = + - @ made inert (spreadsheets run those as formulas). */
 QString csvCell(const QString &text);

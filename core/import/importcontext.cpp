@@ -60,7 +60,8 @@ void checkFileName(const QString &name, const FailAt &fail)
 
 } // namespace
 
-void readLabelsTable(const QString &path, const ClassCatalog &catalog, const std::function<void(const LabelRow &)> &visit)
+void readLabelsTable(const QString &path, const ClassCatalog &catalog, const std::function<void(const LabelRow &)> &visit,
+                     Progress *progress)
 {
     QFile file;
     openInputFile(file, path);
@@ -75,7 +76,9 @@ void readLabelsTable(const QString &path, const ClassCatalog &catalog, const std
     QHash<QString, qint64> seen;
 
     bool first = true;
+    ReadProgress read(progress, file);
     while (reader.next()) {
+        read.tick();
         if (first) {
             first = false;
             QStringList header;
@@ -141,6 +144,7 @@ void readLabelsTable(const QString &path, const ClassCatalog &catalog, const std
     }
     if (first) // nothing but blank lines, or no bytes at all
         throw Error(QStringLiteral("%1: the file is empty").arg(path));
+    read.update();
 }
 
 ImportContext::ImportContext(Project &project, const ImportOptions &options, ImportReport &report)

@@ -1,9 +1,11 @@
 #pragma once
 
 #include "importer.h"
+#include "progress.h"
 #include "storage/records.h"
 
 #include <QHash>
+#include <QIODevice>
 #include <QSet>
 
 #include <functional>
@@ -14,6 +16,43 @@ namespace bagel {
 class ClassCatalog;
 class Project;
 class Store;
+
+/**
+ * How far the thread reading an input file is, for the import's Progress: tick() once per
+ * record; every few hundred records it reports the file position (bytes read) and checks for
+ * Cancel (throwing Cancelled). Costs an increment per record when nobody watches.
+ */
+class ReadProgress
+{
+public:
+    ReadProgress(Progress *progress, const QIODevice &device)
+        : m_progress(progress)
+        , m_device(&device)
+    {
+    }
+
+    void tick()
+    {
+        if (m_progress && ++m_count >= kEvery) {
+            m_count = 0;
+            update();
+        }
+    }
+    /** Reports the position and checks for Cancel now. */
+    void update()
+    {
+        if (m_progress) {
+            m_progress->setDone(m_device->pos());
+            m_progress->check();
+        }
+    }
+
+private:
+    static constexpr int kEvery = 256;
+    Progress *m_progress;
+    const QIODevice *m_device;
+    int m_count = 0;
+};
 
 /** Reports an input error at the importer's current position; never returns. */
 using FailAt = std::function<void(const QString &message)>;
@@ -32,7 +71,8 @@ struct LabelRow
  * columns, repeated columns, duplicate file names (compared in NFC) and empty files, naming
  * the file and line. File names are returned in NFC.
  */
-void readLabelsTable(const QString &path, const ClassCatalog &catalog, const std::function<void(const LabelRow &)> &visit);
+void readLabelsTable(const QString &path, const ClassCatalog &catalog, const std::function<void(const LabelRow &)> &visit,
+                     Progress *progress = nullptr);
 
 /** The state shared by the importers during one import: the item index and the report. */
 class ImportContext

@@ -82,6 +82,8 @@ void importImageFolder(ImportContext &context, const QString &path)
             files << it.next();
         files.sort();
         for (const QString &filePath : std::as_const(files)) {
+            progressAdvance(context.options.progress);
+            progressCheck(context.options.progress);
             const QString relative = rootDir.relativeFilePath(filePath);
             const QFileInfo info(filePath);
             const QString fileName = nfc(info.fileName());
@@ -126,7 +128,7 @@ void importLabels(ImportContext &context, const QString &path)
             throw Error(QStringLiteral("%1:%2: %3").arg(path).arg(row.line).arg(message));
         };
         context.item(row.fileName, fail, row.classIndex);
-    });
+    }, context.options.progress);
 }
 
 } // namespace bagel

@@ -84,7 +84,9 @@ void importPaperMistakes(ImportContext &context, const QString &path)
     const QDateTime importTime = QDateTime::currentDateTimeUtc();
     QSet<QString> seen;
     reader.expect(Token::BeginObject, "an object of file names");
+    ReadProgress read(context.options.progress, file);
     for (Token t = reader.next(); t != Token::EndObject; t = reader.next()) {
+        read.tick();
         const QString fileName = nfc(reader.qtext());
         if (seen.contains(fileName))
             reader.fail(QStringLiteral("%1 appears twice").arg(fileName));
@@ -184,6 +186,7 @@ void importPaperMistakes(ImportContext &context, const QString &path)
         context.report.add(QStringLiteral("reviews"));
     }
     reader.expect(Token::EndOfInput, "the end of the file");
+    read.update();
 }
 
 } // namespace bagel

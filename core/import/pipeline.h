@@ -1,6 +1,7 @@
 #pragma once
 
 #include "error.h"
+#include "progress.h"
 
 #include <condition_variable>
 #include <deque>
@@ -99,10 +100,12 @@ private:
 /**
  * Runs \a produce on a second thread and \a consume on this one, so that parsing a file and
  * writing it into the project overlap on two cores. The database connection stays on this
- * thread. An error on either side stops both; the first one is rethrown here.
+ * thread. An error on either side stops both; the first one is rethrown here. With \a progress,
+ * this side also checks for Cancel between batches (the producer reports how far it read).
  */
 template<typename T>
-void runPipeline(const std::function<void(BatchSender<T> &)> &produce, const std::function<void(T &)> &consume)
+void runPipeline(const std::function<void(BatchSender<T> &)> &produce, const std::function<void(T &)> &consume,
+                 const Progress *progress = nullptr)
 {
     BatchQueue<T> queue;
     std::stop_source stop;
@@ -119,6 +122,7 @@ void runPipeline(const std::function<void(BatchSender<T> &)> &produce, const std
     });
     try {
         while (auto batch = queue.pop()) {
+            progressCheck(progress);
             for (T &item : *batch)
                 consume(item);
         }

@@ -165,7 +165,7 @@ void runPredictionPipeline(ImportContext &context, const QString &source, const 
         context.store.setPrediction(item, *model, group.slots);
         after.insert(key, group.slots);
     };
-    runPipeline<PredictionGroup>(parse, write);
+    runPipeline<PredictionGroup>(parse, write, context.options.progress);
 
     for (auto it = after.cbegin(); it != after.cend(); ++it) {
         const std::optional<QVector<ClassScore>> &previous = before[it.key()];

@@ -93,7 +93,9 @@ void importCsv(const ImportContext &ctx, const QString &path, PredictionCollecto
     std::string lastFile;
     std::string lastModel;
     const FailAt fail = [&reader](const QString &message) { reader.fail(-1, message); };
+    ReadProgress read(ctx.options.progress, file);
     while (reader.next() && !collector.stopped()) {
+        read.tick();
         if (reader.fieldCount() != columns)
             reader.fail(-1, QStringLiteral("expected %1 columns, found %2").arg(columns).arg(reader.fieldCount()));
         if (modelCol >= 0) {
@@ -129,6 +131,7 @@ void importCsv(const ImportContext &ctx, const QString &path, PredictionCollecto
             reader.fail(scoreCol, QStringLiteral("'%1' is not a finite number").arg(reader.qfield(scoreCol)));
         collector.add(fileName, model, rank, cls, score, reader.line(), fail);
     }
+    read.update();
 }
 
 /** Reads a class given as a wnid string or an index number. */
@@ -178,7 +181,9 @@ void importJsonLines(const ImportContext &ctx, const QString &path, PredictionCo
     QByteArray line;
     qint64 lineNumber = 0;
     bool anyLine = false;
+    ReadProgress read(ctx.options.progress, file);
     while (!collector.stopped() && lines.next(line)) {
+        read.tick();
         lineNumber = lines.lineNumber();
         if (line.trimmed().isEmpty())
             continue;
@@ -277,6 +282,7 @@ void importJsonLines(const ImportContext &ctx, const QString &path, PredictionCo
     }
     if (!anyLine && !collector.stopped())
         throw Error(QStringLiteral("%1: the file is empty").arg(path));
+    read.update();
 }
 
 QStringList readFileList(const QString &path)
@@ -353,7 +359,13 @@ void importNpy(const ImportContext &ctx, const QString &path, PredictionCollecto
     }
 
     std::vector<int> order(std::size_t(npy.columns()));
+    Progress *progress = ctx.options.progress;
+    progressStart(progress, QStringLiteral("Reading %1").arg(QFileInfo(path).fileName()), npy.rows(), Progress::Unit::Rows);
     for (qint64 r = 0; r < npy.rows() && !collector.stopped(); ++r) {
+        if (progress && r % 256 == 0) {
+            progress->setDone(r);
+            progress->check();
+        }
         npy.readRow(r, row);
         const FailAt fail = [&](const QString &message) {
             throw Error(QStringLiteral("%1: row %2 (0-based): %3").arg(path).arg(r).arg(message));
@@ -381,6 +393,7 @@ void importNpy(const ImportContext &ctx, const QString &path, PredictionCollecto
             collector.add(fileName, ctx.options.model, i + 1, c, score, r, fail);
         }
     }
+    progressSetDone(progress, npy.rows());
 }
 
 } // namespace

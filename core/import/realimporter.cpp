@@ -30,7 +30,9 @@ void importReal(ImportContext &context, const QString &path)
 
     reader.expect(Token::BeginArray, "a list with one list of class indices per validation image");
     qint64 row = 0;
+    ReadProgress read(context.options.progress, file);
     for (Token t = reader.next(); t != Token::EndArray; t = reader.next(), ++row) {
+        read.tick();
         if (row >= kValidationImages)
             reader.fail(QStringLiteral("more than %1 entries; ReaL has one per ILSVRC-2012 validation image").arg(kValidationImages));
         if (t != Token::BeginArray)
@@ -67,6 +69,7 @@ void importReal(ImportContext &context, const QString &path)
                         .arg(row)
                         .arg(kValidationImages));
     reader.expect(Token::EndOfInput, "the end of the file");
+    read.update();
 }
 
 } // namespace bagel

@@ -83,7 +83,9 @@ void importReviews(ImportContext &context, const QString &path)
     }();
     QSet<QString> inFile;
     const QDateTime importTime = QDateTime::currentDateTimeUtc();
+    ReadProgress read(context.options.progress, file);
     while (reader.next()) {
+        read.tick();
         if (reader.fieldCount() != header.size())
             reader.fail(-1, QStringLiteral("expected %1 columns, found %2").arg(header.size()).arg(reader.fieldCount()));
         QStringList fields;
@@ -151,6 +153,7 @@ void importReviews(ImportContext &context, const QString &path)
         context.store.appendReview(review);
         context.report.add(QStringLiteral("reviews"));
     }
+    read.update();
 }
 
 } // namespace bagel

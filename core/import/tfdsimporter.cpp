@@ -44,11 +44,13 @@ struct TfdsRecord
 class TfdsParser
 {
 public:
-    TfdsParser(const ClassCatalog &catalog, JsonReader &reader, BatchSender<TfdsRecord> &sender, bool validationOnly)
+    TfdsParser(const ClassCatalog &catalog, JsonReader &reader, BatchSender<TfdsRecord> &sender, bool validationOnly,
+               ReadProgress &read)
         : m_catalog(catalog)
         , m_reader(reader)
         , m_sender(sender)
         , m_validationOnly(validationOnly)
+        , m_read(read)
     {
     }
 
@@ -91,6 +93,7 @@ private:
     /** A record for the FILE key just read, or nullopt (value skipped) for other images. */
     std::optional<TfdsRecord> recordForKey(QSet<QString> &seen, TfdsRecord::Kind kind, const char *section)
     {
+        m_read.tick();
         const std::string_view name = m_reader.text();
         if (m_validationOnly && !ImportContext::isValidationFile(name)) {
             skip(QStringLiteral("entries that are not ILSVRC2012_val_* images"), name);
@@ -223,6 +226,7 @@ private:
         m_reader.expect(Token::BeginArray, "a list of file names");
         QSet<QString> seen;
         for (Token t = m_reader.next(); t != Token::EndArray; t = m_reader.next()) {
+            m_read.tick();
             if (t != Token::String)
                 m_reader.fail(QStringLiteral("expected a file name, found %1").arg(QLatin1String(JsonReader::tokenName(t))));
             if (m_validationOnly && !ImportContext::isValidationFile(m_reader.text())) {
@@ -244,6 +248,7 @@ private:
     JsonReader &m_reader;
     BatchSender<TfdsRecord> &m_sender;
     bool m_validationOnly;
+    ReadProgress &m_read;
 };
 
 /** The writing side: compares each entry with the project and writes what changed. */
@@ -337,11 +342,13 @@ void importTfdsMultilabel(ImportContext &context, const QString &path)
     ImportReport skips;
     runPipeline<TfdsRecord>(
         [&](BatchSender<TfdsRecord> &sender) {
-            TfdsParser parser(context.catalog, reader, sender, context.options.validationOnly);
+            ReadProgress read(context.options.progress, file);
+            TfdsParser parser(context.catalog, reader, sender, context.options.validationOnly, read);
             parser.run();
+            read.update();
             skips = parser.skips;
         },
-        [&](TfdsRecord &record) { writer.write(record); });
+        [&](TfdsRecord &record) { writer.write(record); }, context.options.progress);
     context.report.mergeSkips(skips);
 }
 
