@@ -89,7 +89,7 @@ void runMerge(Context &ctx)
     for (const QString &source : args.mid(1)) {
         MergeReport report;
         try {
-            report = mergeProject(*target, source);
+            report = mergeProject(*target, source, ctx.progress);
         } catch (const Error &e) {
             // Each source is merged in a transaction of its own: say which ones are in.
             if (merged.isEmpty())

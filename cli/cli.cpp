@@ -12,12 +12,14 @@
 #include "io/inputfile.h"
 #include "io/utf8.h"
 #include "logging.h"
+#include "progress.h"
 #include "project.h"
 #include "storage/projectcheck.h"
 #include "storage/sqlitestore.h"
 #include "vocabulary.h"
 
 #include <QCommandLineParser>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -28,6 +30,9 @@
 
 #include <functional>
 #include <map>
+#include <optional>
+
+#include <unistd.h>
 
 namespace bagel::cli {
 
@@ -106,6 +111,7 @@ void runImport(Context &ctx)
     }
 
     auto project = openProject(args[0]);
+    options.progress = ctx.progress;
     const ImportReport report = importFile(*project, *format, args[2], options);
     if (ctx.json)
         printJson(ctx.out, report.toJson());
@@ -267,7 +273,7 @@ void runExport(Context &ctx)
     filter.search = ctx.parser.value(QStringLiteral("search"));
     filter.model = ctx.parser.value(QStringLiteral("model"));
     auto project = openProject(args[0]);
-    const ExportReport report = exportFile(*project, *format, args[2], filter);
+    const ExportReport report = exportFile(*project, *format, args[2], filter, ctx.progress);
     if (ctx.json)
         printJson(ctx.out, report.toJson());
     else
@@ -511,7 +517,7 @@ const std::vector<Command> &commands()
 QString overview()
 {
     QString text = QStringLiteral(
-        "Usage: bagel-cli [--verbose] COMMAND [ARGS]\n\n"
+        "Usage: bagel-cli [--verbose] [--quiet] COMMAND [ARGS]\n\n"
         "Review the remaining mistakes of an image classifier, from the command line.\n\nCommands:\n");
     for (const Command &c : commands())
         text += QStringLiteral("  %1\n      %2\n").arg(QString::fromUtf8(c.synopsis), QString::fromUtf8(c.description));
@@ -542,10 +548,13 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err, const 
     const QCommandLineOption versionOption(QStringLiteral("version"), QStringLiteral("Show the version."));
     const QCommandLineOption verboseOption(QStringLiteral("verbose"), QStringLiteral("Log debug messages to stderr."));
     const QCommandLineOption logFileOption(QStringLiteral("log-file"), QStringLiteral("Log to FILE."), QStringLiteral("FILE"));
+    const QCommandLineOption quietOption(QStringLiteral("quiet"),
+                                         QStringLiteral("Draw no progress line on stderr (drawn only when stderr is a terminal)."));
     parser.addOption(helpOption);
     parser.addOption(versionOption);
     parser.addOption(verboseOption);
     parser.addOption(logFileOption);
+    parser.addOption(quietOption);
 
     const Command *command = nullptr;
     for (const Command &c : commands()) {
@@ -592,10 +601,22 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err, const 
         return 0;
     }
 
-    Context ctx{parser, out, parser.optionNames().contains(QStringLiteral("json")), &charts};
+    Progress progress;
+    Context ctx{parser, out, parser.optionNames().contains(QStringLiteral("json")), &charts, &progress};
+    // The progress line goes to the process's own stderr, and only when that is a terminal.
+    const auto *errFile = qobject_cast<QFile *>(err.device());
+    const bool drawProgress = errFile && errFile->handle() == STDERR_FILENO
+                              && ProgressLine::wanted(STDERR_FILENO, parser.isSet(quietOption));
     try {
         spdlog::info("bagel-cli {}", arguments.mid(1).join(QLatin1Char(' ')).toStdString());
-        command->run(ctx);
+        {
+            std::optional<ProgressLine> line;
+            if (drawProgress) {
+                err.flush();
+                line.emplace(progress, STDERR_FILENO);
+            }
+            command->run(ctx);
+        } // the line is cleared before anything else is printed
         out.flush();
         return 0;
     } catch (const UsageError &e) {

@@ -10,9 +10,12 @@
 #include <QStringList>
 #include <QTextStream>
 
+#include <atomic>
 #include <memory>
+#include <thread>
 
 namespace bagel {
+class Progress;
 class Project;
 }
 
@@ -33,6 +36,38 @@ struct Context
     QTextStream &out;
     bool json = false;
     const ChartDrawing *charts = nullptr; ///< what the program can draw (none in bagel_core's own tests)
+    /** Long work reports here (never null): drawn on stderr when it is a terminal, else unseen. */
+    Progress *progress = nullptr;
+};
+
+/**
+ * The progress line on a terminal: a thread that redraws the command's Progress on one line
+ * of \a fd (carriage return, never more than ten times a second, first after a fifth of a
+ * second so that quick commands draw nothing), and clears it when destroyed. It draws only
+ * while a stage is running, and never anything but plain text and spaces.
+ */
+class ProgressLine
+{
+public:
+    ProgressLine(const Progress &progress, int fd);
+    ~ProgressLine();
+    ProgressLine(const ProgressLine &) = delete;
+    ProgressLine &operator=(const ProgressLine &) = delete;
+
+    /** Whether bagel-cli draws a progress line on \a fd: a terminal, and not --quiet. */
+    static bool wanted(int fd, bool quiet);
+    /** The line for \a snapshot, at most \a width characters. */
+    static QString text(const QString &described, double fraction, int width);
+
+private:
+    void draw(const QString &line);
+    void clear();
+
+    const Progress &m_progress;
+    int m_fd;
+    int m_drawn = 0; ///< characters on the line now
+    std::atomic<bool> m_stop{false};
+    std::thread m_thread;
 };
 
 /** The value of a required option; UsageError when it is missing. */
