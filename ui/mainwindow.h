@@ -183,6 +183,8 @@ private:
     void showDetails();
     void showImage(const QString &path, const DecodedImage &image);
     void onImageReady(const QString &path, QSize target, const DecodedImage &image);
+    /** showDetails() for the item shown under \a ticket, once, unless another item came since. */
+    void showDetailsFor(quint64 ticket);
     void prefetchAhead();
     void recordVerdict(Verdict verdict);
     void recordLabelEdit(int classIndex, LabelEdit edit);
@@ -217,6 +219,11 @@ private:
     int m_position = -1;
     bool m_prefetch = true;
     int m_direction = 1;
+    /** How long the facts of an item whose image is still decoding wait for the image at most. */
+    static constexpr int kColdDetailsDelayMs = 40;
+    quint64 m_detailsTicket = 0;  ///< counts the items shown
+    quint64 m_detailsShown = 0;   ///< the ticket whose facts are shown
+    bool m_detailsAfterImage = false; ///< the facts wait for the image being decoded
     QString m_shownPath;
     QElapsedTimer m_session;
     int m_sessionReviews = 0;

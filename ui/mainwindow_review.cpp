@@ -166,19 +166,20 @@ void MainWindow::showCurrent()
     const QString path = imagePathOf(*row);
     m_shownPath = path;
     // The image first, painted at once; the facts and the rest follow in the next turn of the
-    // event loop, so that a keypress is answered by the picture within a frame.
+    // event loop, so that a keypress is answered by the picture within a frame. An image that is
+    // not decoded yet (a jump, or the cache is cold) goes first too: the facts wait until it is
+    // painted, or kColdDetailsDelayMs at most, so that they do not hold up the decode's arrival.
+    const quint64 ticket = ++m_detailsTicket;
     if (const DecodedImage *image = m_loader.request(path, m_view->neededSize())) {
         showImage(path, *image);
         m_view->repaint();
+        QTimer::singleShot(0, this, [this, ticket] { showDetailsFor(ticket); });
     } else {
         m_view->setPlaceholder(tr("Loading %1…").arg(row->fileName));
+        m_detailsAfterImage = true;
+        QTimer::singleShot(kColdDetailsDelayMs, this, [this, ticket] { showDetailsFor(ticket); });
     }
     prefetchAhead();
-    QTimer::singleShot(0, this, [this, item = row->item] {
-        const QueueRow *current = m_queue->rowAt(m_position);
-        if (current && current->item == item)
-            showDetails();
-    });
     Q_EMIT itemShown(row->fileName);
 }
 
@@ -231,8 +232,24 @@ void MainWindow::showImage(const QString &path, const DecodedImage &image)
 
 void MainWindow::onImageReady(const QString &path, QSize, const DecodedImage &image)
 {
-    if (path == m_shownPath)
-        showImage(path, image);
+    if (path != m_shownPath)
+        return;
+    showImage(path, image);
+    if (m_detailsAfterImage) {
+        // The picture the reviewer waits for, now; then the facts.
+        m_view->repaint();
+        QTimer::singleShot(0, this, [this, ticket = m_detailsTicket] { showDetailsFor(ticket); });
+    }
+}
+
+void MainWindow::showDetailsFor(quint64 ticket)
+{
+    // Once per item shown: a newer item has its own ticket.
+    if (ticket != m_detailsTicket || m_detailsShown == ticket)
+        return;
+    m_detailsShown = ticket;
+    m_detailsAfterImage = false;
+    showDetails();
 }
 
 void MainWindow::prefetchAhead()
