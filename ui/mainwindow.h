@@ -153,7 +153,7 @@ private:
     /** Shows the banner that offers to locate the images when none of the project's is found. */
     void checkImagesFound();
     void createMenus();
-    QueuePanel *createQueuePanel();
+    QWidget *createQueuePanel();
     void rebuildRecentMenu();
     void newProject();
     void chooseProject();
