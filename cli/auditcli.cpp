@@ -65,6 +65,15 @@ AuditOptions auditOptions(const Project &project, const QCommandLineParser &pars
     return options;
 }
 
+/** Who may adjudicate, and while nobody is named a lead, how to name one. */
+QString leadsLine(const Project &project, const QString &path)
+{
+    const QStringList leads = project.leads();
+    if (leads.isEmpty())
+        return QStringLiteral("\nNo leads are named, so anyone may adjudicate. Name them with: bagel-cli leads %1 --add NAME\n").arg(path);
+    return QStringLiteral("\nLeads (only they may adjudicate): %1\n").arg(leads.join(QLatin1String(", ")));
+}
+
 void addFieldOptions(QCommandLineParser &p)
 {
     p.addOption({QStringLiteral("field"), QStringLiteral("verdict (default), category, severity or labels."), QStringLiteral("F")});
@@ -227,6 +236,7 @@ void runAgreement(Context &ctx)
                                      {QStringLiteral("gold_accuracy"), jsonNumber(st.goldAccuracy)}});
     }
     json.insert(QStringLiteral("reviewer_stats"), statsJson);
+    json.insert(QStringLiteral("leads"), QJsonArray::fromStringList(project->leads()));
 
     if (ctx.json) {
         printJson(ctx.out, json);
@@ -289,6 +299,7 @@ void runAgreement(Context &ctx)
                         st.goldUnits ? QStringLiteral("%1% of %2").arg(*st.goldAccuracy * 100.0, 0, 'f', 1).arg(st.goldUnits)
                                      : QStringLiteral("none rated"));
     }
+    out << leadsLine(*project, args[0]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -354,6 +365,7 @@ void runDisagreements(Context &ctx)
                             {QStringLiteral("units"), units}});
     } else {
         ctx.out << QStringLiteral("%1 of %2 disputed units on %3\n").arg(shown).arg(queue.size()).arg(toString(options.field));
+        ctx.out << leadsLine(*project, args[0]);
     }
 }
 
@@ -404,6 +416,13 @@ void runAdjudicate(Context &ctx)
                                  .arg(p.value(QStringLiteral("severity")), severityNames().join(QLatin1String(", "))));
     }
     auto project = openProject(args[0]);
+    if (in.verdict && project->adjudicationRefusal(in.lead).isEmpty()) { // a refusal is the one line said
+        if (const auto own = project->ownVerdict(in.fileName, in.model, in.lead)) {
+            QTextStream(stderr) << QStringLiteral("bagel-cli adjudicate: warning: %1 rated this unit as a reviewer (%2); "
+                                                  "the adjudication decides it over their own verdict\n")
+                                       .arg(in.lead, toString(*own));
+        }
+    }
     const qint64 id = project->adjudicate(in);
     if (ctx.json) {
         printJson(ctx.out, {{QStringLiteral("adjudication_id"), id},
@@ -416,6 +435,44 @@ void runAdjudicate(Context &ctx)
         ctx.out << QStringLiteral("Adjudicated %1: %2%3\n").arg(in.fileName, toString(*in.verdict),
                                                               in.gold ? QStringLiteral(" (gold)") : QString());
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+void addLeadsOptions(QCommandLineParser &p)
+{
+    p.addOption({QStringLiteral("add"), QStringLiteral("Name NAME a lead (repeatable)."), QStringLiteral("NAME")});
+    p.addOption({QStringLiteral("remove"), QStringLiteral("NAME is no longer a lead (repeatable)."), QStringLiteral("NAME")});
+}
+
+void runLeads(Context &ctx)
+{
+    const QStringList args = positionals(ctx.parser, 1, "leads PROJECT [--add NAME] [--remove NAME]");
+    const QStringList add = ctx.parser.values(QStringLiteral("add"));
+    const QStringList remove = ctx.parser.values(QStringLiteral("remove"));
+    const bool changing = !add.isEmpty() || !remove.isEmpty();
+    auto project = openProject(args[0], !changing);
+    QStringList added;
+    QStringList already;
+    for (const QString &name : remove)
+        project->removeLead(nfc(name));
+    for (const QString &name : add) {
+        if (project->addLead(nfc(name)))
+            added << nfc(name);
+        else
+            already << nfc(name);
+    }
+    const QStringList leads = project->leads();
+    if (ctx.json) {
+        printJson(ctx.out, {{QStringLiteral("project"), project->path()}, {QStringLiteral("leads"), QJsonArray::fromStringList(leads)}});
+        return;
+    }
+    for (const QString &name : already)
+        ctx.out << QStringLiteral("%1 already is a lead\n").arg(name);
+    if (leads.isEmpty())
+        ctx.out << QStringLiteral("No leads: anyone may adjudicate. Name one with: bagel-cli leads %1 --add NAME\n").arg(args[0]);
+    else
+        ctx.out << QStringLiteral("Leads (only they may adjudicate): %1\n").arg(leads.join(QLatin1String(", ")));
 }
 
 } // namespace bagel::cli

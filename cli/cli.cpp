@@ -504,6 +504,10 @@ const std::vector<Command> &commands()
          "Record a lead's final verdict on a unit, with a reason; exports and reports use it instead of the "
          "majority. --gold makes it a gold unit that scores reviewers; --withdraw returns the unit to the majority rule.",
          addAdjudicateOptions, runAdjudicate},
+        {"leads", "leads PROJECT [--add NAME] [--remove NAME] [--json]",
+         "List, name or remove the project's leads. While none is named anyone may adjudicate; once one is, "
+         "only the leads may.",
+         addLeadsOptions, runLeads},
         {"report", "report PROJECT [--model M] [--pairs N] [--json] [--html OUT] [--charts DIR]",
          "What the review changed, per model: top-1 accuracy, multi-label accuracy before and after the review, "
          "ReaL accuracy, the ImageNet-M count, the paper's Table 2 (mistake category × severity), the share of "

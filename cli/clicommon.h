@@ -90,6 +90,8 @@ void addDisagreementsOptions(QCommandLineParser &parser);
 void runDisagreements(Context &ctx);
 void addAdjudicateOptions(QCommandLineParser &parser);
 void runAdjudicate(Context &ctx);
+void addLeadsOptions(QCommandLineParser &parser);
+void runLeads(Context &ctx);
 
 // The maintainers' report (reportcli.cpp)
 void addReportOptions(QCommandLineParser &parser);

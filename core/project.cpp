@@ -8,6 +8,8 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QSet>
 
 #include <algorithm>
@@ -17,6 +19,41 @@ namespace bagel {
 
 namespace {
 const QString kImagesRootKey = QStringLiteral("images_root");
+const QString kBlindModeKey = QStringLiteral("blind_mode");
+const QString kExamplesFolderKey = QStringLiteral("examples_folder");
+const QString kLeadsKey = QStringLiteral("leads");
+} // namespace
+
+QStringList parseLeads(const QString &stored, QString *problem)
+{
+    QStringList out;
+    if (stored.isEmpty())
+        return out;
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(stored.toUtf8(), &error);
+    if (error.error != QJsonParseError::NoError || !document.isArray()) {
+        if (problem)
+            *problem = QStringLiteral("the list of leads is not a JSON array of names");
+        return out;
+    }
+    for (const QJsonValue &value : document.array()) {
+        if (!value.isString()) {
+            if (problem)
+                *problem = QStringLiteral("the list of leads holds something other than a name");
+            continue;
+        }
+        try {
+            Project::checkName(value.toString(), "lead");
+        } catch (const Error &e) {
+            if (problem)
+                *problem = e.message();
+            continue;
+        }
+        if (!out.contains(value.toString()))
+            out << value.toString();
+    }
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 std::unique_ptr<Project> Project::create(const QString &path, const QString &imagesRoot)
@@ -70,6 +107,105 @@ void Project::setImagesRoot(const QString &directory)
     // Keep the path relative when the images sit beside the project, so the two can move together.
     const bool beside = !relative.startsWith(QLatin1String("..")) && !QDir::isAbsolutePath(relative);
     m_store->setMeta(kImagesRootKey, beside ? (relative.isEmpty() ? QStringLiteral(".") : relative) : absolute);
+}
+
+bool Project::blindMode() const
+{
+    return m_store->meta(kBlindModeKey) != QLatin1String("off");
+}
+
+void Project::setBlindMode(bool on)
+{
+    Transaction tx(*m_store);
+    m_store->setMeta(kBlindModeKey, on ? QStringLiteral("on") : QStringLiteral("off"));
+    tx.commit();
+}
+
+QString Project::examplesFolder() const
+{
+    return m_store->meta(kExamplesFolderKey);
+}
+
+void Project::setExamplesFolder(const QString &folder)
+{
+    Transaction tx(*m_store);
+    m_store->setMeta(kExamplesFolderKey, folder);
+    tx.commit();
+}
+
+QStringList Project::leads() const
+{
+    return parseLeads(m_store->meta(kLeadsKey), nullptr);
+}
+
+namespace {
+
+void storeLeads(Store &store, const QStringList &leads)
+{
+    QJsonArray array;
+    for (const QString &lead : leads)
+        array.append(lead);
+    store.setMeta(kLeadsKey, QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact)));
+}
+
+} // namespace
+
+bool Project::addLead(const QString &name)
+{
+    checkName(name, "lead");
+    Transaction tx(*m_store); // read and write under the write lock: two leads added at once both stay
+    QStringList current = leads();
+    if (current.contains(name))
+        return false;
+    current << name;
+    std::sort(current.begin(), current.end());
+    storeLeads(*m_store, current);
+    tx.commit();
+    return true;
+}
+
+void Project::removeLead(const QString &name)
+{
+    Transaction tx(*m_store);
+    QStringList current = leads();
+    if (!current.removeOne(name)) {
+        throw Error(QStringLiteral("'%1' is not a lead of this project (leads: %2)")
+                        .arg(name, current.isEmpty() ? QStringLiteral("none") : current.join(QLatin1String(", "))));
+    }
+    storeLeads(*m_store, current);
+    tx.commit();
+}
+
+QString Project::adjudicationRefusal(const QString &name) const
+{
+    QString problem;
+    const QStringList all = parseLeads(m_store->meta(kLeadsKey), &problem);
+    if (!problem.isEmpty()) // never open to everyone by accident
+        return QStringLiteral("the project's list of leads cannot be read (%1); name the leads again").arg(problem);
+    if (all.isEmpty() || all.contains(name))
+        return {};
+    return QStringLiteral("only a lead may adjudicate, and '%1' is not one of this project's leads (%2)")
+        .arg(name, all.join(QLatin1String(", ")));
+}
+
+std::optional<Verdict> Project::ownVerdict(const QString &fileName, const QString &model, const QString &lead)
+{
+    const auto item = m_store->itemByFileName(fileName);
+    const ReviewerId reviewer = m_store->reviewerId(lead, false);
+    if (!item || !reviewer)
+        return std::nullopt;
+    ModelId modelId = 0;
+    try {
+        modelId = resolveModel(model, Verdict::Wrong);
+    } catch (const Error &) {
+        return std::nullopt;
+    }
+    std::optional<Verdict> verdict;
+    for (const ReviewRecord &r : latestReviews(item->id)) { // oldest first: the last one found counts
+        if (r.reviewer == reviewer && (r.model == modelId || r.model == 0))
+            verdict = r.verdict;
+    }
+    return verdict;
 }
 
 QString Project::absoluteImagePath(const ItemRecord &item) const
@@ -189,6 +325,9 @@ qint64 Project::adjudicate(const AdjudicationInput &in)
         throw Error(QStringLiteral("no item '%1' in %2").arg(in.fileName, path()));
     a.item = item->id;
     checkName(in.lead, "lead");
+    // Read inside the transaction: a lead list changed meanwhile by another program counts.
+    if (const QString refusal = adjudicationRefusal(in.lead); !refusal.isEmpty())
+        throw Error(refusal);
     if (in.reason.trimmed().isEmpty())
         throw Error(QStringLiteral("an adjudication needs a reason"));
     if ((in.category || in.severity) && in.verdict != Verdict::Wrong)

@@ -3,6 +3,7 @@
 #include "storage/store.h"
 
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 
@@ -91,8 +92,41 @@ public:
     /** Checks \a input without writing; throws Error describing the first problem. */
     ReviewRecord prepareReview(const ReviewInput &input);
 
-    /** Validates and appends a lead's adjudication; returns its id. Throws Error. */
+    /**
+     * Validates and appends a lead's adjudication; returns its id. Throws Error — and writes
+     * nothing — when the project names leads and \a input.lead is not one of them
+     * (see adjudicationRefusal()).
+     */
     qint64 adjudicate(const AdjudicationInput &input);
+
+    // Settings kept in the project file. Read and written only through these, never as raw
+    // meta keys. Each setter writes in a transaction of its own (none may be open); they
+    // throw Error on a read-only project.
+
+    /** Blind mode: the review window hides the model's prediction until a verdict is given (default on). */
+    bool blindMode() const;
+    void setBlindMode(bool on);
+    /** The folder of example images per class (ImageFolder layout: one folder per wnid), or empty. */
+    QString examplesFolder() const;
+    void setExamplesFolder(const QString &folder);
+
+    /**
+     * The project's leads, in name order. Adjudication is a lead's act: while the list is
+     * empty anyone may adjudicate; once it names someone, only they may.
+     */
+    QStringList leads() const;
+    bool isLead(const QString &name) const { return leads().contains(name); }
+    /** Adds a lead; returns false when \a name already is one. Throws Error for an unusable name. */
+    bool addLead(const QString &name);
+    /** Removes a lead. Throws Error when \a name is not one. */
+    void removeLead(const QString &name);
+    /** Why \a name may not adjudicate (one line), or empty when they may. */
+    QString adjudicationRefusal(const QString &name) const;
+    /**
+     * The verdict \a lead gave the unit (\a fileName, \a model) as a reviewer, if any: a lead
+     * who adjudicates a unit they rated themselves is warned.
+     */
+    std::optional<Verdict> ownVerdict(const QString &fileName, const QString &model, const QString &lead);
 
     /**
      * The item's label set now: the imported judgements with every review's label edits
@@ -116,6 +150,13 @@ private:
     std::unique_ptr<Store> m_store;
     const ClassCatalog *m_catalog;
 };
+
+/**
+ * The leads as a project stores them (a JSON array of names), in name order. \a problem, when
+ * given, receives what is wrong with \a stored (empty when nothing is): the names that can be
+ * read are returned all the same.
+ */
+QStringList parseLeads(const QString &stored, QString *problem);
 
 /** The reviews that count: without retractions and the reviews they retract, in order. */
 QVector<ReviewRecord> effectiveReviews(const QVector<ReviewRecord> &reviews);

@@ -626,3 +626,234 @@ TEST(Concurrency, AWriterWaitsOutALockHeldLongerThanTheBusyTimeout)
     EXPECT_GE(timer.elapsed(), 12000);
     EXPECT_EQ(Project::open(dir.path(QStringLiteral("p.bagel")))->store().counts().reviews, 1);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Leads: adjudication is a lead's act once the project names any.
+
+namespace {
+
+qint64 adjudicationCount(const QString &path)
+{
+    return Project::open(path, true)->store().counts().adjudications;
+}
+
+AdjudicationInput adjudication(const QString &item, const QString &lead)
+{
+    AdjudicationInput in;
+    in.fileName = item;
+    in.model = QStringLiteral("vit");
+    in.lead = lead;
+    in.verdict = Verdict::Correct;
+    in.reason = QStringLiteral("checked the fins");
+    return in;
+}
+
+test::CliResult adjudicateCli(const test::TempDir &dir, const QString &lead, const QString &item = QStringLiteral("a.JPEG"))
+{
+    return test::runCli({QStringLiteral("adjudicate"), dir.path(QStringLiteral("p.bagel")), QStringLiteral("--item"), item,
+                         QStringLiteral("--model"), QStringLiteral("vit"), QStringLiteral("--verdict"), QStringLiteral("correct"),
+                         QStringLiteral("--reviewer"), lead, QStringLiteral("--reason"), QStringLiteral("checked the fins")},
+                        dir.path());
+}
+
+} // namespace
+
+TEST(Leads, AnyoneAdjudicatesUntilALeadIsNamedThenOnlyLeads)
+{
+    test::TempDir dir;
+    auto project = makeProject(dir, QStringLiteral("p.bagel"));
+    review(*project, QStringLiteral("a.JPEG"), QStringLiteral("ann"), Verdict::Wrong);
+    review(*project, QStringLiteral("a.JPEG"), QStringLiteral("bo"), Verdict::Correct);
+    EXPECT_TRUE(project->leads().isEmpty());
+    EXPECT_TRUE(project->adjudicationRefusal(QStringLiteral("anyone")).isEmpty());
+    project->adjudicate(adjudication(QStringLiteral("a.JPEG"), QStringLiteral("anyone")));
+
+    EXPECT_TRUE(project->addLead(QStringLiteral("lee")));
+    EXPECT_FALSE(project->addLead(QStringLiteral("lee")));
+    EXPECT_TRUE(project->addLead(QStringLiteral("kim")));
+    EXPECT_EQ(project->leads(), (QStringList{QStringLiteral("kim"), QStringLiteral("lee")}));
+    const qint64 before = project->store().counts().adjudications;
+    try {
+        project->adjudicate(adjudication(QStringLiteral("b.JPEG"), QStringLiteral("anyone")));
+        ADD_FAILURE() << "a non-lead adjudicated";
+    } catch (const Error &e) {
+        EXPECT_TRUE(e.message().contains(QLatin1String("'anyone' is not one of this project's leads (kim, lee)"))) << e.message().toStdString();
+    }
+    EXPECT_EQ(project->store().counts().adjudications, before);
+    EXPECT_GT(project->adjudicate(adjudication(QStringLiteral("b.JPEG"), QStringLiteral("lee"))), 0);
+    EXPECT_EQ(project->store().counts().adjudications, before + 1);
+
+    // The lists survive reopening; removing the last lead opens adjudication to everyone again.
+    project.reset();
+    project = Project::open(dir.path(QStringLiteral("p.bagel")));
+    EXPECT_TRUE(project->isLead(QStringLiteral("kim")));
+    EXPECT_THROW(project->removeLead(QStringLiteral("anyone")), Error);
+    project->removeLead(QStringLiteral("kim"));
+    project->removeLead(QStringLiteral("lee"));
+    EXPECT_TRUE(project->leads().isEmpty());
+    EXPECT_TRUE(project->adjudicationRefusal(QStringLiteral("anyone")).isEmpty());
+    EXPECT_THROW(project->addLead(QStringLiteral(" padded ")), Error);
+}
+
+TEST(Leads, ALeadWhoRatedTheUnitIsKnownAsSuch)
+{
+    test::TempDir dir;
+    auto project = makeProject(dir, QStringLiteral("p.bagel"));
+    review(*project, QStringLiteral("a.JPEG"), QStringLiteral("lee"), Verdict::Wrong);
+    review(*project, QStringLiteral("a.JPEG"), QStringLiteral("lee"), Verdict::Unclear); // the latest counts
+    EXPECT_EQ(project->ownVerdict(QStringLiteral("a.JPEG"), QStringLiteral("vit"), QStringLiteral("lee")), Verdict::Unclear);
+    EXPECT_FALSE(project->ownVerdict(QStringLiteral("b.JPEG"), QStringLiteral("vit"), QStringLiteral("lee")));
+    EXPECT_FALSE(project->ownVerdict(QStringLiteral("a.JPEG"), QStringLiteral("vit"), QStringLiteral("kim")));
+}
+
+TEST(Leads, ADamagedListRefusesEveryoneAndCheckSaysSo)
+{
+    test::TempDir dir;
+    auto project = makeProject(dir, QStringLiteral("p.bagel"));
+    {
+        Transaction tx(project->store());
+        project->store().setMeta(QStringLiteral("leads"), QStringLiteral("lee, kim"));
+        tx.commit();
+    }
+    EXPECT_FALSE(project->adjudicationRefusal(QStringLiteral("lee")).isEmpty());
+    EXPECT_THROW(project->adjudicate(adjudication(QStringLiteral("a.JPEG"), QStringLiteral("lee"))), Error);
+    const QString path = project->path();
+    project.reset();
+    const test::CliResult check = test::runCli({QStringLiteral("check"), path}, dir.path());
+    EXPECT_NE(check.exitCode, 0);
+    EXPECT_TRUE(check.out.contains(QLatin1String("leads"))) << check.out.toStdString();
+    // Naming the leads again repairs the list.
+    const test::CliResult add = test::runCli({QStringLiteral("leads"), path, QStringLiteral("--add"), QStringLiteral("lee")}, dir.path());
+    ASSERT_EQ(add.exitCode, 0) << add.err.toStdString();
+    EXPECT_EQ(Project::open(path)->leads(), QStringList{QStringLiteral("lee")});
+    EXPECT_EQ(test::runCli({QStringLiteral("check"), path}, dir.path()).exitCode, 0);
+}
+
+TEST(LeadsCli, ListsAddsRemovesAndARefusedAdjudicationWritesNothing)
+{
+    test::TempDir dir;
+    auto project = makeProject(dir, QStringLiteral("p.bagel"));
+    review(*project, QStringLiteral("a.JPEG"), QStringLiteral("lee"), Verdict::Wrong);
+    review(*project, QStringLiteral("a.JPEG"), QStringLiteral("bo"), Verdict::Correct);
+    project.reset();
+    const QString path = dir.path(QStringLiteral("p.bagel"));
+
+    const test::CliResult none = test::runCli({QStringLiteral("leads"), path}, dir.path());
+    ASSERT_EQ(none.exitCode, 0) << none.err.toStdString();
+    EXPECT_TRUE(none.out.contains(QLatin1String("anyone may adjudicate"))) << none.out.toStdString();
+    // While none is named, the lead's tools suggest naming them.
+    const test::CliResult agreement = test::runCli({QStringLiteral("agreement"), path, QStringLiteral("--bootstrap"), QStringLiteral("0")}, dir.path());
+    ASSERT_EQ(agreement.exitCode, 0) << agreement.err.toStdString();
+    EXPECT_TRUE(agreement.out.contains(QLatin1String("bagel-cli leads"))) << agreement.out.toStdString();
+
+    const test::CliResult add = test::runCli({QStringLiteral("leads"), path, QStringLiteral("--add"), QStringLiteral("lee"),
+                                              QStringLiteral("--add"), QStringLiteral("kim"), QStringLiteral("--json")},
+                                             dir.path());
+    ASSERT_EQ(add.exitCode, 0) << add.err.toStdString();
+    EXPECT_EQ(QJsonDocument::fromJson(add.out.toUtf8()).object()[QStringLiteral("leads")].toArray(),
+              (QJsonArray{QStringLiteral("kim"), QStringLiteral("lee")}));
+
+    const qint64 before = adjudicationCount(path);
+    const QByteArray hash = test::fileHash(path);
+    const test::CliResult refused = adjudicateCli(dir, QStringLiteral("bo"));
+    EXPECT_NE(refused.exitCode, 0);
+    EXPECT_EQ(refused.err.trimmed().count(QLatin1Char('\n')), 0) << refused.err.toStdString(); // one line
+    EXPECT_TRUE(refused.err.contains(QLatin1String("'bo' is not one of this project's leads"))) << refused.err.toStdString();
+    EXPECT_TRUE(refused.out.isEmpty());
+    EXPECT_EQ(adjudicationCount(path), before);
+    EXPECT_EQ(test::fileHash(path), hash);
+
+    // A lead who rated the unit is warned, and the adjudication is written.
+    const test::CliResult own = adjudicateCli(dir, QStringLiteral("lee"));
+    ASSERT_EQ(own.exitCode, 0) << own.err.toStdString();
+    EXPECT_TRUE(own.err.contains(QLatin1String("warning: lee rated this unit"))) << own.err.toStdString();
+    EXPECT_EQ(adjudicationCount(path), before + 1);
+    const test::CliResult other = adjudicateCli(dir, QStringLiteral("kim"), QStringLiteral("b.JPEG"));
+    ASSERT_EQ(other.exitCode, 0) << other.err.toStdString();
+    EXPECT_FALSE(other.err.contains(QLatin1String("warning"))) << other.err.toStdString();
+
+    const test::CliResult remove = test::runCli({QStringLiteral("leads"), path, QStringLiteral("--remove"), QStringLiteral("nobody")}, dir.path());
+    EXPECT_NE(remove.exitCode, 0);
+    EXPECT_TRUE(remove.err.contains(QLatin1String("'nobody' is not a lead"))) << remove.err.toStdString();
+    const test::CliResult removed = test::runCli({QStringLiteral("leads"), path, QStringLiteral("--remove"), QStringLiteral("kim")}, dir.path());
+    ASSERT_EQ(removed.exitCode, 0) << removed.err.toStdString();
+    EXPECT_TRUE(removed.out.contains(QLatin1String("Leads (only they may adjudicate): lee"))) << removed.out.toStdString();
+}
+
+TEST(ProjectSettings, TypedSettingsPersistAndDefault)
+{
+    test::TempDir dir;
+    auto project = makeProject(dir, QStringLiteral("p.bagel"));
+    EXPECT_TRUE(project->blindMode()); // on unless turned off
+    EXPECT_TRUE(project->examplesFolder().isEmpty());
+    project->setBlindMode(false);
+    project->setExamplesFolder(dir.path(QStringLiteral("examples")));
+    project.reset();
+    project = Project::open(dir.path(QStringLiteral("p.bagel")), true);
+    EXPECT_FALSE(project->blindMode());
+    EXPECT_EQ(project->examplesFolder(), dir.path(QStringLiteral("examples")));
+    EXPECT_THROW(project->setBlindMode(true), Error); // read-only
+}
+
+// ---------------------------------------------------------------------------------------------
+// The whole-project snapshot and the one-item snapshot (read by different paths) agree.
+
+TEST(AuditSnapshot, WholeProjectAndOneItemAgreeWithRetractionsImageLevelReviewsAndAdjudications)
+{
+    test::TempDir dir;
+    auto project = makeProject(dir, QStringLiteral("p.bagel"));
+    const QDateTime t0 = QDateTime::fromString(QStringLiteral("2025-01-01T10:00:00.000Z"), Qt::ISODateWithMs);
+    review(*project, QStringLiteral("a.JPEG"), QStringLiteral("ann"), Verdict::Wrong, Category::FineGrained, Severity::Minor, t0);
+    const ReviewId undone = review(*project, QStringLiteral("a.JPEG"), QStringLiteral("ann"), Verdict::Correct, {}, {}, t0.addSecs(5));
+    project->retractReview(undone);
+    // An older time with a newer id: the time decides.
+    review(*project, QStringLiteral("a.JPEG"), QStringLiteral("bo"), Verdict::Unclear, {}, {}, t0.addSecs(10));
+    review(*project, QStringLiteral("a.JPEG"), QStringLiteral("bo"), Verdict::Correct, {}, {}, t0.addSecs(2));
+    ReviewInput image;
+    image.fileName = QStringLiteral("b.JPEG");
+    image.reviewer = QStringLiteral("cy");
+    image.verdict = Verdict::Problematic;
+    image.note = QStringLiteral("a collage");
+    project->recordReview(image);
+    ReviewInput edit;
+    edit.fileName = QStringLiteral("c.JPEG");
+    edit.reviewer = QStringLiteral("ann");
+    edit.model = QStringLiteral("vit");
+    edit.verdict = Verdict::Wrong;
+    edit.labelChanges = {LabelChange{5, LabelEdit::Correct}};
+    project->recordReview(edit);
+    AdjudicationInput decided = adjudication(QStringLiteral("f.JPEG"), QStringLiteral("lee"));
+    project->adjudicate(decided);
+
+    const AuditSnapshot all = AuditSnapshot::load(*project);
+    ASSERT_EQ(all.reviewers().size(), 3);
+    EXPECT_EQ(all.reviewers()[0].name, QStringLiteral("ann"));
+    ASSERT_EQ(all.units().size(), 4u); // a, b, c and the adjudicated f, in file-name order
+    EXPECT_EQ(all.units()[0].fileName, QStringLiteral("a.JPEG"));
+    EXPECT_EQ(all.units()[3].fileName, QStringLiteral("f.JPEG"));
+    EXPECT_TRUE(all.units()[3].latest.isEmpty());
+    const AuditSnapshot::Unit &a = all.units()[0];
+    ASSERT_EQ(a.latest.size(), 2);
+    EXPECT_EQ(a.latest[0].second.verdict, Verdict::Wrong); // ann, her undo of "correct" left out
+    EXPECT_EQ(a.latest[0].second.category, Category::FineGrained);
+    EXPECT_EQ(a.latest[1].second.verdict, Verdict::Unclear); // bo's later one by time
+    EXPECT_EQ(all.units()[1].latest[0].second.note, QStringLiteral("a collage"));
+    EXPECT_EQ(all.units()[2].labelSets[0], (QVector<int>{5})); // ann's edit; her wrong removes the top-1
+    EXPECT_EQ(all.finalState(3).source, FinalState::Source::Adjudicated);
+
+    for (const AuditSnapshot::Unit &u : all.units()) {
+        const AuditSnapshot one = AuditSnapshot::loadItem(*project, u.item);
+        const int index = one.unitIndex(u.item, u.model);
+        ASSERT_GE(index, 0) << u.fileName.toStdString();
+        const AuditSnapshot::Unit &v = one.units()[std::size_t(index)];
+        ASSERT_EQ(v.latest.size(), u.latest.size()) << u.fileName.toStdString();
+        for (int k = 0; k < u.latest.size(); ++k) {
+            EXPECT_EQ(one.reviewers()[v.latest[k].first].name, all.reviewers()[u.latest[k].first].name);
+            EXPECT_EQ(v.latest[k].second.id, u.latest[k].second.id);
+            EXPECT_EQ(v.latest[k].second.time, u.latest[k].second.time);
+            EXPECT_EQ(v.latest[k].second.note, u.latest[k].second.note);
+            EXPECT_EQ(v.labelSets[k], u.labelSets[k]);
+        }
+        EXPECT_EQ(one.finalState(index).verdict, all.finalState(all.unitIndex(u.item, u.model)).verdict);
+    }
+}

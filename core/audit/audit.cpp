@@ -8,6 +8,8 @@
 #include <QJsonArray>
 
 #include <algorithm>
+#include <numeric>
+#include <tuple>
 #include <map>
 #include <unordered_map>
 
@@ -149,7 +151,7 @@ struct AuditSnapshot::Raw
     QHash<ModelId, QHash<ItemId, int>> top1;
     QHash<ItemId, QVector<LabelJudgement>> imported;
     QHash<ItemId, ProblematicInfo> problematic;
-    QVector<ReviewRecord> reviews;
+    ReviewRows reviews;
     QVector<AdjudicationRecord> adjudications;
 };
 
@@ -167,7 +169,7 @@ AuditSnapshot AuditSnapshot::load(const Project &project)
     raw.top1 = store.allTop1(); // one pass over the predictions, whatever the number of models
     raw.imported = store.allJudgements();
     raw.problematic = store.allProblematic();
-    raw.reviews = store.allReviews();
+    raw.reviews = store.reviewRows();
     store.forEachAdjudication([&raw](const AdjudicationRecord &a) { raw.adjudications << a; });
     return build(std::move(raw));
 }
@@ -192,7 +194,8 @@ AuditSnapshot AuditSnapshot::loadItem(const Project &project, ItemId item)
         raw.imported.insert(item, labels);
     if (const auto info = store.problematic(item))
         raw.problematic.insert(item, *info);
-    raw.reviews = store.reviews(item);
+    for (const ReviewRecord &review : store.reviews(item))
+        raw.reviews.append(review);
     raw.adjudications = store.adjudications(item);
     return build(std::move(raw));
 }
@@ -201,29 +204,57 @@ AuditSnapshot AuditSnapshot::build(Raw raw)
 {
     AuditSnapshot s;
     s.m_models = raw.models;
-    const QHash<ItemId, ItemFacts> &items = raw.items;
     const QHash<ModelId, QHash<ItemId, int>> &top1 = raw.top1;
     s.m_imported = raw.imported;
     s.m_top1 = raw.top1;
     s.m_items = raw.items;
-    s.m_itemOrder = raw.itemOrder;
     s.m_importedProblematic = raw.problematic;
-    // The reviews that count, in the order they were made. Working on indices keeps the
-    // 250,000 reviews of a large audit from being copied around.
-    QVector<ReviewRecord> &reviews = raw.reviews;
-    {
-        QSet<ReviewId> retracted;
-        for (const ReviewRecord &r : reviews) {
-            if (r.retracts)
-                retracted.insert(r.retracts);
+
+    // Units come out in file-name order (then by model). The store lists the items in that
+    // order already; a unit's place is its item's rank, so that 50,000 units are never sorted
+    // by comparing names. (The check keeps the order of QString::compare should SQLite's
+    // byte order ever differ from it.)
+    QVector<ItemId> &itemOrder = raw.itemOrder;
+    for (qsizetype i = 1; i < itemOrder.size(); ++i) {
+        if (raw.items.value(itemOrder[i - 1]).fileName.compare(raw.items.value(itemOrder[i]).fileName) > 0) {
+            std::stable_sort(itemOrder.begin(), itemOrder.end(), [&raw](ItemId a, ItemId b) {
+                return raw.items.value(a).fileName.compare(raw.items.value(b).fileName) < 0;
+            });
+            break;
         }
-        reviews.removeIf([&retracted](const ReviewRecord &r) { return r.retracts || retracted.contains(r.id); });
     }
-    std::vector<std::pair<qint64, qsizetype>> order; // (time, position); ties keep id order
-    order.reserve(std::size_t(reviews.size()));
-    for (qsizetype i = 0; i < reviews.size(); ++i)
-        order.emplace_back(reviews[i].time.toMSecsSinceEpoch(), i);
-    std::stable_sort(order.begin(), order.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    s.m_itemOrder = itemOrder;
+    // Item ids are dense in practice: a table by id, else a hash.
+    ItemId maxId = 0;
+    for (const ItemId id : std::as_const(itemOrder))
+        maxId = std::max(maxId, id);
+    const bool dense = maxId >= 0 && maxId <= 4 * qint64(itemOrder.size()) + 1024;
+    std::vector<int> rankById;
+    QHash<ItemId, int> rankByHash;
+    if (dense) {
+        rankById.assign(std::size_t(maxId) + 1, -1);
+        for (int i = 0; i < int(itemOrder.size()); ++i)
+            rankById[std::size_t(itemOrder[i])] = i;
+    } else {
+        rankByHash.reserve(itemOrder.size());
+        for (int i = 0; i < int(itemOrder.size()); ++i)
+            rankByHash.insert(itemOrder[i], i);
+    }
+    auto rankOf = [&](ItemId item) {
+        if (dense)
+            return item >= 0 && item <= maxId ? rankById[std::size_t(item)] : -1;
+        return rankByHash.value(item, -1);
+    };
+
+    // The reviews that count: not a retraction, not retracted.
+    const ReviewRows &reviews = raw.reviews;
+    const QVector<ReviewRow> &rows = reviews.rows;
+    QSet<ReviewId> retracted;
+    for (const ReviewRow &r : rows) {
+        if (r.retracts)
+            retracted.insert(r.retracts);
+    }
+    auto counts = [&retracted](const ReviewRow &r) { return !r.retracts && (retracted.isEmpty() || !retracted.contains(r.id)); };
 
     // The models a review or adjudication is about: its own, or for an image-level one every
     // model with a prediction for the item (none: the item alone).
@@ -232,113 +263,180 @@ AuditSnapshot AuditSnapshot::build(Raw raw)
             return QVector<ModelId>{model};
         QVector<ModelId> models;
         for (const ModelRecord &m : raw.models) {
-            if (top1.value(m.id).contains(item))
+            const auto tops = top1.constFind(m.id);
+            if (tops != top1.constEnd() && tops->contains(item))
                 models << m.id;
         }
         return models.isEmpty() ? QVector<ModelId>{0} : models;
     };
 
-    struct Key
+    // One entry per verdict and unit it is about; sorted, each (unit, reviewer) run ends with
+    // the reviewer's latest verdict on the unit (by time, then id).
+    struct Entry
     {
-        ItemId item;
+        int rank;
+        int rater; ///< the reviewer id's column, once the columns are known
         ModelId model;
-        ReviewerId reviewer;
-        bool operator==(const Key &) const = default;
+        qint64 time;
+        ReviewId id;
+        qsizetype row;
     };
-    struct KeyHash
-    {
-        std::size_t operator()(const Key &k) const noexcept
-        {
-            return std::size_t(k.item) * 0x9E3779B97F4A7C15ULL ^ std::size_t(k.model) * 0xC2B2AE3D27D4EB4FULL
-                   ^ std::size_t(k.reviewer) * 0x165667B19E3779F9ULL;
-        }
-    };
-    std::unordered_map<Key, qsizetype, KeyHash> latest; // → position in reviews
-    latest.reserve(std::size_t(reviews.size()));
-    QHash<QPair<ItemId, ReviewerId>, QVector<qsizetype>> edits;
-    QSet<ReviewerId> raters;
-    for (const auto &[time, i] : order) {
-        const ReviewRecord &r = reviews[i];
-        if (!r.labelChanges.isEmpty()) {
-            s.m_labelEdits << r;
-            edits[{r.item, r.reviewer}] << i;
-        }
-        if (!r.verdict)
+    std::vector<Entry> entries;
+    entries.reserve(std::size_t(rows.size()));
+    std::vector<std::pair<qint64, qsizetype>> edited; // (time, row) of the reviews with label edits
+    QHash<ReviewerId, QVector<qint64>> &verdictTimes = s.m_verdictTimes;
+    QHash<ReviewerId, int> column; // filled below; first the reviewers who gave a verdict
+    ReviewerId lastReviewer = -1;
+    QVector<qint64> *lastTimes = nullptr;
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        const ReviewRow &r = rows[i];
+        if (!counts(r))
             continue;
-        raters.insert(r.reviewer);
-        s.m_verdictTimes[r.reviewer] << time;
+        if (reviews.hasLabelChanges(r))
+            edited.emplace_back(r.time, i);
+        if (!r.hasVerdict())
+            continue;
+        if (r.reviewer != lastReviewer) {
+            lastReviewer = r.reviewer;
+            lastTimes = &verdictTimes[r.reviewer];
+        }
+        lastTimes->append(r.time);
         if (r.model) {
-            latest[Key{r.item, r.model, r.reviewer}] = i;
+            entries.push_back(Entry{rankOf(r.item), 0, r.model, r.time, r.id, i});
         } else {
             for (const ModelId model : modelsOf(r.item, 0))
-                latest[Key{r.item, model, r.reviewer}] = i;
+                entries.push_back(Entry{rankOf(r.item), 0, model, r.time, r.id, i});
         }
     }
+    for (QVector<qint64> &times : verdictTimes)
+        std::sort(times.begin(), times.end());
 
+    // Reviewers who gave a verdict are the columns, in name order.
     for (const ReviewerRecord &reviewer : raw.reviewers) {
         s.m_names.insert(reviewer.id, reviewer.name);
-        if (raters.contains(reviewer.id))
+        if (verdictTimes.contains(reviewer.id))
             s.m_reviewers << reviewer;
     }
     std::sort(s.m_reviewers.begin(), s.m_reviewers.end(),
               [](const ReviewerRecord &a, const ReviewerRecord &b) { return a.name < b.name; });
-    QHash<ReviewerId, int> column;
     for (int i = 0; i < s.m_reviewers.size(); ++i)
         column.insert(s.m_reviewers[i].id, i);
+    for (Entry &e : entries)
+        e.rater = column.value(rows[e.row].reviewer, -1); // never -1: both were read in one transaction
+    std::erase_if(entries, [](const Entry &e) { return e.rater < 0; });
+    std::sort(entries.begin(), entries.end(), [](const Entry &a, const Entry &b) {
+        return std::tie(a.rank, a.model, a.rater, a.time, a.id) < std::tie(b.rank, b.model, b.rater, b.time, b.id);
+    });
 
-    QHash<QPair<ItemId, ModelId>, AdjudicationRecord> adjudications;
+    // The reviewers' label edits in the order they were made (ties: id order).
+    std::stable_sort(edited.begin(), edited.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    QHash<QPair<ItemId, ReviewerId>, QVector<qsizetype>> edits; // → positions in m_labelEdits
+    for (const auto &[time, i] : edited) {
+        const ReviewRow &r = rows[i];
+        edits[{r.item, r.reviewer}] << s.m_labelEdits.size();
+        s.m_labelEdits << reviews.record(r);
+    }
+
+    auto newUnit = [&](ItemId item, ModelId model) -> Unit & {
+        s.m_unitIndex.insert({item, model}, int(s.m_units.size()));
+        Unit &u = s.m_units.emplace_back();
+        const auto facts = raw.items.constFind(item);
+        u.item = item;
+        u.model = model;
+        if (facts != raw.items.constEnd()) {
+            u.fileName = facts->fileName;
+            u.originalLabel = facts->originalLabel;
+        }
+        if (model) {
+            const auto tops = top1.constFind(model);
+            u.top1 = tops == top1.constEnd() ? -1 : tops->value(item, -1);
+        }
+        return u;
+    };
+
+    // The units with verdicts, in order, each with every reviewer's latest verdict as a record.
+    s.m_units.reserve(entries.size() / std::max<std::size_t>(1, std::size_t(s.m_reviewers.size())) + 16);
+    s.m_unitIndex.reserve(qsizetype(s.m_units.capacity()));
+    std::vector<int> unitRank; // each unit's item rank, for placing the adjudicated-only units
+    unitRank.reserve(s.m_units.capacity());
+    for (std::size_t e = 0; e < entries.size();) {
+        const Entry &first = entries[e];
+        Unit &u = newUnit(rows[first.row].item, first.model);
+        unitRank.push_back(first.rank);
+        std::size_t end = e + 1;
+        int raterCount = 1;
+        for (; end < entries.size() && entries[end].rank == first.rank && entries[end].model == first.model; ++end)
+            raterCount += entries[end].rater != entries[end - 1].rater;
+        u.latest.reserve(raterCount);
+        for (; e < end; ++e) {
+            if (e + 1 == end || entries[e + 1].rater != entries[e].rater)
+                u.latest.append({entries[e].rater, reviews.record(rows[entries[e].row])});
+        }
+    }
+
+    // The leads' latest adjudication of each unit; units only a lead decided join the list.
     QVector<AdjudicationRecord> allAdjudications = raw.adjudications;
     std::stable_sort(allAdjudications.begin(), allAdjudications.end(), earlier<AdjudicationRecord>);
+    QHash<QPair<ItemId, ModelId>, AdjudicationRecord> adjudications;
     for (const AdjudicationRecord &a : allAdjudications) {
         for (const ModelId model : modelsOf(a.item, a.model))
             adjudications.insert({a.item, model}, a);
     }
-
-    // Units: every (item, model) with a verdict or an adjudication.
-    auto unitFor = [&](ItemId item, ModelId model) -> Unit & {
-        auto it = s.m_unitIndex.find({item, model});
-        if (it == s.m_unitIndex.end()) {
-            it = s.m_unitIndex.insert({item, model}, int(s.m_units.size()));
-            Unit u;
-            const ItemFacts record = items.value(item);
-            u.item = item;
-            u.model = model;
-            u.fileName = record.fileName;
-            u.originalLabel = record.originalLabel;
-            u.top1 = model ? top1.value(model).value(item, -1) : -1;
-            s.m_units.push_back(std::move(u));
-        }
-        return s.m_units[std::size_t(*it)];
-    };
-    for (const auto &[key, position] : latest) {
-        const auto rater = column.constFind(key.reviewer);
-        if (rater != column.constEnd()) // always, as both were read in one transaction
-            unitFor(key.item, key.model).latest.append({*rater, reviews[position]});
-    }
+    bool added = false;
     for (auto it = adjudications.constBegin(); it != adjudications.constEnd(); ++it) {
-        Unit &u = unitFor(it.key().first, it.key().second);
+        int index = s.m_unitIndex.value(it.key(), -1);
+        if (index < 0) {
+            newUnit(it.key().first, it.key().second);
+            unitRank.push_back(rankOf(it.key().first));
+            index = int(s.m_units.size()) - 1;
+            added = true;
+        }
         if (it->verdict)
-            u.adjudication = *it;
+            s.m_units[std::size_t(index)].adjudication = *it;
+    }
+    if (added) {
+        std::vector<int> order(s.m_units.size());
+        std::iota(order.begin(), order.end(), 0);
+        std::sort(order.begin(), order.end(), [&](int a, int b) {
+            return std::pair(unitRank[std::size_t(a)], s.m_units[std::size_t(a)].model)
+                   < std::pair(unitRank[std::size_t(b)], s.m_units[std::size_t(b)].model);
+        });
+        std::vector<Unit> sorted;
+        sorted.reserve(s.m_units.size());
+        for (const int i : order)
+            sorted.push_back(std::move(s.m_units[std::size_t(i)]));
+        s.m_units = std::move(sorted);
+        s.m_unitIndex.clear();
+        for (int i = 0; i < int(s.m_units.size()); ++i)
+            s.m_unitIndex.insert({s.m_units[std::size_t(i)].item, s.m_units[std::size_t(i)].model}, i);
     }
 
+    // Each reviewer's label set of the unit: the imported judgements with their own edits,
+    // then their verdict on the model's top-1. Reviewers without edits of their own share one
+    // of three lists per unit (implicitly shared, not copied).
     for (Unit &u : s.m_units) {
-        std::sort(u.latest.begin(), u.latest.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
         const QVector<LabelJudgement> imported = s.m_imported.value(u.item);
         QVector<int> importedCorrect;
         for (const LabelJudgement &j : imported) {
             if (j.judgement == Judgement::Correct)
                 importedCorrect << j.classIndex;
         }
+        std::optional<QVector<int>> shared[3]; // verdict correct, problematic, other
         u.labelSets.reserve(u.latest.size());
         for (const auto &[rater, review] : u.latest) {
+            const int kind = review.verdict == Verdict::Correct ? 0 : review.verdict == Verdict::Problematic ? 1 : 2;
+            const auto own = edits.isEmpty() ? edits.constEnd() : edits.constFind({u.item, review.reviewer});
+            if (own == edits.constEnd() && shared[kind]) {
+                u.labelSets << *shared[kind];
+                continue;
+            }
             QVector<int> correct;
-            const auto own = edits.constFind({u.item, review.reviewer});
             if (own == edits.constEnd()) {
                 correct = importedCorrect;
             } else {
                 QVector<LabelJudgement> labels = imported;
                 for (const qsizetype edit : *own)
-                    labels = applyLabelChanges(std::move(labels), reviews[edit].labelChanges);
+                    labels = applyLabelChanges(std::move(labels), s.m_labelEdits[edit].labelChanges);
                 for (const LabelJudgement &j : labels) {
                     if (j.judgement == Judgement::Correct)
                         correct << j.classIndex;
@@ -350,18 +448,11 @@ AuditSnapshot AuditSnapshot::build(Raw raw)
                     correct << u.top1;
             }
             std::sort(correct.begin(), correct.end());
+            if (own == edits.constEnd())
+                shared[kind] = correct;
             u.labelSets << correct;
         }
     }
-
-    std::sort(s.m_units.begin(), s.m_units.end(), [](const Unit &a, const Unit &b) {
-        const int byName = a.fileName.compare(b.fileName);
-        return byName != 0 ? byName < 0 : a.model < b.model;
-    });
-    s.m_unitIndex.clear();
-    s.m_unitIndex.reserve(qsizetype(s.m_units.size()));
-    for (int i = 0; i < int(s.m_units.size()); ++i)
-        s.m_unitIndex.insert({s.m_units[i].item, s.m_units[i].model}, i);
     return s;
 }
 

@@ -1,5 +1,7 @@
 #include "projectcheck.h"
 
+#include "project.h"
+
 #include "error.h"
 #include "sqliteschema.h"
 #include "sqlitestore.h"
@@ -447,6 +449,23 @@ CheckReport checkProject(const QString &path)
                     .arg(examples(badTimes)));
     } catch (const Error &e) {
         add("consistency", Level::Error, e.message());
+    }
+
+    try {
+        // The leads: a JSON array of usable names. A list that cannot be read refuses every
+        // adjudication until the leads are named again.
+        const QVector<QStringList> stored = db->rows("SELECT value FROM meta WHERE key = 'leads'");
+        QString problem;
+        const QStringList leads = parseLeads(stored.isEmpty() ? QString() : stored.first().value(0), &problem);
+        if (!problem.isEmpty())
+            add("leads", Level::Error,
+                QStringLiteral("%1; nobody may adjudicate until the leads are named again (bagel-cli leads --add)").arg(problem));
+        else if (leads.isEmpty())
+            add("leads", Level::Ok, QStringLiteral("no leads named: anyone may adjudicate"));
+        else
+            add("leads", Level::Ok, QStringLiteral("leads: %1").arg(leads.join(QLatin1String(", "))));
+    } catch (const Error &e) {
+        add("leads", Level::Error, e.message());
     }
     return report;
 }

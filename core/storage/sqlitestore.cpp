@@ -497,6 +497,19 @@ void SqliteStore::execPrepared(QSqlQuery &query, const QString &what) const
         fail(query, what);
 }
 
+SqliteStore::ScanCache::ScanCache(const SqliteStore &store)
+    : m_handle(store.m_handle)
+{
+    if (sqlite3_txn_state(m_handle, "main") != SQLITE_TXN_WRITE)
+        m_active = sqlite3_exec(m_handle, "PRAGMA cache_size = -2048", nullptr, nullptr, nullptr) == SQLITE_OK;
+}
+
+SqliteStore::ScanCache::~ScanCache()
+{
+    if (m_active)
+        sqlite3_exec(m_handle, "PRAGMA cache_size = -65536", nullptr, nullptr, nullptr); // as connect() set it
+}
+
 qint64 SqliteStore::countRows(const char *sql) const
 {
     QSqlQuery &q = prepared(sql);

@@ -97,6 +97,7 @@ std::optional<ItemRecord> SqliteStore::itemByFileName(const QString &fileName) c
 void SqliteStore::forEachItem(const std::function<void(const ItemRecord &)> &visit) const
 {
     // Not a cached statement: \a visit may read the store meanwhile.
+    const ScanCache scan(*this);
     SqliteStatement q(m_handle, "SELECT id, file_name, image_path, original_label FROM items ORDER BY file_name");
     ItemRecord r;
     while (q.step()) {
@@ -170,6 +171,7 @@ void SqliteStore::addJudgements(ItemId item, const QVector<LabelJudgement> &judg
 
 QHash<ItemId, QVector<LabelJudgement>> SqliteStore::allJudgements() const
 {
+    const ScanCache scan(*this);
     QHash<ItemId, QVector<LabelJudgement>> out;
     SqliteStatement &q = native("SELECT item_id, class_index, judgement FROM judgements ORDER BY item_id, class_index");
     ItemId current = 0;

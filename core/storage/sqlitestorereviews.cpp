@@ -10,9 +10,11 @@
 #include <QSqlError>
 #include <QtNumeric>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <string>
+#include <unordered_map>
 
 namespace bagel {
 
@@ -144,6 +146,7 @@ QVector<PredictionSummary> SqliteStore::predictionSummaries(ModelId model) const
 
 QHash<ModelId, QHash<ItemId, int>> SqliteStore::allTop1() const
 {
+    const ScanCache scan(*this);
     QHash<ModelId, QHash<ItemId, int>> out;
     const qint64 rows = countRows("SELECT COUNT(*) FROM predictions");
     const QVector<ModelRecord> all = models();
@@ -327,21 +330,81 @@ void SqliteStore::forEachReview(const std::function<void(const ReviewRecord &)> 
         visit(r);
 }
 
+namespace {
+
+/** Strings with a handful of distinct values (a review's source): one QString each, found by their bytes. */
+class SharedStrings
+{
+public:
+    explicit SharedStrings(QVector<QString> *strings)
+        : m_strings(strings)
+    {
+    }
+    qsizetype index(std::string_view utf8)
+    {
+        if (m_last >= 0 && m_lastBytes == utf8)
+            return m_last;
+        std::string key(utf8);
+        auto it = m_index.find(key);
+        if (it == m_index.end()) {
+            it = m_index.emplace(key, m_strings->size()).first;
+            m_strings->append(QString::fromUtf8(utf8.data(), qsizetype(utf8.size())));
+        }
+        m_last = it->second;
+        m_lastBytes = std::move(key);
+        return m_last;
+    }
+
+private:
+    QVector<QString> *m_strings;
+    std::unordered_map<std::string, qsizetype> m_index;
+    qsizetype m_last = -1;
+    std::string m_lastBytes;
+};
+
+template<typename Enum>
+qint8 storedEnumValue(const SqliteStatement &q, int column, const QStringList &names)
+{
+    if (q.isNull(column))
+        return -1;
+    const std::optional<Enum> value = storedEnum<Enum>(q.utf8(column), names);
+    return value ? qint8(*value) : qint8(-1);
+}
+
+/** Adds the label edits of review_labels to reviews in id order, calling \a add(position, change). */
+template<typename Add>
+void readLabelEdits(SqliteStatement &labels, qsizetype count, const std::function<ReviewId(qsizetype)> &idAt, const QString &path, Add add)
+{
+    qsizetype at = 0;
+    while (labels.step()) {
+        const ReviewId id = labels.int64(0);
+        while (at < count && idAt(at) < id)
+            ++at;
+        if (at == count || idAt(at) != id)
+            continue;
+        if (const auto edit = parseLabelEdit(labels.text(2)))
+            add(at, LabelChange{storedClass(labels.int64(1), path, "review_labels.class_index"), *edit});
+    }
+    labels.reset();
+}
+
+} // namespace
+
 QVector<ReviewRecord> SqliteStore::allReviews() const
 {
-    // Read on the native handle: the audit reads every review of a project, 250,000 for 50,000
-    // units × 5 reviewers, and QSqlQuery's per-value cost dominated that.
     static const QStringList verdicts = verdictNames();
     static const QStringList categories = categoryNames();
     static const QStringList kinds = spuriousKindNames();
     static const QStringList severities = severityNames();
+    const ScanCache scan(*this);
     QVector<ReviewRecord> all;
-    all.reserve(int(countRows("SELECT COUNT(*) FROM reviews")));
+    all.reserve(qsizetype(countRows("SELECT COUNT(*) FROM reviews")));
     SqliteStatement &q = native("SELECT id, item_id, model_id, reviewer_id, created_at, verdict, category, "
                                 "spurious_kind, severity, note, source, retracts, oov_wnid, uid FROM reviews ORDER BY id");
-    QHash<QString, QString> sources; // a handful of distinct values: share their strings
+    QVector<QString> sourceNames;
+    SharedStrings sources(&sourceNames);
     while (q.step()) {
-        ReviewRecord r;
+        ReviewRecord &r = all.emplace_back();
         r.id = q.int64(0);
         r.item = q.int64(1);
         r.model = q.isNull(2) ? 0 : q.int64(2);
@@ -357,32 +420,118 @@ QVector<ReviewRecord> SqliteStore::allReviews() const
             r.severity = storedEnum<Severity>(q.utf8(8), severities);
         if (!q.utf8(9).empty())
             r.note = q.text(9);
-        const QString source = q.text(10);
-        auto shared = sources.constFind(source);
-        if (shared == sources.constEnd())
-            shared = sources.insert(source, source);
-        r.source = *shared;
+        r.source = sourceNames[sources.index(q.utf8(10))];
         r.retracts = q.isNull(11) ? 0 : q.int64(11);
         if (!q.isNull(12))
             r.oovWnid = q.text(12);
         r.uid = q.text(13);
-        all << r;
     }
     q.reset();
     // Both lists are in review id order: walk them together.
-    SqliteStatement &labels = native("SELECT review_id, class_index, edit FROM review_labels ORDER BY review_id, class_index");
-    qsizetype at = 0;
-    while (labels.step()) {
-        const ReviewId id = labels.int64(0);
-        while (at < all.size() && all[at].id < id)
-            ++at;
-        if (at == all.size() || all[at].id != id)
-            continue;
-        if (const auto edit = parseLabelEdit(labels.text(2)))
-            all[at].labelChanges << LabelChange{storedClass(labels.int64(1), m_path, "review_labels.class_index"), *edit};
-    }
-    labels.reset();
+    readLabelEdits(native("SELECT review_id, class_index, edit FROM review_labels ORDER BY review_id, class_index"), all.size(),
+                   [&all](qsizetype i) { return all[i].id; }, m_path,
+                   [&all](qsizetype i, const LabelChange &change) { all[i].labelChanges << change; });
     return all;
+}
+
+ReviewRows SqliteStore::reviewRows() const
+{
+    // On the native handle, in one pass, into rows of plain numbers: the audit reads every
+    // review of a project, 250,000 for 50,000 units × 5 reviewers. QSqlQuery's per-value cost,
+    // then a QString per row and value, then the size of a full record each, dominated that.
+    static const QStringList verdicts = verdictNames();
+    static const QStringList categories = categoryNames();
+    static const QStringList kinds = spuriousKindNames();
+    static const QStringList severities = severityNames();
+    const ScanCache scan(*this);
+    ReviewRows out;
+    out.rows.reserve(qsizetype(countRows("SELECT COUNT(*) FROM reviews")));
+    SqliteStatement &q = native("SELECT id, item_id, model_id, reviewer_id, created_at, verdict, category, "
+                                "spurious_kind, severity, note, source, retracts, oov_wnid FROM reviews ORDER BY id");
+    SharedStrings sources(&out.sources);
+    while (q.step()) {
+        ReviewRow &r = out.rows.emplace_back();
+        r.id = q.int64(0);
+        r.item = q.int64(1);
+        r.model = q.isNull(2) ? 0 : q.int64(2);
+        r.reviewer = q.int64(3);
+        const QDateTime time = fromStorageTime(q.utf8(4));
+        r.time = time.isValid() ? time.toMSecsSinceEpoch() : ReviewRow::kNoTime;
+        r.verdict = storedEnumValue<Verdict>(q, 5, verdicts);
+        r.category = storedEnumValue<Category>(q, 6, categories);
+        r.spuriousKind = storedEnumValue<SpuriousKind>(q, 7, kinds);
+        r.severity = storedEnumValue<Severity>(q, 8, severities);
+        r.source = qint32(sources.index(q.utf8(10)));
+        r.retracts = q.isNull(11) ? 0 : q.int64(11);
+        if (!q.utf8(9).empty() || !q.isNull(12)) {
+            r.detail = qint32(out.details.size());
+            out.details.append(ReviewRows::Detail{q.utf8(9).empty() ? QString() : q.text(9), q.isNull(12) ? QString() : q.text(12), {}});
+        }
+    }
+    q.reset();
+    readLabelEdits(native("SELECT review_id, class_index, edit FROM review_labels ORDER BY review_id, class_index"),
+                   out.rows.size(), [&out](qsizetype i) { return out.rows[i].id; }, m_path, [&out](qsizetype i, const LabelChange &change) {
+                       ReviewRow &r = out.rows[i];
+                       if (r.detail < 0) {
+                           r.detail = qint32(out.details.size());
+                           out.details.append(ReviewRows::Detail{});
+                       }
+                       out.details[r.detail].labelChanges << change;
+                   });
+    return out;
+}
+
+ReviewRecord ReviewRows::record(const ReviewRow &row) const
+{
+    ReviewRecord r;
+    r.id = row.id;
+    r.item = row.item;
+    r.model = row.model;
+    r.reviewer = row.reviewer;
+    if (row.time != ReviewRow::kNoTime)
+        r.time = QDateTime::fromMSecsSinceEpoch(row.time, Qt::UTC);
+    if (row.verdict >= 0)
+        r.verdict = Verdict(row.verdict);
+    if (row.category >= 0)
+        r.category = Category(row.category);
+    if (row.spuriousKind >= 0)
+        r.spuriousKind = SpuriousKind(row.spuriousKind);
+    if (row.severity >= 0)
+        r.severity = Severity(row.severity);
+    r.source = sources.value(row.source);
+    r.retracts = row.retracts;
+    if (row.detail >= 0) {
+        const Detail &d = details[row.detail];
+        r.note = d.note;
+        r.oovWnid = d.oovWnid;
+        r.labelChanges = d.labelChanges;
+    }
+    return r;
+}
+
+void ReviewRows::append(const ReviewRecord &r)
+{
+    ReviewRow &row = rows.emplace_back();
+    row.id = r.id;
+    row.item = r.item;
+    row.model = r.model;
+    row.reviewer = r.reviewer;
+    row.time = r.time.isValid() ? r.time.toMSecsSinceEpoch() : ReviewRow::kNoTime;
+    row.retracts = r.retracts;
+    row.verdict = r.verdict ? qint8(*r.verdict) : qint8(-1);
+    row.category = r.category ? qint8(*r.category) : qint8(-1);
+    row.spuriousKind = r.spuriousKind ? qint8(*r.spuriousKind) : qint8(-1);
+    row.severity = r.severity ? qint8(*r.severity) : qint8(-1);
+    qsizetype source = sources.indexOf(r.source);
+    if (source < 0) {
+        source = sources.size();
+        sources.append(r.source);
+    }
+    row.source = qint32(source);
+    if (!r.note.isEmpty() || !r.oovWnid.isEmpty() || !r.labelChanges.isEmpty()) {
+        row.detail = qint32(details.size());
+        details.append(Detail{r.note, r.oovWnid, r.labelChanges});
+    }
 }
 
 QHash<QString, ReviewId> SqliteStore::reviewUids() const

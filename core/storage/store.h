@@ -95,8 +95,13 @@ public:
     virtual QVector<ReviewRecord> reviews(ItemId item) const = 0;
     /** Every review, oldest first. */
     virtual void forEachReview(const std::function<void(const ReviewRecord &)> &visit) const = 0;
-    /** Every review in id order, as one list (the audit reads them all). */
+    /** Every review in id order, as one list. */
     virtual QVector<ReviewRecord> allReviews() const = 0;
+    /**
+     * Every review in id order as compact rows, without uids: what the audit reads. A quarter
+     * of the memory of allReviews(), which for 250,000 reviews was most of the audit's time.
+     */
+    virtual ReviewRows reviewRows() const = 0;
 
     /** Review id by uid, for every review (merging tells by uid which reviews it already has). */
     virtual QHash<QString, ReviewId> reviewUids() const = 0;
