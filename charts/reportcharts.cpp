@@ -32,6 +32,7 @@ namespace {
 const QColor kMajor(0xb2, 0x43, 0x2f);
 const QColor kMinor(0xe6, 0xb8, 0x6a);
 const QColor kNoSeverity(0x9e, 0x9e, 0x9e);
+const QColor kOpen(0x6f, 0x8f, 0xaf);
 const QColor kCount(0x2f, 0x5f, 0x98);
 const QColor kShare(0xb2, 0x43, 0x2f);
 
@@ -147,27 +148,38 @@ std::unique_ptr<QChart> table2Chart(const ModelReport &model)
     auto *major = new QBarSet(QCoreApplication::translate("ReportCharts", "major"));
     auto *minor = new QBarSet(QCoreApplication::translate("ReportCharts", "minor (borderline included)"));
     auto *none = new QBarSet(QCoreApplication::translate("ReportCharts", "no severity given"));
+    auto *open = new QBarSet(QCoreApplication::translate("ReportCharts", "open: the reviewers tie"));
     major->setColor(kMajor);
     minor->setColor(kMinor);
     none->setColor(kNoSeverity);
+    open->setColor(kOpen);
+    // The rows of Table 2 the window and the files show, less the total; a row of mistakes
+    // without a category and one of open units only when there are some.
+    QVector<Table2Row> rows = table2Rows(model, false);
+    rows.removeIf([](const Table2Row &row) { return row.kind == Table2Row::Kind::Total; });
     QStringList categories;
     qint64 highest = 0;
     qint64 withoutSeverity = 0;
-    for (int c = int(model.table2.size()) - 1; c >= 0; --c) { // the first category is drawn at the bottom
-        const SeverityCounts &row = model.table2[std::size_t(c)];
-        categories << QStringLiteral("%1 (%2)").arg(categoryLabel(Category(c))).arg(row.total);
-        *major << double(row.major);
-        *minor << double(row.minor);
-        *none << double(row.total - row.major - row.minor);
-        withoutSeverity += row.total - row.major - row.minor;
-        highest = std::max(highest, row.total);
+    for (auto row = rows.crbegin(); row != rows.crend(); ++row) { // the first row is drawn at the top
+        const SeverityCounts &c = row->counts;
+        const bool isOpen = row->kind == Table2Row::Kind::Open;
+        categories << QStringLiteral("%1 (%2)").arg(row->category ? categoryLabel(*row->category) : row->label).arg(c.total);
+        *major << double(isOpen ? 0 : c.major);
+        *minor << double(isOpen ? 0 : c.minor);
+        *none << double(isOpen ? 0 : c.total - c.major - c.minor);
+        *open << double(isOpen ? c.total : 0);
+        if (!isOpen)
+            withoutSeverity += c.total - c.major - c.minor;
+        highest = std::max(highest, c.total);
     }
     series->append(major);
     series->append(minor);
-    if (withoutSeverity > 0)
-        series->append(none);
-    else
-        delete none;
+    for (QBarSet *set : {none, open}) {
+        if ((set == none ? withoutSeverity : model.mistakesOpen) > 0)
+            series->append(set);
+        else
+            delete set;
+    }
     series->setBarWidth(0.6);
     series->setLabelsVisible(true);
     series->setLabelsFormat(QStringLiteral("@value"));
@@ -185,10 +197,15 @@ std::unique_ptr<QChart> table2Chart(const ModelReport &model)
     x->setTickAnchor(0);
     x->setTickInterval(interval);
     x->setLabelFormat(QStringLiteral("%d"));
-    x->setTitleText(QCoreApplication::translate("ReportCharts", "mistakes (%1 in all, %2 major, %3 minor)")
-                        .arg(model.table2Total.total)
-                        .arg(model.table2Total.major)
-                        .arg(model.table2Total.minor));
+    QString axisTitle = QCoreApplication::translate("ReportCharts", "mistakes: %1 wrong (%2 major, %3 minor)")
+                            .arg(model.table2Total.total)
+                            .arg(model.table2Total.major)
+                            .arg(model.table2Total.minor);
+    if (model.mistakesOpen)
+        axisTitle += QCoreApplication::translate("ReportCharts", ", %1 open").arg(model.mistakesOpen);
+    if (model.mistakesUnreviewed)
+        axisTitle += QCoreApplication::translate("ReportCharts", "; %1 not reviewed, not drawn").arg(model.mistakesUnreviewed);
+    x->setTitleText(axisTitle);
     chart->addAxis(x, Qt::AlignBottom);
     series->attachAxis(x);
     return chart;

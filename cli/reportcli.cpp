@@ -88,27 +88,36 @@ void runReport(Context &ctx)
         out << "The project has no models: import predictions first.\n";
     for (const ModelReport &m : report.models) {
         out << "Model " << m.name << " (" << m.predictions << " predictions)\n";
-        out << QStringLiteral("  %1 %2\n").arg(QStringLiteral("Top-1 accuracy"), -34).arg(share(m.top1, m.top1Items));
-        out << QStringLiteral("  %1 %2\n").arg(QStringLiteral("Multi-label accuracy, imported"), -34).arg(share(m.mlaBefore, m.mlaItemsBefore));
-        out << QStringLiteral("  %1 %2\n").arg(QStringLiteral("Multi-label accuracy, reviewed"), -34).arg(share(m.mlaAfter, m.mlaItemsAfter));
-        out << QStringLiteral("  %1 %2\n").arg(QStringLiteral("ReaL accuracy"), -34)
-                   .arg(m.real ? share(m.real, m.realItems) : QStringLiteral("– (no ReaL labels)"));
-        out << QStringLiteral("  %1 %2\n").arg(QStringLiteral("ImageNet-M mistakes"), -34)
-                   .arg(m.imagenetM ? QStringLiteral("%1/%2").arg(*m.imagenetM).arg(m.imagenetMTotal) : QStringLiteral("– (no ImageNet-M)"));
+        const auto figure = [&out](const char *name, const QString &value) {
+            out << QStringLiteral("  %1 %2\n").arg(QLatin1String(name), -38).arg(value);
+        };
+        figure("Top-1 accuracy", share(m.top1, m.top1Items));
+        figure("Top-1 accuracy after the review", share(m.top1After, m.top1AfterItems));
+        figure("Multi-label accuracy, imported", share(m.mlaBefore, m.mlaItemsBefore));
+        figure("Multi-label accuracy, reviewed", share(m.mlaAfter, m.mlaItemsAfter));
+        figure("ReaL accuracy", m.real ? share(m.real, m.realItems) : QStringLiteral("– (no ReaL labels)"));
+        figure("ImageNet-M mistakes", m.imagenetM ? QStringLiteral("%1/%2").arg(*m.imagenetM).arg(m.imagenetMTotal) : QStringLiteral("– (no ImageNet-M)"));
+        figure("Mistakes after the review", mistakesText(m));
         out << "\n  Mistakes after the review (Table 2)        major   minor   total\n";
-        for (int c = 0; c < int(m.table2.size()); ++c) {
-            const SeverityCounts &r = m.table2[std::size_t(c)];
-            out << QStringLiteral("  %1 %2 %3 %4\n").arg(toString(Category(c)), -40).arg(r.major, 7).arg(r.minor, 7).arg(r.total, 7);
+        for (const Table2Row &row : table2Rows(m)) {
+            const SeverityCounts &r = row.counts;
+            if (row.kind == Table2Row::Kind::Open)
+                out << QStringLiteral("  %1 %2\n").arg(row.label, -40).arg(r.total, 23);
+            else
+                out << QStringLiteral("  %1 %2 %3 %4\n").arg(row.label, -40).arg(r.major, 7).arg(r.minor, 7).arg(r.total, 7);
         }
-        out << QStringLiteral("  %1 %2 %3 %4\n").arg(QStringLiteral("total"), -40).arg(m.table2Total.major, 7).arg(m.table2Total.minor, 7).arg(m.table2Total.total, 7);
-        if (m.mistakesWithoutCategory)
-            out << "  (" << m.mistakesWithoutCategory << " of them without a category)\n";
+        if (m.mistakesUnreviewed)
+            out << QStringLiteral("  %1 %2\n").arg(QStringLiteral("not reviewed yet"), -40).arg(m.mistakesUnreviewed, 23);
         out << QStringLiteral("\n  Apparent mistakes decided: %1; not mistakes after all: %2 (%3)\n")
                    .arg(m.apparentMistakesDecided)
                    .arg(m.notMistakes)
                    .arg(percent(m.notMistakesShare));
         if (!m.confusedPairs.isEmpty() && pairs > 0) {
-            out << "\n  Most-confused classes (label → prediction):\n";
+            out << "\n  Most-confused classes (label → prediction): " << m.mistakesInPairs() << " mistakes in " << m.confusedPairs.size()
+                << " pairs";
+            if (m.mistakesOutsidePairs)
+                out << " (" << m.mistakesOutsidePairs << " more without a known label or top-1)";
+            out << '\n';
             for (const ConfusedPair &p : m.confusedPairs.mid(0, pairs)) {
                 out << QStringLiteral("  %1  %2 → %3\n")
                            .arg(p.count, 5)

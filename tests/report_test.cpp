@@ -200,3 +200,103 @@ TEST(Report, TheHtmlReportIsOneFileWithEveryStringEscaped)
     EXPECT_FALSE(html.contains(QStringLiteral("src=\"http"))) << "self-contained";
     EXPECT_EQ(htmlEscaped(QStringLiteral("a<b>&\"'")), QStringLiteral("a&lt;b&gt;&amp;&quot;&#39;"));
 }
+
+namespace {
+
+/** Labels a–f (classes 0–5) and two models: `vit` right on a, b, c, wrong on d, e, f; `cnn` right on all. */
+std::unique_ptr<Project> twoModels(const test::TempDir &dir)
+{
+    auto project = Project::create(dir.path(QStringLiteral("p.bagel")));
+    importFile(*project, ImportFormat::Labels,
+               test::writeFile(dir.path(QStringLiteral("labels.tsv")),
+                               "file_name\tindex\na.JPEG\t0\nb.JPEG\t1\nc.JPEG\t2\nd.JPEG\t3\ne.JPEG\t4\nf.JPEG\t5\n"));
+    importFile(*project, ImportFormat::Predictions,
+               test::writeFile(dir.path(QStringLiteral("p.csv")),
+                               "file_name,model,rank,class,score\n"
+                               "a.JPEG,vit,1,0,0.9\nb.JPEG,vit,1,1,0.9\nc.JPEG,vit,1,2,0.9\n"
+                               "d.JPEG,vit,1,9,0.9\ne.JPEG,vit,1,9,0.9\nf.JPEG,vit,1,9,0.9\n"
+                               "a.JPEG,cnn,1,0,0.9\nb.JPEG,cnn,1,1,0.9\nc.JPEG,cnn,1,2,0.9\n"
+                               "d.JPEG,cnn,1,3,0.9\ne.JPEG,cnn,1,4,0.9\nf.JPEG,cnn,1,5,0.9\n"));
+    return project;
+}
+
+void review(Project &project, const char *file, const char *reviewer, Verdict verdict, const char *model = "vit")
+{
+    ReviewInput in;
+    in.fileName = QLatin1String(file);
+    in.reviewer = QLatin1String(reviewer);
+    in.model = QLatin1String(model);
+    in.verdict = verdict;
+    if (verdict == Verdict::Wrong)
+        in.category = Category::FineGrained;
+    project.recordReview(in);
+}
+
+} // namespace
+
+TEST(Report, MultiLabelAccuracyOnlyOverItemsWithImportedJudgements)
+{
+    test::TempDir dir;
+    auto project = twoModels(dir);
+    // Several reviewers, no imported judgements: the units voted correct gain a correct class,
+    // which must not make them an evaluation set of their own.
+    for (const char *who : {"ann", "bo", "cy"}) {
+        review(*project, "d.JPEG", who, Verdict::Correct);
+        review(*project, "e.JPEG", who, Verdict::Wrong);
+    }
+    Report report = computeReport(*project);
+    for (const ModelReport &m : report.models) {
+        EXPECT_FALSE(m.mlaBefore) << m.name.toStdString();
+        EXPECT_FALSE(m.mlaAfter) << m.name.toStdString() << " " << m.mlaItemsAfter;
+        EXPECT_EQ(m.mlaItemsAfter, 0);
+    }
+    const QJsonObject json = reportJson(report)[QStringLiteral("models")].toObject();
+    EXPECT_TRUE(json[QStringLiteral("vit")][QStringLiteral("mla_after")].isNull());
+    EXPECT_TRUE(json[QStringLiteral("cnn")][QStringLiteral("mla_after")].isNull()) << "the unreviewed model too";
+
+    // With judgements for a and d only, the reviewed accuracy is over those two items.
+    {
+        Transaction tx(project->store());
+        for (const auto &[name, cls] : {std::pair{"a.JPEG", 0}, {"d.JPEG", 3}})
+            project->store().addJudgements(project->store().itemByFileName(QLatin1String(name))->id, {LabelJudgement{cls, Judgement::Correct}});
+        tx.commit();
+    }
+    report = computeReport(*project);
+    const ModelReport &vit = report.models[0].name == QLatin1String("vit") ? report.models[0] : report.models[1];
+    EXPECT_EQ(vit.mlaItemsBefore, 2);
+    EXPECT_EQ(vit.mlaItemsAfter, 2) << "e was reviewed but has no imported judgements";
+    EXPECT_DOUBLE_EQ(*vit.mlaBefore, 0.5);  // a right, d wrong
+    EXPECT_DOUBLE_EQ(*vit.mlaAfter, 1.0);   // d found correct
+}
+
+TEST(Report, Top1AfterTheReviewFollowsTheFinalVerdicts)
+{
+    test::TempDir dir;
+    auto project = twoModels(dir);
+    review(*project, "a.JPEG", "ann", Verdict::Wrong);       // top-1 = label, but the review says wrong
+    review(*project, "d.JPEG", "ann", Verdict::Correct);     // a mistake found correct
+    review(*project, "e.JPEG", "ann", Verdict::Unclear);     // unclear counts as right
+    review(*project, "f.JPEG", "ann", Verdict::Problematic); // left out
+    review(*project, "b.JPEG", "ann", Verdict::Wrong);       // tie: the original label decides
+    review(*project, "b.JPEG", "bo", Verdict::Correct);
+    const Report report = computeReport(*project);
+    const QJsonObject json = reportJson(report)[QStringLiteral("models")].toObject();
+    const QJsonObject vit = json[QStringLiteral("vit")].toObject();
+    EXPECT_DOUBLE_EQ(vit[QStringLiteral("top1")].toDouble(), 3.0 / 6.0);
+    EXPECT_EQ(vit[QStringLiteral("top1_items")].toInteger(), 6);
+    // b, c (label), d (correct), e (unclear) of a–e.
+    EXPECT_DOUBLE_EQ(vit[QStringLiteral("top1_after")].toDouble(), 4.0 / 5.0);
+    EXPECT_EQ(vit[QStringLiteral("top1_after_items")].toInteger(), 5);
+    // The other model's image f is problematic too; its other units are unreviewed.
+    const QJsonObject cnn = json[QStringLiteral("cnn")].toObject();
+    EXPECT_DOUBLE_EQ(cnn[QStringLiteral("top1_after")].toDouble(), 1.0);
+    EXPECT_EQ(cnn[QStringLiteral("top1_after_items")].toInteger(), 5);
+
+    // The mistakes: a wrong; b open; nothing unreviewed (d, e decided, f problematic).
+    const QJsonObject mistakes = vit[QStringLiteral("mistakes")].toObject();
+    EXPECT_EQ(mistakes[QStringLiteral("wrong")].toInteger(), 1);
+    EXPECT_EQ(mistakes[QStringLiteral("open")].toInteger(), 0) << "b's top-1 is its label: not an apparent mistake";
+    EXPECT_EQ(mistakes[QStringLiteral("not_reviewed")].toInteger(), 0);
+    EXPECT_EQ(mistakes[QStringLiteral("total")].toInteger(), 1);
+    EXPECT_EQ(vit[QStringLiteral("confused_pairs_mistakes")].toInteger(), 1);
+}

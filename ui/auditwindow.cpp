@@ -14,12 +14,12 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 #include <numeric>
 
@@ -86,8 +86,16 @@ AuditWindow::AuditWindow(QWidget *parent)
     , m_confusionA(new QComboBox(this))
     , m_confusionB(new QComboBox(this))
     , m_status(new QLabel(this))
+    , m_busy(new QProgressBar(this))
     , m_tabs(new QTabWidget(this))
 {
+    m_computing = new LatestResult<std::shared_ptr<const Results>>(this);
+    m_busy->setObjectName(QStringLiteral("auditBusy"));
+    m_busy->setRange(0, 0); // busy, however long it takes
+    m_busy->setTextVisible(false);
+    m_busy->setMaximumWidth(m_busy->fontMetrics().horizontalAdvance(QLatin1Char('m')) * 10);
+    m_busy->hide();
+    connect(m_computing, &LatestResultBase::busyChanged, m_busy, &QWidget::setVisible);
     setObjectName(QStringLiteral("auditWindow"));
     setWindowTitle(tr("Audit — Bagel"));
     m_field->setObjectName(QStringLiteral("auditField"));
@@ -168,7 +176,10 @@ AuditWindow::AuditWindow(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(controls);
     layout->addWidget(m_tabs, 1);
-    layout->addWidget(m_status);
+    auto *statusRow = new QHBoxLayout;
+    statusRow->addWidget(m_busy);
+    statusRow->addWidget(m_status, 1);
+    layout->addLayout(statusRow);
 
     connect(refreshButton, &QPushButton::clicked, this, &AuditWindow::refresh);
     auto *copy = new QAction(tr("Copy the selected cells"), this);
@@ -192,7 +203,7 @@ void AuditWindow::setProject(Project *project)
     m_project = project;
     if (!m_project) {
         // Results still on their way belong to the old project: drop them.
-        ++m_generation;
+        m_computing->discard();
         m_snapshot.reset();
         m_results.reset();
         for (QTableWidget *t : {m_summary, m_heatmap, m_reviewerStats, m_breakdown, m_confusion, m_queue})
@@ -226,17 +237,11 @@ void AuditWindow::start(const QString &projectPath, std::shared_ptr<const AuditS
 {
     // A computation still running is not waited for: its result is ignored when it arrives.
     // The task holds only values, never this window.
-    const int generation = ++m_generation;
     m_status->setText(snapshot ? tr("Computing…") : tr("Reading the project…"));
     AuditOptions o = options();
     const QString modelName = m_model->currentIndex() > 0 ? m_model->currentText() : QString();
     const Breakdown by = parseBreakdown(m_by->currentText()).value_or(Breakdown::Model);
-    auto *watcher = new QFutureWatcher<std::shared_ptr<const Results>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        if (generation != m_generation)
-            return;
-        const std::shared_ptr<const Results> results = watcher->result();
+    const auto show = [this](const std::shared_ptr<const Results> &results) {
         if (!results->error.isEmpty()) {
             m_status->setText(tr("Cannot read the project: %1").arg(results->error));
             return;
@@ -244,9 +249,8 @@ void AuditWindow::start(const QString &projectPath, std::shared_ptr<const AuditS
         m_results = results;
         adoptSnapshot(results->snapshot);
         showResults();
-    });
-    m_pending = watcher;
-    watcher->setFuture(QtConcurrent::run([projectPath, snapshot, o, modelName, by]() mutable -> std::shared_ptr<const Results> {
+    };
+    m_computing->run([projectPath, snapshot, o, modelName, by]() mutable -> std::shared_ptr<const Results> {
         auto r = std::make_shared<Results>();
         r->snapshot = snapshot;
         try {
@@ -284,7 +288,7 @@ void AuditWindow::start(const QString &projectPath, std::shared_ptr<const AuditS
             r->breakdownError = e.message();
         }
         return r;
-    }));
+    }, show);
 }
 
 AuditOptions AuditWindow::options() const
@@ -321,9 +325,7 @@ void AuditWindow::adoptSnapshot(std::shared_ptr<const AuditSnapshot> snapshot)
 
 void AuditWindow::waitForResults()
 {
-    if (m_pending)
-        m_pending->waitForFinished();
-    QCoreApplication::processEvents();
+    m_computing->waitForFinished();
 }
 
 std::shared_ptr<const AuditSnapshot> AuditWindow::snapshot() const

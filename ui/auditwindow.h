@@ -1,9 +1,8 @@
 #pragma once
 
 #include "audit/audit.h"
+#include "latestresult.h"
 
-#include <QFutureWatcher>
-#include <QPointer>
 #include <QWidget>
 
 #include <memory>
@@ -11,6 +10,7 @@
 class QCheckBox;
 class QComboBox;
 class QLabel;
+class QProgressBar;
 class QTabWidget;
 class QTableWidget;
 
@@ -39,6 +39,8 @@ public:
     void refresh();
     /** Waits for the computation in flight (tests). */
     void waitForResults();
+    /** Whether the project is being read or the statistics computed (a busy bar shows it). */
+    bool isBusy() const { return m_computing->isBusy(); }
     /** What the window shows, once read. */
     std::shared_ptr<const AuditSnapshot> snapshot() const;
 
@@ -77,8 +79,7 @@ private:
     Project *m_project = nullptr;
     std::shared_ptr<const AuditSnapshot> m_snapshot;
     std::shared_ptr<const Results> m_results;
-    QPointer<QFutureWatcher<std::shared_ptr<const Results>>> m_pending; ///< the latest computation
-    int m_generation = 0; ///< results of an older computation are ignored
+    LatestResult<std::shared_ptr<const Results>> *m_computing; ///< a newer computation overtakes the one in flight
 
     QComboBox *m_field;
     QComboBox *m_model;
@@ -87,6 +88,7 @@ private:
     QComboBox *m_confusionA;
     QComboBox *m_confusionB;
     QLabel *m_status;
+    QProgressBar *m_busy;
     QTabWidget *m_tabs;
     QTableWidget *m_summary;
     QTableWidget *m_heatmap;

@@ -19,6 +19,7 @@
 #include <QLabel>
 #include <QLineSeries>
 #include <QMessageBox>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QShortcut>
 #include <QSplitter>
@@ -27,7 +28,6 @@
 #include <QTableWidget>
 #include <QToolTip>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace bagel {
 
@@ -166,6 +166,16 @@ ReportWindow::ReportWindow(QWidget *parent)
     m_model = new QComboBox(this);
     m_model->setObjectName(QStringLiteral("reportModel"));
     m_status = new QLabel(this);
+    m_busy = new QProgressBar(this);
+    m_busy->setObjectName(QStringLiteral("reportBusy"));
+    m_busy->setRange(0, 0); // busy, however long it takes
+    m_busy->setTextVisible(false);
+    m_busy->setMaximumWidth(m_busy->fontMetrics().horizontalAdvance(QLatin1Char('m')) * 10);
+    m_busy->hide();
+    m_computing = new LatestResult<std::shared_ptr<const Results>>(this);
+    m_writing = new LatestResult<QString>(this);
+    connect(m_computing, &LatestResultBase::busyChanged, this, &ReportWindow::showBusy);
+    connect(m_writing, &LatestResultBase::busyChanged, this, &ReportWindow::showBusy);
     m_refresh = new QPushButton(tr("&Refresh"), this);
     m_refresh->setToolTip(tr("Read the project again (F5)"));
     m_saveHtml = new QPushButton(tr("Save &HTML report…"), this);
@@ -173,6 +183,7 @@ ReportWindow::ReportWindow(QWidget *parent)
     auto *top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Model:"), this));
     top->addWidget(m_model);
+    top->addWidget(m_busy);
     top->addWidget(m_status, 1);
     top->addWidget(m_refresh);
     top->addWidget(m_saveHtml);
@@ -181,7 +192,11 @@ ReportWindow::ReportWindow(QWidget *parent)
     m_figures->setObjectName(QStringLiteral("reportFigures"));
 
     m_tabs = new QTabWidget(this);
-    const auto chartPage = [this](QTableWidget *tableWidget, QTableView *tableView, QChartView **view, charts::Kind kind) {
+    m_table2Note = new QLabel(this);
+    m_table2Note->setObjectName(QStringLiteral("reportTable2Note"));
+    m_pairsNote = new QLabel(this);
+    m_pairsNote->setObjectName(QStringLiteral("reportPairsNote"));
+    const auto chartPage = [this](QTableWidget *tableWidget, QTableView *tableView, QChartView **view, QLabel *note, charts::Kind kind) {
         auto *page = new QWidget(m_tabs);
         auto *split = new QSplitter(Qt::Horizontal, page);
         if (tableWidget)
@@ -196,6 +211,8 @@ ReportWindow::ReportWindow(QWidget *parent)
         auto *save = new QPushButton(tr("Save chart as PNG or SVG…"), page);
         connect(save, &QPushButton::clicked, this, [this, kind] { askToSaveChart(kind); });
         auto *buttons = new QHBoxLayout;
+        note->setParent(page);
+        buttons->addWidget(note);
         buttons->addStretch(1);
         buttons->addWidget(save);
         auto *layout = new QVBoxLayout(page);
@@ -206,7 +223,7 @@ ReportWindow::ReportWindow(QWidget *parent)
 
     m_table2 = newTable(this, {tr("category"), tr("major"), tr("minor (incl. borderline)"), tr("total")});
     m_table2->setObjectName(QStringLiteral("reportTable2"));
-    m_tabs->addTab(chartPage(m_table2, nullptr, &m_table2View, charts::Kind::Table2), tr("Table &2: mistakes by category"));
+    m_tabs->addTab(chartPage(m_table2, nullptr, &m_table2View, m_table2Note, charts::Kind::Table2), tr("Table &2: mistakes by category"));
 
     m_pairs = new QTableView(this);
     auto *pairsView = m_pairs;
@@ -228,7 +245,7 @@ ReportWindow::ReportWindow(QWidget *parent)
         if (m && index.isValid() && index.row() < model->pairs().size())
             Q_EMIT openPairRequested(m->name, model->pairs()[index.row()].label, model->pairs()[index.row()].prediction);
     });
-    m_tabs->addTab(chartPage(nullptr, pairsView, &m_pairsView, charts::Kind::ConfusedPairs), tr("&Confused class pairs"));
+    m_tabs->addTab(chartPage(nullptr, pairsView, &m_pairsView, m_pairsNote, charts::Kind::ConfusedPairs), tr("&Confused class pairs"));
 
     m_agreement = newTable(this, {tr("agreement on the verdict, all models"), tr("value")});
     m_agreement->setObjectName(QStringLiteral("reportAgreement"));
@@ -259,7 +276,7 @@ void ReportWindow::setProject(Project *project)
 {
     m_project = project;
     if (!m_project) {
-        ++m_generation; // results still on their way belong to the old project
+        m_computing->discard(); // results still on their way belong to the old project
         m_report.reset();
         showReport();
         m_status->setText(tr("No project open."));
@@ -276,46 +293,45 @@ void ReportWindow::refresh()
         return;
     }
     Q_EMIT aboutToRead();
-    const int generation = ++m_generation;
     m_status->setText(tr("Reading the project…"));
     const QString path = m_project->path();
-    auto *watcher = new QFutureWatcher<std::shared_ptr<const Results>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
-        watcher->deleteLater();
-        if (generation != m_generation)
-            return;
-        const std::shared_ptr<const Results> results = watcher->result();
-        if (!results->error.isEmpty()) {
-            m_status->setText(tr("Cannot read the project: %1").arg(results->error));
-            return;
-        }
-        m_report = results->report;
-        showReport();
-    });
-    m_pending = watcher;
-    watcher->setFuture(QtConcurrent::run([path]() -> std::shared_ptr<const Results> {
-        auto r = std::make_shared<Results>();
-        try {
-            const std::unique_ptr<Project> project = Project::open(path, true);
-            r->report = std::make_shared<const Report>(computeReport(*project));
-        } catch (const Error &e) {
-            r->error = e.message();
-        } catch (const std::exception &e) {
-            r->error = QString::fromLocal8Bit(e.what());
-        }
-        return r;
-    }));
+    m_computing->run(
+        [path]() -> std::shared_ptr<const Results> {
+            auto r = std::make_shared<Results>();
+            try {
+                const std::unique_ptr<Project> project = Project::open(path, true);
+                r->report = std::make_shared<const Report>(computeReport(*project));
+            } catch (const Error &e) {
+                r->error = e.message();
+            } catch (const std::exception &e) {
+                r->error = QString::fromLocal8Bit(e.what());
+            }
+            return r;
+        },
+        [this](const std::shared_ptr<const Results> &results) {
+            if (!results->error.isEmpty()) {
+                m_status->setText(tr("Cannot read the project: %1").arg(results->error));
+                return;
+            }
+            m_report = results->report;
+            showReport();
+        });
 }
 
 void ReportWindow::waitForResults()
 {
-    for (int i = 0; i < 2; ++i) {
-        if (m_pending)
-            m_pending->waitForFinished();
-        if (m_writing)
-            m_writing->waitForFinished();
-        QCoreApplication::sendPostedEvents(); // the finished signals
-    }
+    m_computing->waitForFinished();
+    m_writing->waitForFinished();
+}
+
+bool ReportWindow::isBusy() const
+{
+    return m_computing->isBusy() || m_writing->isBusy();
+}
+
+void ReportWindow::showBusy()
+{
+    m_busy->setVisible(isBusy());
 }
 
 const ModelReport *ReportWindow::currentModel() const
@@ -347,10 +363,10 @@ void ReportWindow::showReport()
     for (const ModelReport &m : models)
         headers << m.name;
     m_figures->setHorizontalHeaderLabels(headers);
-    const QStringList rows{tr("Top-1 accuracy (original labels)"), tr("Multi-label accuracy, imported"),
-                           tr("Multi-label accuracy, reviewed"),   tr("ReaL accuracy"),
-                           tr("ImageNet-M: still mistakes"),       tr("Apparent mistakes that were not mistakes"),
-                           tr("Mistakes after the review (major / minor)")};
+    const QStringList rows{tr("Top-1 accuracy (original labels)"),  tr("Top-1 accuracy after the review"),
+                           tr("Multi-label accuracy, imported"),    tr("Multi-label accuracy, reviewed"),
+                           tr("ReaL accuracy"),                     tr("ImageNet-M: still mistakes"),
+                           tr("Apparent mistakes that were not mistakes"), tr("Mistakes after the review")};
     m_figures->setRowCount(int(rows.size()));
     for (int r = 0; r < rows.size(); ++r)
         m_figures->setItem(r, 0, cell(rows[r]));
@@ -358,12 +374,13 @@ void ReportWindow::showReport()
         const ModelReport &m = models[c];
         const QStringList values{
             share(m.top1, m.top1Items),
+            share(m.top1After, m.top1AfterItems),
             share(m.mlaBefore, m.mlaItemsBefore),
             share(m.mlaAfter, m.mlaItemsAfter),
             m.real ? share(m.real, m.realItems) : tr("– (no ReaL labels)"),
             m.imagenetM ? QStringLiteral("%1/%2").arg(*m.imagenetM).arg(m.imagenetMTotal) : tr("– (no ImageNet-M)"),
             tr("%1 of %2 (%3)").arg(m.notMistakes).arg(m.apparentMistakesDecided).arg(percent(m.notMistakesShare)),
-            tr("%1 (%2 / %3)").arg(m.table2Total.total).arg(m.table2Total.major).arg(m.table2Total.minor),
+            mistakesText(m),
         };
         for (int r = 0; r < values.size(); ++r)
             m_figures->setItem(r, c + 1, cell(values[r], true));
@@ -399,7 +416,7 @@ void ReportWindow::showReport()
         m_status->setText(m_report->models.isEmpty() ? tr("The project has no models: import predictions first.")
                                                      : tr("Read %1.").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss"))));
     }
-    m_saveHtml->setEnabled(m_report != nullptr && !m_writingHtml);
+    m_saveHtml->setEnabled(m_report != nullptr && !m_writing->isBusy());
     showModel();
 }
 
@@ -410,18 +427,35 @@ void ReportWindow::showModel()
     auto *pairs = static_cast<ConfusedPairModel *>(m_pairs->model());
     pairs->setPairs(m ? m->confusedPairs : QVector<ConfusedPair>{});
     if (!m) {
+        m_table2Note->clear();
+        m_pairsNote->clear();
         replaceChart(m_table2View, std::make_unique<QChart>());
         replaceChart(m_pairsView, std::make_unique<QChart>());
         return;
     }
-    m_table2->setRowCount(int(m->table2.size()) + 1);
-    for (int c = 0; c <= int(m->table2.size()); ++c) {
-        const SeverityCounts &row = c < int(m->table2.size()) ? m->table2[std::size_t(c)] : m->table2Total;
-        m_table2->setItem(c, 0, cell(c < int(m->table2.size()) ? toString(Category(c)) : tr("total")));
-        m_table2->setItem(c, 1, cell(QString::number(row.major), true));
-        m_table2->setItem(c, 2, cell(QString::number(row.minor), true));
-        m_table2->setItem(c, 3, cell(QString::number(row.total), true));
+    const QVector<Table2Row> rows = table2Rows(*m);
+    m_table2->setRowCount(int(rows.size()));
+    for (int r = 0; r < rows.size(); ++r) {
+        const Table2Row &row = rows[r];
+        const bool open = row.kind == Table2Row::Kind::Open; // no severity to give
+        m_table2->setItem(r, 0, cell(row.label));
+        m_table2->setItem(r, 1, cell(open ? QString() : QString::number(row.counts.major), true));
+        m_table2->setItem(r, 2, cell(open ? QString() : QString::number(row.counts.minor), true));
+        m_table2->setItem(r, 3, cell(QString::number(row.counts.total), true));
+        if (row.kind == Table2Row::Kind::Total) {
+            for (int c = 0; c < 4; ++c) {
+                QFont bold = m_table2->item(r, c)->font();
+                bold.setBold(true);
+                m_table2->item(r, c)->setFont(bold);
+            }
+        }
     }
+    m_table2Note->setText(m->mistakesUnreviewed ? tr("Not reviewed yet: %n apparent mistake(s), not in the table.", nullptr, int(m->mistakesUnreviewed))
+                                                : QString());
+    QString inPairs = tr("%1 mistakes in %n pair(s)", nullptr, int(m->confusedPairs.size())).arg(m->mistakesInPairs());
+    if (m->mistakesOutsidePairs)
+        inPairs += tr("; %n more without a known label or top-1", nullptr, int(m->mistakesOutsidePairs));
+    m_pairsNote->setText(inPairs);
     replaceChart(m_table2View, charts::table2Chart(*m));
     replaceChart(m_pairsView, charts::confusedPairsChart(*m));
     const auto series = m_pairsView->chart()->series();
@@ -480,7 +514,7 @@ void ReportWindow::askToSaveChart(charts::Kind kind)
 
 void ReportWindow::saveHtml(const QString &path)
 {
-    if (!m_report || !m_project || m_writingHtml)
+    if (!m_report || !m_project || m_writing->isBusy())
         return;
     // The charts are drawn here (they are widgets); the file, which reads the reviews again for
     // the agreement and the disputed units, is written on a worker thread.
@@ -489,33 +523,28 @@ void ReportWindow::saveHtml(const QString &path)
     const QString projectPath = m_project->path();
     m_status->setText(tr("Writing %1…").arg(QDir::toNativeSeparators(path)));
     m_saveHtml->setEnabled(false);
-    m_writingHtml = true;
-    auto *watcher = new QFutureWatcher<QString>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, path] {
-        watcher->deleteLater();
-        m_writingHtml = false;
-        m_saveHtml->setEnabled(m_report != nullptr);
-        const QString error = watcher->result();
-        if (error.isEmpty()) {
-            m_status->setText(tr("Saved %1.").arg(QDir::toNativeSeparators(path)));
-        } else {
-            m_status->setText(tr("Not saved: %1").arg(error));
-            if (isVisible())
-                QMessageBox::warning(this, tr("Save the HTML report"), error);
-        }
-    });
-    m_writing = watcher;
-    watcher->setFuture(QtConcurrent::run([projectPath, report, charts, path]() -> QString {
-        try {
-            const std::unique_ptr<Project> project = Project::open(projectPath, true);
-            writeHtmlReport(*project, *report, path, charts);
-            return {};
-        } catch (const Error &e) {
-            return e.message().isEmpty() ? QStringLiteral("unknown error") : e.message();
-        } catch (const std::exception &e) {
-            return QString::fromLocal8Bit(e.what());
-        }
-    }));
+    m_writing->run(
+        [projectPath, report, charts, path]() -> QString {
+            try {
+                const std::unique_ptr<Project> project = Project::open(projectPath, true);
+                writeHtmlReport(*project, *report, path, charts);
+                return {};
+            } catch (const Error &e) {
+                return e.message().isEmpty() ? QStringLiteral("unknown error") : e.message();
+            } catch (const std::exception &e) {
+                return QString::fromLocal8Bit(e.what());
+            }
+        },
+        [this, path](const QString &error) {
+            m_saveHtml->setEnabled(m_report != nullptr);
+            if (error.isEmpty()) {
+                m_status->setText(tr("Saved %1.").arg(QDir::toNativeSeparators(path)));
+            } else {
+                m_status->setText(tr("Not saved: %1").arg(error));
+                if (isVisible())
+                    QMessageBox::warning(this, tr("Save the HTML report"), error);
+            }
+        });
 }
 
 void ReportWindow::askToSaveHtml()

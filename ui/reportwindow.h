@@ -1,9 +1,8 @@
 #pragma once
 
+#include "latestresult.h"
 #include "reportcharts.h"
 
-#include <QFutureWatcher>
-#include <QPointer>
 #include <QWidget>
 
 #include <memory>
@@ -11,6 +10,7 @@
 class QChartView;
 class QComboBox;
 class QLabel;
+class QProgressBar;
 class QPushButton;
 class QTabWidget;
 class QTableView;
@@ -55,6 +55,8 @@ public:
     QChartView *pairsView() const { return m_pairsView; }
     QTableWidget *agreementTable() const { return m_agreement; }
     QLabel *statusLabel() const { return m_status; }
+    /** Whether the report or the HTML file is being computed (a busy bar shows it). */
+    bool isBusy() const;
 
     /** Saves the chart \a kind of the model chosen to \a path (PNG or SVG by extension). Throws Error. */
     void saveChart(charts::Kind kind, const QString &path);
@@ -77,23 +79,25 @@ private:
     void askToSaveChart(charts::Kind kind);
     void askToSaveHtml();
     void showPairTip(const QPointF &point, bool state);
+    void showBusy();
 
     Project *m_project = nullptr;
     std::shared_ptr<const Report> m_report;
-    QPointer<QFutureWatcher<std::shared_ptr<const Results>>> m_pending;
-    QPointer<QFutureWatcher<QString>> m_writing;
-    int m_generation = 0;
-    bool m_writingHtml = false; ///< one HTML file at a time
+    LatestResult<std::shared_ptr<const Results>> *m_computing; ///< the report; a refresh overtakes the one in flight
+    LatestResult<QString> *m_writing;                          ///< the HTML file: one at a time, the error or nothing
 
     QComboBox *m_model;
     QLabel *m_status;
+    QProgressBar *m_busy;
     QPushButton *m_refresh;
     QPushButton *m_saveHtml;
     QTableWidget *m_figures;
     QTabWidget *m_tabs;
     QTableWidget *m_table2;
     QChartView *m_table2View;
+    QLabel *m_table2Note; ///< the apparent mistakes nobody reviewed, which Table 2 leaves out
     QTableView *m_pairs;
+    QLabel *m_pairsNote; ///< how many mistakes the pairs count
     QChartView *m_pairsView;
     QTableWidget *m_agreement;
 };

@@ -95,28 +95,43 @@ void writeHtmlReport(const Project &project, const Report &report, const QString
         << QDateTime::currentDateTimeUtc().toString(Qt::ISODate) << "</p>\n";
 
     for (const ModelReport &m : report.models) {
-        out << "<h2>Model " << htmlEscaped(m.name) << "</h2>\n<table>\n"
-            << "<tr><th>Top-1 accuracy</th><td class=n>" << percent(m.top1) << "</td><td class=n>" << m.top1Items << " items</td></tr>\n"
-            << "<tr><th>Multi-label accuracy, imported</th><td class=n>" << percent(m.mlaBefore) << "</td><td class=n>"
-            << m.mlaItemsBefore << " items</td></tr>\n"
-            << "<tr><th>Multi-label accuracy, reviewed</th><td class=n>" << percent(m.mlaAfter) << "</td><td class=n>"
-            << m.mlaItemsAfter << " items</td></tr>\n"
-            << "<tr><th>ReaL accuracy</th><td class=n>" << percent(m.real) << "</td><td class=n>" << m.realItems << " items</td></tr>\n"
-            << "<tr><th>ImageNet-M mistakes</th><td class=n>"
-            << (m.imagenetM ? QStringLiteral("%1/%2").arg(*m.imagenetM).arg(m.imagenetMTotal) : QStringLiteral("–"))
-            << "</td><td></td></tr>\n</table>\n";
+        const auto figureRow = [&out](const char *name, const QString &value, const QString &items) {
+            out << "<tr><th>" << name << "</th><td class=n>" << value << "</td><td class=n>" << items << "</td></tr>\n";
+        };
+        const auto items = [](qint64 n) { return QStringLiteral("%1 items").arg(n); };
+        out << "<h2>Model " << htmlEscaped(m.name) << "</h2>\n<table>\n";
+        figureRow("Top-1 accuracy", percent(m.top1), items(m.top1Items));
+        figureRow("Top-1 accuracy after the review", percent(m.top1After), items(m.top1AfterItems));
+        figureRow("Multi-label accuracy, imported", percent(m.mlaBefore), m.mlaBefore ? items(m.mlaItemsBefore) : QString());
+        figureRow("Multi-label accuracy, reviewed", percent(m.mlaAfter), m.mlaAfter ? items(m.mlaItemsAfter) : QString());
+        figureRow("ReaL accuracy", percent(m.real), m.real ? items(m.realItems) : QString());
+        figureRow("ImageNet-M mistakes", m.imagenetM ? QStringLiteral("%1/%2").arg(*m.imagenetM).arg(m.imagenetMTotal) : QStringLiteral("–"), QString());
+        figureRow("Mistakes after the review", QString::number(m.mistakes()),
+                  QStringLiteral("%1 wrong, %2 open, %3 not reviewed").arg(m.table2Total.total).arg(m.mistakesOpen).arg(m.mistakesUnreviewed));
+        out << "</table>\n";
         out << "<h3>Mistakes after the review (Table 2)</h3>\n<table>\n<tr><th>category</th><th>major</th><th>minor</th><th>total</th></tr>\n";
-        for (int c = 0; c < int(m.table2.size()); ++c) {
-            const SeverityCounts &r = m.table2[std::size_t(c)];
-            out << "<tr><td>" << htmlEscaped(toString(Category(c))) << "</td><td class=n>" << r.major << "</td><td class=n>"
-                << r.minor << "</td><td class=n>" << r.total << "</td></tr>\n";
+        for (const Table2Row &row : table2Rows(m)) {
+            const SeverityCounts &r = row.counts;
+            if (row.kind == Table2Row::Kind::Total) {
+                out << "<tr><th>" << htmlEscaped(row.label) << "</th><th class=n>" << r.major << "</th><th class=n>" << r.minor
+                    << "</th><th class=n>" << r.total << "</th></tr>\n";
+            } else if (row.kind == Table2Row::Kind::Open) {
+                out << "<tr><td>" << htmlEscaped(row.label) << "</td><td></td><td></td><td class=n>" << r.total << "</td></tr>\n";
+            } else {
+                out << "<tr><td>" << htmlEscaped(row.label) << "</td><td class=n>" << r.major << "</td><td class=n>" << r.minor
+                    << "</td><td class=n>" << r.total << "</td></tr>\n";
+            }
         }
-        out << "<tr><th>total</th><th class=n>" << m.table2Total.major << "</th><th class=n>" << m.table2Total.minor
-            << "</th><th class=n>" << m.table2Total.total << "</th></tr>\n</table>\n";
+        out << "</table>\n";
+        if (m.mistakesUnreviewed)
+            out << "<p>Not reviewed yet: " << m.mistakesUnreviewed << " apparent mistakes.</p>\n";
         out << "<p>Apparent mistakes decided: " << m.apparentMistakesDecided << "; not mistakes after all: " << m.notMistakes
             << " (" << percent(m.notMistakesShare) << ").</p>\n";
         if (!m.confusedPairs.isEmpty()) {
-            out << "<h3>Most-confused classes</h3>\n<table>\n<tr><th>count</th><th>label</th><th>prediction</th></tr>\n";
+            out << "<h3>Most-confused classes: " << m.mistakesInPairs() << " mistakes in " << m.confusedPairs.size() << " pairs";
+            if (m.mistakesOutsidePairs)
+                out << " (" << m.mistakesOutsidePairs << " more without a known label or top-1)";
+            out << "</h3>\n<table>\n<tr><th>count</th><th>label</th><th>prediction</th></tr>\n";
             for (const ConfusedPair &p : m.confusedPairs.mid(0, 25)) {
                 out << "<tr><td class=n>" << p.count << "</td><td>" << htmlEscaped(catalog.at(p.label).name()) << "</td><td>"
                     << htmlEscaped(catalog.at(p.prediction).name()) << "</td></tr>\n";

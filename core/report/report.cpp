@@ -15,6 +15,7 @@ namespace bagel {
 namespace {
 
 constexpr int kClasses = 1000;
+constexpr int kJsonPairs = 100; ///< the confused pairs the JSON lists
 
 /** Items whose top-1 counts as right under \a labels: the class is correct or unclear there. */
 bool acceptable(const QVector<LabelJudgement> &labels, int top1)
@@ -91,8 +92,25 @@ Report computeReport(const Project &project, ModelId onlyModel)
     QSet<ItemId> problematicAfter;
     for (auto it = problematicInfo.constBegin(); it != problematicInfo.constEnd(); ++it)
         problematicAfter.insert(it.key());
+    // The evaluation set of multi-label accuracy is the items with imported judgements: a
+    // review gives other items a correct class too, which must not bring them in.
+    QHash<ItemId, QVector<LabelJudgement>> afterEvaluated;
+    afterEvaluated.reserve(before.size());
+    for (auto it = before.constBegin(); it != before.constEnd(); ++it)
+        afterEvaluated.insert(it.key(), after.value(it.key()));
     const QHash<ItemId, QVector<int>> real = store.allRealLabels();
     const QVector<ItemId> imagenetM = store.imagenetM();
+
+    // Every unit's final state, once; the images a final verdict marks problematic.
+    const std::vector<AuditSnapshot::Unit> &units = snapshot.units();
+    std::vector<FinalState> finals;
+    finals.reserve(units.size());
+    QSet<ItemId> problematicByVerdict;
+    for (int i = 0; i < int(units.size()); ++i) {
+        finals.push_back(snapshot.finalState(i));
+        if (finals.back().verdict == Verdict::Problematic)
+            problematicByVerdict.insert(units[std::size_t(i)].item);
+    }
 
     Report report;
     {
@@ -110,19 +128,37 @@ Report computeReport(const Project &project, ModelId onlyModel)
         const QHash<ItemId, int> top1 = snapshot.top1().value(model.id);
         m.predictions = top1.size();
 
+        QHash<ItemId, int> unitOf; // item → index of this model's unit
+        for (int i = 0; i < int(units.size()); ++i) {
+            if (units[std::size_t(i)].model == model.id)
+                unitOf.insert(units[std::size_t(i)].item, i);
+        }
+        const auto finalVerdict = [&](ItemId item) -> std::optional<Verdict> {
+            const auto unit = unitOf.constFind(item);
+            return unit == unitOf.constEnd() ? std::nullopt : finals[std::size_t(*unit)].verdict;
+        };
+
         qint64 right = 0;
+        qint64 rightAfter = 0;
         for (auto it = top1.constBegin(); it != top1.constEnd(); ++it) {
             const auto label = originalLabels.constFind(it.key());
             if (label == originalLabels.constEnd())
                 continue;
             ++m.top1Items;
             right += *label == *it;
+            if (problematicByVerdict.contains(it.key()))
+                continue;
+            ++m.top1AfterItems;
+            const std::optional<Verdict> verdict = finalVerdict(it.key());
+            rightAfter += verdict ? (*verdict == Verdict::Correct || *verdict == Verdict::Unclear) : *label == *it;
         }
         if (m.top1Items)
             m.top1 = double(right) / double(m.top1Items);
+        if (m.top1AfterItems)
+            m.top1After = double(rightAfter) / double(m.top1AfterItems);
 
         m.mlaBefore = multiLabelAccuracy(top1, before, problematicBefore, originalLabels, &m.mlaItemsBefore);
-        m.mlaAfter = multiLabelAccuracy(top1, after, problematicAfter, originalLabels, &m.mlaItemsAfter);
+        m.mlaAfter = multiLabelAccuracy(top1, afterEvaluated, problematicAfter, originalLabels, &m.mlaItemsAfter);
 
         if (!real.isEmpty()) {
             qint64 inReal = 0;
@@ -150,27 +186,28 @@ Report computeReport(const Project &project, ModelId onlyModel)
                 m.imagenetM = mistakes;
         }
 
-        // Table 2, the apparent mistakes the review overturned, and the mistakes by class pair.
-        QHash<ItemId, bool> decided; // item → whether its unit's final verdict says mistake
-        for (int i = 0; i < int(snapshot.units().size()); ++i) {
-            const AuditSnapshot::Unit &u = snapshot.units()[std::size_t(i)];
-            if (u.model != model.id)
-                continue;
-            const FinalState f = snapshot.finalState(i);
+        // The mistakes, each counted once, and by (label, prediction) in a 1000 × 1000 table.
+        std::vector<qint32> pairs(std::size_t(kClasses) * kClasses, 0);
+        const auto addToPair = [&](ItemId item, int prediction) {
+            const auto label = originalLabels.constFind(item);
+            if (label == originalLabels.constEnd() || *label >= kClasses || prediction < 0 || prediction >= kClasses)
+                ++m.mistakesOutsidePairs;
+            else
+                ++pairs[std::size_t(*label) * kClasses + std::size_t(prediction)];
+        };
+        // Units with a final verdict: Table 2 (wrong) and the apparent mistakes the review overturned.
+        for (auto it = unitOf.constBegin(); it != unitOf.constEnd(); ++it) {
+            const AuditSnapshot::Unit &u = units[std::size_t(*it)];
+            const FinalState &f = finals[std::size_t(*it)];
             if (!f.verdict)
                 continue;
-            decided.insert(u.item, *f.verdict == Verdict::Wrong);
             if (*f.verdict == Verdict::Wrong) {
-                SeverityCounts *row = f.category ? &m.table2[std::size_t(*f.category)] : nullptr;
-                if (!row)
-                    ++m.mistakesWithoutCategory;
-                for (SeverityCounts *c : {row, &m.table2Total}) {
-                    if (!c)
-                        continue;
+                for (SeverityCounts *c : {f.category ? &m.table2[std::size_t(*f.category)] : &m.table2NoCategory, &m.table2Total}) {
                     ++c->total;
                     if (f.severity)
                         ++(reportedSeverity(*f.severity) == Severity::Major ? c->major : c->minor);
                 }
+                addToPair(u.item, u.top1);
             }
             if (u.top1 < 0)
                 continue;
@@ -185,22 +222,25 @@ Report computeReport(const Project &project, ModelId onlyModel)
         }
         if (m.apparentMistakesDecided)
             m.notMistakesShare = double(m.notMistakes) / double(m.apparentMistakesDecided);
-
-        // Count (label, prediction) in a 1000 × 1000 table: a lookup per item, no tree.
-        std::vector<qint32> pairs(std::size_t(kClasses) * kClasses, 0);
+        // Items without a final verdict: a mistake by the labels after the review, open when the
+        // reviewers tie, else not reviewed yet.
         for (auto it = top1.constBegin(); it != top1.constEnd(); ++it) {
-            const auto label = originalLabels.constFind(it.key());
-            if (label == originalLabels.constEnd() || *it < 0 || *it >= kClasses || problematicAfter.contains(it.key()))
+            const auto unit = unitOf.constFind(it.key());
+            const FinalState *f = unit == unitOf.constEnd() ? nullptr : &finals[std::size_t(*unit)];
+            if ((f && f->verdict) || problematicAfter.contains(it.key()))
                 continue;
+            const auto labels = after.constFind(it.key());
             bool mistake = false;
-            if (const auto unit = decided.constFind(it.key()); unit != decided.constEnd()) {
-                mistake = *unit;
+            if (labels != after.constEnd() && !labels->isEmpty()) {
+                mistake = !acceptable(*labels, *it);
             } else {
-                const auto labels = after.constFind(it.key());
-                mistake = labels != after.constEnd() && !labels->isEmpty() ? !acceptable(*labels, *it) : *label != *it;
+                const auto label = originalLabels.constFind(it.key());
+                mistake = label != originalLabels.constEnd() && *label != *it;
             }
-            if (mistake)
-                ++pairs[std::size_t(*label) * kClasses + std::size_t(*it)];
+            if (!mistake)
+                continue;
+            ++(f && f->source == FinalState::Source::Tie ? m.mistakesOpen : m.mistakesUnreviewed);
+            addToPair(it.key(), *it);
         }
         for (std::size_t i = 0; i < pairs.size(); ++i) {
             if (pairs[i])
@@ -213,17 +253,40 @@ Report computeReport(const Project &project, ModelId onlyModel)
     return report;
 }
 
+QVector<Table2Row> table2Rows(const ModelReport &m, bool withEmpty)
+{
+    QVector<Table2Row> rows;
+    for (int c = 0; c < int(m.table2.size()); ++c)
+        rows << Table2Row{Table2Row::Kind::Category, Category(c), toString(Category(c)), toString(Category(c)), m.table2[std::size_t(c)]};
+    if (withEmpty || m.table2NoCategory.total)
+        rows << Table2Row{Table2Row::Kind::NoCategory, std::nullopt, QStringLiteral("no-category"), QStringLiteral("no category given"), m.table2NoCategory};
+    rows << Table2Row{Table2Row::Kind::Total, std::nullopt, QStringLiteral("total"), QStringLiteral("total"), m.table2Total};
+    if (withEmpty || m.mistakesOpen)
+        rows << Table2Row{Table2Row::Kind::Open, std::nullopt, QString(), QStringLiteral("open: the reviewers tie"), SeverityCounts{0, 0, m.mistakesOpen}};
+    return rows;
+}
+
+QString mistakesText(const ModelReport &m)
+{
+    return QStringLiteral("%1 (%2 wrong, %3 open, %4 not reviewed)")
+        .arg(m.mistakes())
+        .arg(m.table2Total.total)
+        .arg(m.mistakesOpen)
+        .arg(m.mistakesUnreviewed);
+}
+
 QJsonObject reportJson(const Report &report)
 {
     const ClassCatalog &catalog = ClassCatalog::imagenet1k();
     QJsonObject models;
     for (const ModelReport &m : report.models) {
         QJsonObject table2;
-        for (int c = 0; c < int(m.table2.size()); ++c)
-            table2.insert(toString(Category(c)), countsJson(m.table2[std::size_t(c)]));
-        table2.insert(QStringLiteral("total"), countsJson(m.table2Total));
+        for (const Table2Row &row : table2Rows(m)) {
+            if (!row.key.isEmpty())
+                table2.insert(row.key, countsJson(row.counts));
+        }
         QJsonArray pairs;
-        for (const ConfusedPair &p : m.confusedPairs.mid(0, 100)) {
+        for (const ConfusedPair &p : m.confusedPairs.mid(0, kJsonPairs)) {
             pairs.append(QJsonObject{{QStringLiteral("label"), catalog.at(p.label).wnid},
                                      {QStringLiteral("label_name"), catalog.at(p.label).name()},
                                      {QStringLiteral("prediction"), catalog.at(p.prediction).wnid},
@@ -234,6 +297,8 @@ QJsonObject reportJson(const Report &report)
                                   {QStringLiteral("predictions"), m.predictions},
                                   {QStringLiteral("top1"), number(m.top1)},
                                   {QStringLiteral("top1_items"), m.top1Items},
+                                  {QStringLiteral("top1_after"), number(m.top1After)},
+                                  {QStringLiteral("top1_after_items"), m.top1AfterItems},
                                   {QStringLiteral("mla_before"), number(m.mlaBefore)},
                                   {QStringLiteral("mla_after"), number(m.mlaAfter)},
                                   {QStringLiteral("mla_items_before"), m.mlaItemsBefore},
@@ -243,12 +308,18 @@ QJsonObject reportJson(const Report &report)
                                   {QStringLiteral("imagenet_m"), m.imagenetM ? QJsonValue(*m.imagenetM) : QJsonValue(QJsonValue::Null)},
                                   {QStringLiteral("imagenet_m_total"), m.imagenetMTotal},
                                   {QStringLiteral("table2"), table2},
-                                  {QStringLiteral("mistakes_without_category"), m.mistakesWithoutCategory},
+                                  {QStringLiteral("mistakes_without_category"), m.table2NoCategory.total},
+                                  {QStringLiteral("mistakes"), QJsonObject{{QStringLiteral("total"), m.mistakes()},
+                                                                           {QStringLiteral("wrong"), m.table2Total.total},
+                                                                           {QStringLiteral("open"), m.mistakesOpen},
+                                                                           {QStringLiteral("not_reviewed"), m.mistakesUnreviewed},
+                                                                           {QStringLiteral("outside_pairs"), m.mistakesOutsidePairs}}},
                                   {QStringLiteral("apparent_mistakes_decided"), m.apparentMistakesDecided},
                                   {QStringLiteral("not_mistakes"), m.notMistakes},
                                   {QStringLiteral("not_mistakes_share"), number(m.notMistakesShare)},
                                   {QStringLiteral("confused_pairs"), pairs},
                                   {QStringLiteral("confused_pairs_total"), qint64(m.confusedPairs.size())},
+                                  {QStringLiteral("confused_pairs_mistakes"), m.mistakesInPairs()},
                               });
     }
     return QJsonObject{{QStringLiteral("models"), models}, {QStringLiteral("agreement"), report.agreement}};
