@@ -88,6 +88,8 @@ protected:
                 return;
             seen = true;
             inspect(modal);
+            if (!modal->isVisible())
+                return; // inspect() answered it
             if (auto *dialog = qobject_cast<QDialog *>(modal))
                 dialog->reject();
             else
@@ -144,6 +146,7 @@ TEST_F(WindowPanels, VerdictButtonsShowTheirKeysAndRevisitingShowsMyVerdictCateg
 
     press(*window, Qt::Key_Left);
     ASSERT_EQ(window->currentFileName(), first);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window->verdictPanel()->myVerdict().has_value(); }, 5000));
     EXPECT_TRUE(wrong->property("mine").toBool());
     EXPECT_FALSE(correct->property("mine").toBool());
     EXPECT_EQ(window->verdictPanel()->myVerdict(), Verdict::Wrong);
@@ -220,7 +223,7 @@ TEST_F(WindowPanels, AProjectWhoseImagesAreAllMissingOffersToLocateTheFolder)
                   auto *files = qobject_cast<QFileDialog *>(modal);
                   ASSERT_TRUE(files) << modal->metaObject()->className();
                   files->selectFile(images);
-                  files->accept();
+                  QMetaObject::invokeMethod(files, "accept");
               });
     EXPECT_FALSE(banner->isVisible());
     auto reopened = Project::open(moved, true);

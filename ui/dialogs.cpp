@@ -3,9 +3,9 @@
 #include <QApplication>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QMessageBox>
 #include <QPushButton>
 #include <QScreen>
 #include <QTextBrowser>
@@ -109,11 +109,28 @@ void showAbout(QWidget *parent)
                     "installed with the documentation.</p>"
                     "<p>Built with Qt %2 (running on %3), OpenCV, SQLite and spdlog.</p>")
             .arg(QApplication::applicationVersion().toHtmlEscaped(), QStringLiteral(QT_VERSION_STR), QString::fromLatin1(qVersion()));
-    QMessageBox box(QMessageBox::NoIcon, QObject::tr("About Bagel"), html, QMessageBox::Close, parent);
-    box.setObjectName(QStringLiteral("aboutDialog"));
-    box.setTextFormat(Qt::RichText);
-    box.setIconPixmap(QPixmap(QStringLiteral(":/bagel/icons/bagel-64.png")));
-    box.exec();
+    QDialog dialog(parent);
+    dialog.setObjectName(QStringLiteral("aboutDialog"));
+    dialog.setWindowTitle(QObject::tr("About Bagel"));
+    auto *layout = new QVBoxLayout(&dialog);
+    auto *row = new QHBoxLayout;
+    auto *icon = new QLabel(&dialog);
+    icon->setPixmap(QPixmap(QStringLiteral(":/bagel/icons/bagel-64.png")));
+    row->addWidget(icon, 0, Qt::AlignTop);
+    auto *text = new QLabel(html, &dialog);
+    text->setObjectName(QStringLiteral("aboutText"));
+    text->setWordWrap(true);
+    text->setTextFormat(Qt::RichText);
+    text->setOpenExternalLinks(true);
+    row->addWidget(text, 1);
+    layout->addLayout(row);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    QObject::connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    layout->addWidget(buttons);
+    const QSize size = fitOnScreen(parent, QSize(560, 0));
+    text->setFixedWidth(size.width() - 64 - 48);
+    dialog.resize(size.width(), dialog.sizeHint().height());
+    dialog.exec();
 }
 
 } // namespace bagel
