@@ -147,7 +147,7 @@ QVector<Figure> openProject(const QString &work)
     auto project = Project::open(path);
     const ModelId model = project->store().models().value(0).id;
     const QVector<QueueRow> rows = loadQueue(*project, model, 0);
-    const QVector<int> queue = arrangeQueue(rows, QueueFilter{}, QueueOrder::FileName);
+    const QVector<int> queue = arrangeQueue(rows, QueueFilter{});
     if (queue.isEmpty())
         throw Error(QStringLiteral("the default queue is empty"));
     const ItemId first = rows[queue.first()].item;
@@ -486,6 +486,11 @@ const QVector<Benchmark> &benchmarks()
          [](const QString &work) { return nextImage(work, "imagenet", 16); }},
         {{QStringLiteral("next_image_p99_ms_12mp"), QStringLiteral("next_image_cold_p99_ms_12mp")},
          [](const QString &work) { return nextImage(work, "12mp", 33); }},
+        {{QStringLiteral("queue_filter_50k_ms")},
+         [](const QString &work) -> QVector<Figure> {
+             const QJsonObject r = windowChild(work, QStringLiteral("queue-filter"));
+             return {{QStringLiteral("queue_filter_50k_ms"), r.value(QStringLiteral("p99_ms")).toDouble(), QStringLiteral("ms"), 50}};
+         }},
         {{QStringLiteral("review_peak_rss_mb")},
          [](const QString &work) -> QVector<Figure> {
              const QJsonObject r = windowChild(work, QStringLiteral("rss"));
@@ -526,7 +531,10 @@ int main(int argc, char *argv[])
         if (parser.isSet(windowChildOption)) {
             QTemporaryDir temporary;
             const QString work = parser.isSet(workDir) ? parser.value(workDir) : temporary.path();
-            out << QJsonDocument(bench::runReviewWindow(work, windowRun(parser.value(windowChildOption)))).toJson(QJsonDocument::Compact);
+            const QString kind = parser.value(windowChildOption);
+            const QJsonObject result = kind == QLatin1String("queue-filter") ? bench::runQueueFilter(work)
+                                                                           : bench::runReviewWindow(work, windowRun(kind));
+            out << QJsonDocument(result).toJson(QJsonDocument::Compact);
             return 0;
         }
         if (parser.isSet(child)) {

@@ -5,12 +5,17 @@
 #include "imageview.h"
 #include "import/importer.h"
 #include "mainwindow.h"
+#include "queuepanel.h"
+#include "review/queuelistmodel.h"
 #include "project.h"
 #include "settings.h"
 
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
+#include <QLineEdit>
+#include <QTableView>
 #include <QTest>
 
 #include <opencv2/core.hpp>
@@ -18,6 +23,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <random>
@@ -33,7 +39,108 @@ double peakRssMb()
     return double(usage.ru_maxrss) / 1024.0;
 }
 
+/** The nearest-rank percentile \a p of sorted \a values. */
+double percentileOf(const QVector<double> &values, double p)
+{
+    if (values.isEmpty())
+        return 0.0;
+    const auto rank = qsizetype(std::ceil(p * double(values.size())));
+    return values[std::clamp<qsizetype>(rank - 1, 0, values.size() - 1)];
+}
+
+/** Sees the paint events of one widget go by. */
+class PaintWatch final : public QObject
+{
+public:
+    bool painted = false;
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint)
+            painted = true;
+        return QObject::eventFilter(watched, event);
+    }
+};
+
 } // namespace
+
+QJsonObject runQueueFilter(const QString &workDir)
+{
+    constexpr int kItems = 50000;
+    const QString dir = workDir + QStringLiteral("/queue-filter");
+    QDir().mkpath(dir + QStringLiteral("/images"));
+    const QString labels = dir + QStringLiteral("/labels.tsv");
+    const QString predictions = dir + QStringLiteral("/predictions.csv");
+    if (!QFileInfo::exists(predictions)) {
+        writeLabels(labels, kItems);
+        writePredictionsCsv(predictions, kItems, 2);
+    }
+    // Every item has an image: one photo under 50,000 names (hard links, no disk to speak of).
+    const QString photo = dir + QStringLiteral("/photo.jpg");
+    if (!QFile::exists(photo))
+        writePhoto(photo, QSize(500, 375), 1);
+    for (int i = 0; i < kItems; ++i) {
+        const QByteArray name = (dir + QStringLiteral("/images/") + validationName(i)).toLocal8Bit();
+        if (::access(name.constData(), F_OK) != 0 && ::link(photo.toLocal8Bit().constData(), name.constData()) != 0)
+            throw Error(QStringLiteral("cannot link %1").arg(QString::fromLocal8Bit(name)));
+    }
+    const QString projectPath = dir + QStringLiteral("/queue.bagel");
+    if (!QFile::exists(projectPath)) {
+        auto project = Project::create(projectPath, dir + QStringLiteral("/images"));
+        importFile(*project, ImportFormat::Labels, labels);
+        importFile(*project, ImportFormat::Predictions, predictions);
+    }
+
+    QFile::remove(dir + QStringLiteral("/bagel.ini"));
+    Settings settings(dir + QStringLiteral("/bagel.ini"));
+    settings.setReviewer(QStringLiteral("bench"));
+    MainWindow window(settings);
+    window.resize(1280, 800);
+    window.show();
+    window.activateWindow();
+    if (!QTest::qWaitForWindowActive(&window))
+        throw Error(QStringLiteral("the window did not become active"));
+    if (!window.openProject(projectPath))
+        throw Error(QStringLiteral("cannot open %1").arg(projectPath));
+    QTest::qWait(200);
+    const int rows = window.queueModel()->rowCount();
+    if (rows < kItems / 2)
+        throw Error(QStringLiteral("the queue has %1 rows, expected most of %2").arg(rows).arg(kItems));
+
+    QLineEdit *search = window.queuePanel()->searchBox();
+    QWidget *list = window.queuePanel()->table()->viewport();
+    PaintWatch watch;
+    list->installEventFilter(&watch);
+    search->setFocus();
+    QVector<double> latencies;
+    const auto edit = [&](Qt::Key key, char text) {
+        watch.painted = false;
+        QElapsedTimer timer;
+        timer.start();
+        QTest::keyClick(search, key, Qt::NoModifier, text);
+        while (!watch.painted) {
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 1);
+            if (timer.elapsed() > 20000)
+                throw Error(QStringLiteral("the queue was never repainted"));
+        }
+        latencies << double(timer.nsecsElapsed()) / 1e6;
+    };
+    // Narrowing a character at a time, then widening again, through several digit strings.
+    static const char *const typed[] = {"491", "07", "3358", "9", "120", "66", "8a", "15", "702", "44"};
+    for (int round = 0; round < 3; ++round) {
+        for (const char *text : typed) {
+            for (const char *c = text; *c; ++c)
+                edit(Qt::Key(QChar::fromLatin1(*c).toUpper().unicode()), *c);
+            for (const char *c = text; *c; ++c)
+                edit(Qt::Key_Backspace, 0);
+        }
+    }
+    std::sort(latencies.begin(), latencies.end());
+    return QJsonObject{{QStringLiteral("p50_ms"), percentileOf(latencies, 0.50)},
+                       {QStringLiteral("p99_ms"), percentileOf(latencies, 0.99)},
+                       {QStringLiteral("max_ms"), latencies.isEmpty() ? 0.0 : latencies.last()},
+                       {QStringLiteral("edits"), int(latencies.size())},
+                       {QStringLiteral("rows"), rows}};
+}
 
 QJsonObject runReviewWindow(const QString &workDir, const WindowRun &run)
 {

@@ -16,6 +16,7 @@
 #include "import/importer.h"
 #include "imageview.h"
 #include "project.h"
+#include "queuepanel.h"
 #include "review/queuelistmodel.h"
 #include "settings.h"
 #include "verdictpanel.h"
@@ -88,6 +89,12 @@ QList<ActionSpec> actionTable()
         {"view.compare", QT_TRANSLATE_NOOP("MainWindow", "&Compare with examples of the label and the prediction"), {K(Qt::Key_C)}},
         {"go.next", QT_TRANSLATE_NOOP("MainWindow", "&Next item"), {K(Qt::Key_Right), K(Qt::Key_J)}},
         {"go.previous", QT_TRANSLATE_NOOP("MainWindow", "&Previous item"), {K(Qt::Key_Left), K(Qt::Key_K)}},
+        {"go.nextNotReviewed", QT_TRANSLATE_NOOP("MainWindow", "Next item I have &not reviewed"), {K(Qt::Key_U)}},
+        {"go.first", QT_TRANSLATE_NOOP("MainWindow", "&First item"), {K(Qt::Key_Home)}},
+        {"go.last", QT_TRANSLATE_NOOP("MainWindow", "&Last item"), {K(Qt::Key_End)}},
+        {"go.pageDown", QT_TRANSLATE_NOOP("MainWindow", "One page &down the queue"), {K(Qt::Key_PageDown)}},
+        {"go.pageUp", QT_TRANSLATE_NOOP("MainWindow", "One page &up the queue"), {K(Qt::Key_PageUp)}},
+        {"go.item", QT_TRANSLATE_NOOP("MainWindow", "&Go to item…"), {K(Qt::CTRL | Qt::Key_G)}},
         {"verdict.correct", QT_TRANSLATE_NOOP("MainWindow", "Correct"), {K(Qt::Key_1)}},
         {"verdict.wrong", QT_TRANSLATE_NOOP("MainWindow", "Wrong"), {K(Qt::Key_2)}},
         {"verdict.unclear", QT_TRANSLATE_NOOP("MainWindow", "Unclear"), {K(Qt::Key_3)}},
@@ -202,6 +209,8 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
         statusBar()->showMessage(tr("%1 will be recorded as the true object with your next 'wrong' verdict").arg(name), 5000);
     });
     connect(m_classPanel, &ClassSearchPanel::dismissed, this, [this] { m_view->setFocus(); });
+    // The queue's class filters search as the class panel does, WordNet groups included once read.
+    connect(m_classPanel, &ClassSearchPanel::classIndexChanged, this, [this] { m_queuePanel->setClassSearch(m_classPanel->classIndex()); });
     connect(m_classPanel, &QDockWidget::visibilityChanged, this, &MainWindow::keepOnScreen);
 
     m_adjudication = new AdjudicationPanel(this);
@@ -459,11 +468,20 @@ void MainWindow::createActions()
     action(QStringLiteral("edit.blind"))->setCheckable(true);
     connect(action(QStringLiteral("edit.blind")), &QAction::toggled, this, &MainWindow::toggleBlindMode);
     connect(action(QStringLiteral("edit.note")), &QAction::triggered, this, [this] { m_verdicts->noteEdit()->setFocus(); });
-    connect(action(QStringLiteral("queue.search")), &QAction::triggered, this, [this] { m_search->setFocus(); m_search->selectAll(); });
+    connect(action(QStringLiteral("queue.search")), &QAction::triggered, this, [this] {
+        m_queuePanel->searchBox()->setFocus();
+        m_queuePanel->searchBox()->selectAll();
+    });
     connect(action(QStringLiteral("classes.search")), &QAction::triggered, this, [this] { m_classPanel->activate(); });
     connect(action(QStringLiteral("view.compare")), &QAction::triggered, this, &MainWindow::showComparison);
     connect(action(QStringLiteral("go.next")), &QAction::triggered, this, [this] { step(1); });
     connect(action(QStringLiteral("go.previous")), &QAction::triggered, this, [this] { step(-1); });
+    connect(action(QStringLiteral("go.nextNotReviewed")), &QAction::triggered, this, &MainWindow::goToNextNotReviewed);
+    connect(action(QStringLiteral("go.first")), &QAction::triggered, this, [this] { goTo(0); });
+    connect(action(QStringLiteral("go.last")), &QAction::triggered, this, [this] { goTo(m_queue->rowCount() - 1); });
+    connect(action(QStringLiteral("go.pageDown")), &QAction::triggered, this, [this] { goTo(m_position + m_queuePanel->rowsPerPage()); });
+    connect(action(QStringLiteral("go.pageUp")), &QAction::triggered, this, [this] { goTo(std::max(0, m_position - m_queuePanel->rowsPerPage())); });
+    connect(action(QStringLiteral("go.item")), &QAction::triggered, this, &MainWindow::chooseItem);
     for (const QString &name : verdictNames()) {
         const Verdict verdict = *parseVerdict(name);
         connect(action(QStringLiteral("verdict.") + name), &QAction::triggered, this, [this, verdict] { recordVerdict(verdict); });
@@ -540,8 +558,10 @@ void MainWindow::createMenus()
     }
 
     QMenu *go = menuBar()->addMenu(tr("&Go"));
-    go->addAction(action(QStringLiteral("go.next")));
-    go->addAction(action(QStringLiteral("go.previous")));
+    for (const char *id : {"go.next", "go.previous", "go.nextNotReviewed", "go.first", "go.last", "go.pageDown", "go.pageUp"})
+        go->addAction(action(QLatin1String(id)));
+    go->addSeparator();
+    go->addAction(action(QStringLiteral("go.item")));
     go->addAction(action(QStringLiteral("queue.search")));
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
@@ -564,82 +584,28 @@ void MainWindow::createMenus()
     help->addAction(action(QStringLiteral("help.about")));
 }
 
-QWidget *MainWindow::createQueuePanel()
+QueuePanel *MainWindow::createQueuePanel()
 {
-    auto *panel = new QWidget(this);
-    panel->setObjectName(QStringLiteral("queuePanel"));
-    auto *layout = new QVBoxLayout(panel);
-    layout->setContentsMargins(6, 6, 6, 6);
-    auto *form = new QFormLayout;
-    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-
-    m_modelBox = new QComboBox(panel);
-    m_modelBox->setObjectName(QStringLiteral("modelFilter"));
-    form->addRow(tr("Model"), m_modelBox);
-    m_mistakesOnly = new QCheckBox(tr("Model mistakes only"), panel);
-    m_mistakesOnly->setObjectName(QStringLiteral("mistakesOnly"));
-    m_mistakesOnly->setChecked(true);
-    m_mistakesOnly->setToolTip(tr("Items whose top-1 is not among the correct or unclear labels"));
-    form->addRow(m_mistakesOnly);
-    m_notReviewed = new QCheckBox(tr("Not yet reviewed by me"), panel);
-    m_notReviewed->setObjectName(QStringLiteral("notReviewedByMe"));
-    form->addRow(m_notReviewed);
-    m_verdictFilter = new QComboBox(panel);
-    m_verdictFilter->setObjectName(QStringLiteral("verdictFilter"));
-    m_verdictFilter->addItem(tr("any"));
-    m_verdictFilter->addItems(verdictNames());
-    form->addRow(tr("My verdict"), m_verdictFilter);
-    m_categoryFilter = new QComboBox(panel);
-    m_categoryFilter->setObjectName(QStringLiteral("categoryFilter"));
-    m_categoryFilter->addItem(tr("any"));
-    m_categoryFilter->addItems(categoryNames());
-    form->addRow(tr("My category"), m_categoryFilter);
-    m_originalFilter = new QLineEdit(panel);
-    m_originalFilter->setObjectName(QStringLiteral("originalFilter"));
-    m_originalFilter->setPlaceholderText(tr("class name, wnid or index"));
-    form->addRow(tr("Original class"), m_originalFilter);
-    m_predictedFilter = new QLineEdit(panel);
-    m_predictedFilter->setObjectName(QStringLiteral("predictedFilter"));
-    m_predictedFilter->setPlaceholderText(tr("class name, wnid or index"));
-    form->addRow(tr("Predicted class"), m_predictedFilter);
-    m_orderBox = new QComboBox(panel);
-    m_orderBox->setObjectName(QStringLiteral("orderBox"));
-    m_orderBox->addItems({tr("file name"), tr("score, low first"), tr("score, high first"), tr("margin, low first"),
-                          tr("margin, high first")});
-    form->addRow(tr("Order"), m_orderBox);
-    m_search = new QLineEdit(panel);
-    m_search->setObjectName(QStringLiteral("searchBox"));
-    m_search->setPlaceholderText(tr("file name contains…"));
-    m_search->setClearButtonEnabled(true);
-    form->addRow(tr("Search"), m_search);
-    layout->addLayout(form);
-
-    m_list = new QListView(panel);
-    m_list->setObjectName(QStringLiteral("queueList"));
-    m_list->setModel(m_queue);
-    m_list->setUniformItemSizes(true);
-    m_list->setAlternatingRowColors(true);
-    m_list->setFocusPolicy(Qt::NoFocus); // arrows and letters belong to the review actions
-    layout->addWidget(m_list, 1);
-
-    m_progress = new QProgressBar(panel);
-    m_progress->setObjectName(QStringLiteral("progress"));
-    layout->addWidget(m_progress);
-    m_progressText = new QLabel(panel);
-    m_progressText->setObjectName(QStringLiteral("progressText"));
-    m_progressText->setWordWrap(true);
-    layout->addWidget(m_progressText);
-
-    connect(m_list, &QListView::clicked, this, [this](const QModelIndex &index) { goTo(index.row()); });
-    connect(m_modelBox, &QComboBox::currentIndexChanged, this, [this] { loadQueue(); });
-    for (QCheckBox *box : {m_mistakesOnly, m_notReviewed})
-        connect(box, &QCheckBox::toggled, this, [this] { applyFilter(); });
-    for (QComboBox *box : {m_verdictFilter, m_categoryFilter, m_orderBox})
-        connect(box, &QComboBox::currentIndexChanged, this, [this] { applyFilter(); });
-    for (QLineEdit *edit : {m_originalFilter, m_predictedFilter, m_search})
-        connect(edit, &QLineEdit::editingFinished, this, [this] { applyFilter(); });
-    connect(m_search, &QLineEdit::textChanged, this, [this] { applyFilter(); });
-    return panel;
+    m_queuePanel = new QueuePanel(m_queue, this);
+    m_modelBox = m_queuePanel->modelBox();
+    m_queuePanel->setSort(m_settings.queueSort());
+    connect(m_queuePanel, &QueuePanel::positionClicked, this, &MainWindow::goTo);
+    connect(m_queuePanel, &QueuePanel::modelChanged, this, [this] {
+        m_setAside.reset(); // the reviewer chose: nothing to go back to
+        m_queuePanel->hideSetAside();
+        loadQueue();
+    });
+    connect(m_queuePanel, &QueuePanel::filterChanged, this, [this] {
+        m_setAside.reset();
+        m_queuePanel->hideSetAside();
+        applyFilter();
+    });
+    connect(m_queuePanel, &QueuePanel::sortChanged, this, [this] {
+        m_settings.setQueueSort(m_queuePanel->sort());
+        applyFilter();
+    });
+    connect(m_queuePanel, &QueuePanel::restoreRequested, this, &MainWindow::restoreQueue);
+    return m_queuePanel;
 }
 
 void MainWindow::rebuildRecentMenu()
@@ -911,9 +877,11 @@ void MainWindow::showShortcuts()
     table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     layout->addWidget(table);
-    layout->addWidget(new QLabel(tr("Click a shortcut and press the new keys to change it. Changes are kept in %1, "
-                                    "section [shortcuts].").arg(m_settings.path()),
-                                 &dialog));
+    auto *hint = new QLabel(tr("Click a shortcut and press the new keys to change it. Changes are kept in %1, "
+                               "section [shortcuts].").arg(m_settings.path()),
+                            &dialog);
+    hint->setWordWrap(true); // a long settings path must not widen the sheet past the screen
+    layout->addWidget(hint);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     layout->addWidget(buttons);

@@ -2,6 +2,7 @@
 
 #include "export/exporter.h"
 #include "image/imageloader.h"
+#include "queuepanel.h"
 #include "review/reviewqueue.h"
 #include "review/reviewwriter.h"
 
@@ -12,13 +13,13 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QAction;
 class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
-class QListView;
 class QMenu;
 class QProgressBar;
 class QPushButton;
@@ -67,6 +68,7 @@ public:
     QAction *action(const QString &id) const { return m_actions.value(id); }
     QList<QAction *> actions() const { return m_actions.values(); }
     QueueListModel *queueModel() const { return m_queue; }
+    QueuePanel *queuePanel() const { return m_queuePanel; }
     ImageView *imageView() const { return m_view; }
     FactsPanel *factsPanel() const { return m_facts; }
     VerdictPanel *verdictPanel() const { return m_verdicts; }
@@ -97,6 +99,14 @@ public:
      * panel open; false when the item is not in that queue.
      */
     bool showUnit(const QString &fileName, const QString &model);
+    /**
+     * Goes to the item named \a text (its file name, or a part of it only one item's name
+     * holds) in the queue; when the filters hide it, they are set aside, visibly. Returns
+     * what went wrong (no such item, several match), or an empty string once it is shown.
+     */
+    QString goToItem(const QString &text);
+    /** Puts back the model, filters and item that showing one item set aside. */
+    void restoreQueue();
     QUndoStack *undoStack() { return &m_undo; }
     ImageLoader *imageLoader() { return &m_loader; }
     /** The thread that saves reviews, while a project is open. */
@@ -153,7 +163,7 @@ private:
     /** Shows the banner that offers to locate the images when none of the project's is found. */
     void checkImagesFound();
     void createMenus();
-    QWidget *createQueuePanel();
+    QueuePanel *createQueuePanel();
     void rebuildRecentMenu();
     void newProject();
     void chooseProject();
@@ -172,13 +182,26 @@ private:
     void closeProject();
     void restoreState();
 
-    // mainwindow_review.cpp: the queue, the image, verdicts and undo
-    /** Before the project goes: commits what is pending and asks what to do with reviews that failed; false: cancelled. */
-    bool settleFailedWrites();
-    void loadQueue();
-    void applyFilter();
+    // mainwindow_queue.cpp: the queue, its filters and moving through it
+    /** Reads the queue of the model chosen; stays on the item shown (or \a keep, or the last one). */
+    void loadQueue(const QString &keep = {});
+    /** Filters and sorts the queue as the panel says; stays on the item shown (or \a keep). */
+    void applyFilter(const QString &keep = {});
     void goTo(int position);
     void step(int delta);
+    /** On to the next item of the queue without my verdict, going round past the end. */
+    void goToNextNotReviewed();
+    /** Asks for a file name and goes there (Go ▸ Go to item…). */
+    void chooseItem();
+    /**
+     * Shows \a fileName of the current model's queue; when the filters hide it, they are set
+     * aside first (and the reviewer told \a why, with a way back). False: not in the queue.
+     */
+    bool reveal(const QString &fileName, const QString &why);
+
+    // mainwindow_review.cpp: the image, verdicts and undo
+    /** Before the project goes: commits what is pending and asks what to do with reviews that failed; false: cancelled. */
+    bool settleFailedWrites();
     void showCurrent();
     void showDetails();
     void showImage(const QString &path, const DecodedImage &image);
@@ -239,18 +262,16 @@ private:
     ReportWindow *m_reports = nullptr;
     QTimer *m_watchTimer = nullptr;
     qint64 m_dataVersion = 0;
-    QListView *m_list = nullptr;
-    QComboBox *m_modelBox = nullptr;
-    QCheckBox *m_mistakesOnly = nullptr;
-    QCheckBox *m_notReviewed = nullptr;
-    QComboBox *m_verdictFilter = nullptr;
-    QComboBox *m_categoryFilter = nullptr;
-    QLineEdit *m_originalFilter = nullptr;
-    QLineEdit *m_predictedFilter = nullptr;
-    QComboBox *m_orderBox = nullptr;
-    QLineEdit *m_search = nullptr;
-    QProgressBar *m_progress = nullptr;
-    QLabel *m_progressText = nullptr;
+    QueuePanel *m_queuePanel = nullptr;
+    QComboBox *m_modelBox = nullptr; ///< the queue panel's choice of model
+    /** What the reviewer had set when showing one item set the filters aside. */
+    struct SetAside
+    {
+        QString project;
+        QueuePanel::Fields fields;
+        QString fileName; ///< the item the reviewer was at
+    };
+    std::optional<SetAside> m_setAside;
     QLabel *m_info = nullptr;
     QMenu *m_recentMenu = nullptr;
 };

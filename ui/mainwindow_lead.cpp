@@ -10,6 +10,7 @@
 #include "error.h"
 #include "project.h"
 #include "reportwindow.h"
+#include "queuepanel.h"
 #include "review/queuelistmodel.h"
 #include "settings.h"
 
@@ -124,8 +125,8 @@ void MainWindow::showPair(const QString &model, int label, int prediction)
     // Every item of the pair: the review may have found some of them not to be mistakes.
     QueueFilter pair;
     pair.mistakesOnly = false;
-    pair.originalClass = label;
-    pair.predictedClass = prediction;
+    pair.originalClasses = QSet<int>{label};
+    pair.predictedClasses = QSet<int>{prediction};
     setFilter(pair);
     goTo(0);
     statusBar()->showMessage(tr("The queue shows the %n item(s) labelled %1 that %2 predicts as %3", nullptr, m_queue->rowCount())
@@ -146,28 +147,33 @@ bool MainWindow::showUnit(const QString &fileName, const QString &model)
 {
     if (!m_project)
         return false;
+    // The reviewer's own queue (model, filters, item) is set aside only when it must be, and
+    // visibly, with a button that brings it back.
     if (!model.isEmpty() && m_modelBox->currentText() != model) {
         const int index = m_modelBox->findText(model);
-        if (index >= 0)
-            m_modelBox->setCurrentIndex(index); // reloads the queue for that model
-    }
-    // Show every item, so that the unit is in the queue whatever the filters were.
-    QueueFilter everything;
-    everything.mistakesOnly = false;
-    setFilter(everything);
-    for (int i = 0; i < m_queue->rowCount(); ++i) {
-        if (m_queue->rowAt(i)->fileName == fileName) {
-            goTo(i);
-            m_adjudication->show();
-            m_adjudication->raise();
-            updateAdjudication();
-            raise();
-            activateWindow();
-            return true;
+        if (index < 0) {
+            statusBar()->showMessage(tr("The project has no model %1").arg(model), 5000);
+            return false;
         }
+        if (!m_setAside)
+            m_setAside = SetAside{m_project->path(), m_queuePanel->fields(), currentFileName()};
+        {
+            const QSignalBlocker block(m_modelBox);
+            m_modelBox->setCurrentIndex(index);
+        }
+        loadQueue(fileName);
     }
-    statusBar()->showMessage(tr("%1 is not in the queue of %2").arg(fileName, model), 5000);
-    return false;
+    const QString why = tr("Showing %1 (%2) from the audit: your queue's model and filters are set aside.").arg(fileName, model);
+    if (!reveal(fileName, why)) {
+        statusBar()->showMessage(tr("%1 is not in the queue of %2").arg(fileName, model), 5000);
+        return false;
+    }
+    m_adjudication->show();
+    m_adjudication->raise();
+    updateAdjudication();
+    raise();
+    activateWindow();
+    return true;
 }
 
 } // namespace bagel

@@ -9,6 +9,7 @@
 #include "factspanel.h"
 #include "imageview.h"
 #include "project.h"
+#include "queuepanel.h"
 #include "review/queuelistmodel.h"
 #include "reviewcommand.h"
 #include "settings.h"
@@ -22,9 +23,7 @@
 #include <QPushButton>
 #include <QFileInfo>
 #include <QLineEdit>
-#include <QListView>
 #include <QMessageBox>
-#include <QProgressBar>
 #include <QStatusBar>
 #include <QTimer>
 
@@ -32,18 +31,6 @@ namespace bagel {
 
 namespace {
 constexpr int kPrefetchAhead = 3;
-
-int classOf(const QLineEdit *edit)
-{
-    const QString text = edit->text().trimmed();
-    if (text.isEmpty())
-        return -1;
-    try {
-        return ClassCatalog::imagenet1k().resolve(text).index;
-    } catch (const Error &) {
-        return -2; // matches nothing: the queue shows the problem by being empty
-    }
-}
 } // namespace
 
 ModelId MainWindow::currentModel() const
@@ -65,97 +52,6 @@ QString MainWindow::currentFileName() const
 QString MainWindow::imagePathOf(const QueueRow &row) const
 {
     return m_project->absoluteImagePath(ItemRecord{row.item, row.fileName, row.imagePath, row.originalLabel});
-}
-
-void MainWindow::loadQueue()
-{
-    if (!m_project)
-        return;
-    if (m_reviewer.isEmpty())
-        m_reviewer = m_settings.reviewer();
-    const QString keep = currentFileName().isEmpty() ? m_settings.lastItem(m_project->path()) : currentFileName();
-    m_queue->setRows(bagel::loadQueue(*m_project, currentModel(), me()));
-    m_position = -1;
-    applyFilter();
-    const int found = [&] {
-        for (int i = 0; i < m_queue->rowCount(); ++i) {
-            if (m_queue->rowAt(i)->fileName == keep)
-                return i;
-        }
-        return -1;
-    }();
-    goTo(found >= 0 ? found : 0);
-}
-
-void MainWindow::setFilter(const QueueFilter &filter)
-{
-    const QSignalBlocker a(m_mistakesOnly), b(m_notReviewed), c(m_verdictFilter), d(m_categoryFilter), e(m_search);
-    m_mistakesOnly->setChecked(filter.mistakesOnly);
-    m_notReviewed->setChecked(filter.notReviewedByMe);
-    m_verdictFilter->setCurrentIndex(filter.verdict ? int(verdictNames().indexOf(toString(*filter.verdict))) + 1 : 0);
-    m_categoryFilter->setCurrentIndex(filter.category ? int(categoryNames().indexOf(toString(*filter.category))) + 1 : 0);
-    m_originalFilter->setText(filter.originalClass >= 0 ? QString::number(filter.originalClass) : QString());
-    m_predictedFilter->setText(filter.predictedClass >= 0 ? QString::number(filter.predictedClass) : QString());
-    m_search->setText(filter.search);
-    applyFilter();
-}
-
-void MainWindow::applyFilter()
-{
-    if (!m_project)
-        return;
-    const QString keep = currentFileName();
-    QueueFilter filter;
-    filter.mistakesOnly = m_mistakesOnly->isChecked();
-    filter.notReviewedByMe = m_notReviewed->isChecked();
-    if (m_verdictFilter->currentIndex() > 0)
-        filter.verdict = parseVerdict(m_verdictFilter->currentText());
-    if (m_categoryFilter->currentIndex() > 0)
-        filter.category = parseCategory(m_categoryFilter->currentText());
-    filter.originalClass = classOf(m_originalFilter);
-    filter.predictedClass = classOf(m_predictedFilter);
-    filter.search = m_search->text().trimmed();
-    m_queue->arrange(filter, QueueOrder(m_orderBox->currentIndex()));
-    int position = 0;
-    for (int i = 0; i < m_queue->rowCount(); ++i) {
-        if (m_queue->rowAt(i)->fileName == keep)
-            position = i;
-    }
-    m_position = -1;
-    goTo(position);
-}
-
-void MainWindow::goTo(int position)
-{
-    if (!m_project)
-        return;
-    if (m_queue->rowCount() == 0) {
-        m_position = -1;
-        m_shownPath.clear();
-        m_facts->clear();
-        m_view->setPlaceholder(tr("The queue is empty: no item matches the filters."));
-        m_info->clear();
-        updateProgress();
-        return;
-    }
-    position = std::clamp(position, 0, m_queue->rowCount() - 1);
-    if (position != m_position)
-        m_direction = position >= m_position ? 1 : -1;
-    m_position = position;
-    showCurrent();
-}
-
-void MainWindow::step(int delta)
-{
-    if (m_position < 0)
-        return;
-    const int target = m_position + delta;
-    if (target < 0 || target >= m_queue->rowCount()) {
-        statusBar()->showMessage(delta > 0 ? tr("This is the last item of the queue") : tr("This is the first item of the queue"), 3000);
-        return;
-    }
-    m_direction = delta > 0 ? 1 : -1;
-    goTo(target);
 }
 
 void MainWindow::showCurrent()
@@ -188,8 +84,7 @@ void MainWindow::showDetails()
     const QueueRow *row = m_queue->rowAt(m_position);
     if (!row || !m_project)
         return;
-    m_list->setCurrentIndex(m_queue->index(m_position));
-    m_list->scrollTo(m_queue->index(m_position));
+    m_queuePanel->showPosition(m_position);
     m_facts->showItem(*m_project, row->item, currentModel(), me(), m_blind);
     VerdictPanel::Mine mine;
     for (const ReviewRecord &r : m_project->latestReviews(row->item)) {
@@ -494,15 +389,8 @@ void MainWindow::refreshItem(const QString &fileName)
 
 void MainWindow::updateProgress()
 {
-    int reviewed = 0;
+    const int reviewed = m_queue->shownReviewedCount();
     const int total = m_queue->rowCount();
-    for (int i = 0; i < total; ++i) {
-        if (m_queue->rowAt(i)->myVerdict)
-            ++reviewed;
-    }
-    m_progress->setRange(0, std::max(total, 1));
-    m_progress->setValue(reviewed);
-    m_progress->setFormat(tr("%1 / %2 reviewed").arg(reviewed).arg(total));
     QString text = tr("Item %1 of %2").arg(m_position + 1).arg(total);
     const double hours = double(m_session.elapsed()) / 3.6e6;
     if (m_sessionReviews >= 3 && hours > 0) {
@@ -512,7 +400,7 @@ void MainWindow::updateProgress()
     }
     if (!m_reviewer.isEmpty())
         text += tr(" · reviewer %1").arg(m_reviewer);
-    m_progressText->setText(text);
+    m_queuePanel->setProgress(reviewed, total, text);
 }
 
 } // namespace bagel

@@ -11,6 +11,8 @@ const QString kReviewer = QStringLiteral("review/reviewer");
 const QString kRecent = QStringLiteral("projects/recent");
 const QString kAutoAdvance = QStringLiteral("review/autoAdvance");
 const QString kKeepZoom = QStringLiteral("view/keepZoom");
+const QString kQueueSortColumn = QStringLiteral("queue/sortColumn");
+const QString kQueueSortDescending = QStringLiteral("queue/sortDescending");
 const QString kGeometry = QStringLiteral("window/geometry");
 const QString kState = QStringLiteral("window/state");
 const QString kSplitter = QStringLiteral("window/splitter");
@@ -66,6 +68,19 @@ bool Settings::autoAdvance() const { return m_settings->value(kAutoAdvance, true
 void Settings::setAutoAdvance(bool on) { m_settings->setValue(kAutoAdvance, on); }
 bool Settings::keepZoom() const { return m_settings->value(kKeepZoom, false).toBool(); }
 void Settings::setKeepZoom(bool on) { m_settings->setValue(kKeepZoom, on); }
+
+QueueSort Settings::queueSort() const
+{
+    const int column = m_settings->value(kQueueSortColumn, 0).toInt();
+    return QueueSort{column >= 0 && column < kQueueColumnCount ? QueueColumn(column) : QueueColumn::File,
+                     m_settings->value(kQueueSortDescending, false).toBool()};
+}
+
+void Settings::setQueueSort(QueueSort sort)
+{
+    m_settings->setValue(kQueueSortColumn, int(sort.column));
+    m_settings->setValue(kQueueSortDescending, sort.descending);
+}
 
 QByteArray Settings::windowGeometry() const { return m_settings->value(kGeometry).toByteArray(); }
 void Settings::setWindowGeometry(const QByteArray &geometry) { m_settings->setValue(kGeometry, geometry); }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "review/reviewqueue.h"
+
 #include <QByteArray>
 #include <QKeySequence>
 #include <QMap>
@@ -40,6 +42,9 @@ public:
     void setAutoAdvance(bool on);
     bool keepZoom() const;
     void setKeepZoom(bool on);
+    /** The column the queue is sorted by, and which way. */
+    QueueSort queueSort() const;
+    void setQueueSort(QueueSort sort);
 
     QByteArray windowGeometry() const;
     void setWindowGeometry(const QByteArray &geometry);

@@ -21,9 +21,11 @@ struct ClassHit
     int classIndex = -1; ///< the ImageNet class index, or -1 for a synset outside ImageNet-1k
     QStringList names;
     QString gloss;
-    int score = 0;       ///< higher is better; the tier is score / 1000
+    int score = 0;       ///< higher is better: tier × 1000 minus a penalty below 1000
 
     QString wnid() const;
+    /** The ClassSearch::Tier the hit reached. */
+    int tier() const { return (score + 999) / 1000; }
 };
 
 /**

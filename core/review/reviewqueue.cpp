@@ -1,5 +1,6 @@
 #include "reviewqueue.h"
 
+#include "catalog/classcatalog.h"
 #include "project.h"
 
 #include <QHash>
@@ -7,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 namespace bagel {
 
@@ -16,9 +18,9 @@ bool QueueFilter::accepts(const QueueRow &row) const
         return false;
     if (notReviewedByMe && row.myVerdict)
         return false;
-    if (originalClass >= 0 && row.originalLabel != originalClass)
+    if (originalClasses && !originalClasses->contains(row.originalLabel))
         return false;
-    if (predictedClass >= 0 && row.top1 != predictedClass)
+    if (predictedClasses && !predictedClasses->contains(row.top1))
         return false;
     if (verdict && row.myVerdict != verdict)
         return false;
@@ -102,36 +104,80 @@ void refreshRow(const Project &project, ModelId model, ReviewerId me, QueueRow &
     applyReviews(row, model, me, effectiveReviews(project.store().reviews(row.item)));
 }
 
-QVector<int> arrangeQueue(const QVector<QueueRow> &rows, const QueueFilter &filter, QueueOrder order)
+namespace {
+
+/** Each class's place when the classes are sorted by name (case-insensitive, then by index). */
+QVector<int> classRanks(const ClassCatalog &catalog)
+{
+    QVector<int> order(catalog.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](int a, int b) {
+        const int c = QString::compare(catalog.at(a).name(), catalog.at(b).name(), Qt::CaseInsensitive);
+        return c < 0 || (c == 0 && a < b);
+    });
+    QVector<int> rank(catalog.size());
+    for (int r = 0; r < order.size(); ++r)
+        rank[order[r]] = r;
+    return rank;
+}
+
+} // namespace
+
+QVector<int> arrangeQueue(const QVector<QueueRow> &rows, const QueueFilter &filter, QueueSort sort)
+{
+    return arrangeQueue(rows, filter, sort, ClassCatalog::imagenet1k());
+}
+
+QVector<int> arrangeQueue(const QVector<QueueRow> &rows, const QueueFilter &filter, QueueSort sort, const ClassCatalog &catalog)
 {
     QVector<int> indices;
+    indices.reserve(rows.size());
     for (int i = 0; i < rows.size(); ++i) {
         if (filter.accepts(rows[i]))
             indices << i;
     }
-    const auto byValue = [&](auto value, bool ascending) {
+    if (sort.column == QueueColumn::File) {
+        if (sort.descending)
+            std::reverse(indices.begin(), indices.end()); // rows come in file-name order
+        return indices;
+    }
+    // Every column becomes a number; NaN is unknown and goes last in either direction.
+    const auto byValue = [&](auto value) {
         std::stable_sort(indices.begin(), indices.end(), [&](int a, int b) {
             const double x = value(rows[a]);
             const double y = value(rows[b]);
             if (std::isnan(x) || std::isnan(y))
-                return !std::isnan(x) && std::isnan(y); // unknown last
-            return ascending ? x < y : x > y;
+                return !std::isnan(x) && std::isnan(y);
+            return sort.descending ? x > y : x < y;
         });
     };
-    switch (order) {
-    case QueueOrder::FileName:
-        break; // rows come in file-name order
-    case QueueOrder::ScoreAscending:
-        byValue([](const QueueRow &r) { return r.score; }, true);
+    const auto classValue = [](const QVector<int> &rank, int classIndex) {
+        return classIndex >= 0 && classIndex < rank.size() ? double(rank[classIndex]) : qQNaN();
+    };
+    switch (sort.column) {
+    case QueueColumn::File:
         break;
-    case QueueOrder::ScoreDescending:
-        byValue([](const QueueRow &r) { return r.score; }, false);
+    case QueueColumn::Original: {
+        const QVector<int> rank = classRanks(catalog);
+        byValue([&](const QueueRow &r) { return classValue(rank, r.originalLabel); });
         break;
-    case QueueOrder::MarginAscending:
-        byValue([](const QueueRow &r) { return r.margin; }, true);
+    }
+    case QueueColumn::Prediction: {
+        const QVector<int> rank = classRanks(catalog);
+        byValue([&](const QueueRow &r) { return classValue(rank, r.top1); });
         break;
-    case QueueOrder::MarginDescending:
-        byValue([](const QueueRow &r) { return r.margin; }, false);
+    }
+    case QueueColumn::Score:
+        byValue([](const QueueRow &r) { return r.score; });
+        break;
+    case QueueColumn::Margin:
+        byValue([](const QueueRow &r) { return r.margin; });
+        break;
+    case QueueColumn::MyVerdict:
+        byValue([](const QueueRow &r) { return r.myVerdict ? double(*r.myVerdict) : qQNaN(); });
+        break;
+    case QueueColumn::Others:
+        byValue([](const QueueRow &r) { return double(r.otherReviewers); });
         break;
     }
     return indices;

@@ -3,6 +3,7 @@
 #include "storage/records.h"
 #include "vocabulary.h"
 
+#include <QSet>
 #include <QString>
 #include <QVector>
 
@@ -10,6 +11,7 @@
 
 namespace bagel {
 
+class ClassCatalog;
 class Project;
 
 /** One item as the review queue of one model shows it to one reviewer. */
@@ -37,8 +39,8 @@ struct QueueFilter
 {
     bool mistakesOnly = true;
     bool notReviewedByMe = false;
-    int originalClass = -1;
-    int predictedClass = -1;
+    std::optional<QSet<int>> originalClasses;  ///< the original label is one of these (empty: nothing passes)
+    std::optional<QSet<int>> predictedClasses; ///< the top-1 is one of these (empty: nothing passes)
     std::optional<Verdict> verdict;   ///< my verdict
     std::optional<Category> category; ///< my category
     QString search;                   ///< part of the file name, case-insensitive
@@ -47,8 +49,21 @@ struct QueueFilter
     friend bool operator==(const QueueFilter &, const QueueFilter &) = default;
 };
 
-/** The queue's order. Unknown scores sort last. */
-enum class QueueOrder { FileName, ScoreAscending, ScoreDescending, MarginAscending, MarginDescending };
+/** The queue's columns, in the order the table shows them. */
+enum class QueueColumn { File, Original, Prediction, Score, Margin, MyVerdict, Others };
+constexpr int kQueueColumnCount = int(QueueColumn::Others) + 1;
+
+/**
+ * The queue's order: by one column, ascending or descending. Whatever the direction, unknown
+ * values (a score or margin the predictions did not give, no verdict of mine) come last, and
+ * rows that tie keep the file-name order.
+ */
+struct QueueSort
+{
+    QueueColumn column = QueueColumn::File;
+    bool descending = false;
+    friend bool operator==(const QueueSort &, const QueueSort &) = default;
+};
 
 /** Is \a top1 a mistake against these labels (top-1 ∉ correct ∪ unclear; else ≠ original label)? */
 bool isModelMistake(int top1, int originalLabel, const QVector<LabelJudgement> &labels);
@@ -63,7 +78,11 @@ QVector<QueueRow> loadQueue(const Project &project, ModelId model, ReviewerId me
 /** Recomputes one row after a review (the labels or my verdict may have changed). */
 void refreshRow(const Project &project, ModelId model, ReviewerId me, QueueRow &row);
 
-/** The indices of \a rows that \a filter accepts, in \a order. */
-QVector<int> arrangeQueue(const QVector<QueueRow> &rows, const QueueFilter &filter, QueueOrder order);
+/**
+ * The indices of \a rows that \a filter accepts, in the order of \a sort (\a rows are in
+ * file-name order, as loadQueue() returns them). Classes sort by their names in \a catalog.
+ */
+QVector<int> arrangeQueue(const QVector<QueueRow> &rows, const QueueFilter &filter, QueueSort sort = {});
+QVector<int> arrangeQueue(const QVector<QueueRow> &rows, const QueueFilter &filter, QueueSort sort, const ClassCatalog &catalog);
 
 } // namespace bagel

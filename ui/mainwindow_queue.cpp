@@ -1,0 +1,204 @@
+// MainWindow: the queue — reading it, filtering and sorting it, moving through it, and showing
+// one item the filters hide without losing the reviewer's own queue.
+
+#include "mainwindow.h"
+
+#include "factspanel.h"
+#include "gotoitemdialog.h"
+#include "imageview.h"
+#include "project.h"
+#include "queuepanel.h"
+#include "review/queuelistmodel.h"
+#include "settings.h"
+
+#include <QComboBox>
+#include <QLabel>
+#include <QStatusBar>
+
+namespace bagel {
+
+void MainWindow::loadQueue(const QString &keep)
+{
+    if (!m_project)
+        return;
+    if (m_reviewer.isEmpty())
+        m_reviewer = m_settings.reviewer();
+    if (m_setAside && m_setAside->project != m_project->path()) {
+        m_setAside.reset(); // set aside in another project: nothing to go back to
+        m_queuePanel->hideSetAside();
+    }
+    const QString name = !keep.isEmpty()                ? keep
+                         : currentFileName().isEmpty() ? m_settings.lastItem(m_project->path())
+                                                       : currentFileName();
+    m_queue->setRows(bagel::loadQueue(*m_project, currentModel(), me()));
+    m_queue->arrange(m_queuePanel->filter(), m_queuePanel->sort());
+    m_position = -1;
+    const int found = m_queue->positionOf(name);
+    goTo(found >= 0 ? found : 0);
+}
+
+void MainWindow::setFilter(const QueueFilter &filter)
+{
+    m_queuePanel->setFilter(filter);
+    applyFilter();
+}
+
+void MainWindow::applyFilter(const QString &keep)
+{
+    if (!m_project)
+        return;
+    const QueueRow *row = m_queue->rowAt(m_position);
+    const ItemId shown = row ? row->item : 0;
+    m_queue->arrange(m_queuePanel->filter(), m_queuePanel->sort());
+    if (keep.isEmpty() && shown) {
+        const int position = m_queue->positionOf(shown);
+        if (position >= 0) {
+            // The item shown stays: only its place in the table changes, nothing is read again.
+            m_position = position;
+            m_queuePanel->showPosition(position);
+            updateProgress();
+            return;
+        }
+    }
+    const int position = keep.isEmpty() ? -1 : m_queue->positionOf(keep);
+    m_position = -1;
+    goTo(std::max(position, 0));
+}
+
+void MainWindow::goTo(int position)
+{
+    if (!m_project)
+        return;
+    if (m_queue->rowCount() == 0) {
+        m_position = -1;
+        m_shownPath.clear();
+        m_facts->clear();
+        m_view->setPlaceholder(tr("The queue is empty: no item matches the filters."));
+        m_info->clear();
+        m_queuePanel->showPosition(-1);
+        updateProgress();
+        return;
+    }
+    position = std::clamp(position, 0, m_queue->rowCount() - 1);
+    if (position != m_position)
+        m_direction = position >= m_position ? 1 : -1;
+    m_position = position;
+    showCurrent();
+}
+
+void MainWindow::step(int delta)
+{
+    if (m_position < 0)
+        return;
+    const int target = m_position + delta;
+    if (target < 0 || target >= m_queue->rowCount()) {
+        statusBar()->showMessage(delta > 0 ? tr("This is the last item of the queue") : tr("This is the first item of the queue"), 3000);
+        return;
+    }
+    m_direction = delta > 0 ? 1 : -1;
+    goTo(target);
+}
+
+void MainWindow::goToNextNotReviewed()
+{
+    if (!m_project)
+        return;
+    const int next = m_queue->nextNotReviewed(m_position);
+    if (next < 0) {
+        statusBar()->showMessage(tr("Every item of the queue has your verdict"), 4000);
+        return;
+    }
+    if (next <= m_position)
+        statusBar()->showMessage(tr("Went round to the start of the queue"), 3000);
+    goTo(next);
+}
+
+void MainWindow::chooseItem()
+{
+    if (!m_project)
+        return;
+    QStringList names;
+    names.reserve(m_queue->allRows().size());
+    for (const QueueRow &row : m_queue->allRows())
+        names << row.fileName;
+    GoToItemDialog dialog(names, [this](const QString &text) { return goToItem(text); }, this);
+    dialog.exec();
+}
+
+QString MainWindow::goToItem(const QString &text)
+{
+    const QString wanted = text.trimmed();
+    if (!m_project)
+        return tr("No project is open.");
+    if (wanted.isEmpty())
+        return tr("Type a file name.");
+    // The name itself; else the one name that holds it (or that starts with it, of several).
+    QString found;
+    QStringList holding;
+    QStringList starting;
+    for (const QueueRow &row : m_queue->allRows()) {
+        if (row.fileName == wanted) {
+            found = row.fileName;
+            break;
+        }
+        if (row.fileName.contains(wanted, Qt::CaseInsensitive)) {
+            holding << row.fileName;
+            if (row.fileName.startsWith(wanted, Qt::CaseInsensitive))
+                starting << row.fileName;
+        }
+    }
+    if (found.isEmpty() && holding.size() == 1)
+        found = holding.first();
+    else if (found.isEmpty() && starting.size() == 1)
+        found = starting.first();
+    if (found.isEmpty() && holding.size() > 1) {
+        return tr("%1 items have “%2” in their names (%3, …): type more of the name.")
+            .arg(holding.size())
+            .arg(wanted, holding.mid(0, 2).join(QLatin1String(", ")));
+    }
+    if (found.isEmpty()) {
+        if (m_project->store().itemByFileName(wanted))
+            return tr("%1 is in the project, but %2 has no prediction for it: it is in no queue of that model.")
+                .arg(wanted, m_modelBox->currentText());
+        return tr("No item of the queue of %1 is named “%2” or has it in its name.").arg(m_modelBox->currentText(), wanted);
+    }
+    reveal(found, tr("The filters are set aside to show %1, which they hide.").arg(found));
+    return {};
+}
+
+bool MainWindow::reveal(const QString &fileName, const QString &why)
+{
+    int position = m_queue->positionOf(fileName);
+    if (position < 0) {
+        if (!m_queue->holds(fileName))
+            return false;
+        if (!m_setAside)
+            m_setAside = SetAside{m_project->path(), m_queuePanel->fields(), currentFileName()};
+        QueueFilter everything;
+        everything.mistakesOnly = false;
+        m_queuePanel->setFilter(everything);
+        applyFilter(fileName);
+        position = m_queue->positionOf(fileName);
+    }
+    if (m_setAside)
+        m_queuePanel->showSetAside(why);
+    goTo(position);
+    return true;
+}
+
+void MainWindow::restoreQueue()
+{
+    m_queuePanel->hideSetAside();
+    if (!m_setAside || !m_project)
+        return;
+    const SetAside saved = *std::exchange(m_setAside, std::nullopt);
+    const bool otherModel = saved.fields.model != m_modelBox->currentIndex();
+    m_queuePanel->setFields(saved.fields);
+    if (otherModel)
+        loadQueue(saved.fileName);
+    else
+        applyFilter(saved.fileName);
+    statusBar()->showMessage(tr("Back to your queue"), 3000);
+}
+
+} // namespace bagel
