@@ -14,7 +14,9 @@
 #include "dialogs.h"
 #include "factspanel.h"
 #include "import/importer.h"
+#include "importdialog.h"
 #include "imageview.h"
+#include "progress.h"
 #include "project.h"
 #include "queuepanel.h"
 #include "review/queuelistmodel.h"
@@ -29,6 +31,8 @@
 #include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -41,6 +45,7 @@
 #include <QListView>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QProgressBar>
 #include <QScreen>
 #include <QScrollArea>
@@ -50,6 +55,7 @@
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableWidget>
+#include <QUrl>
 #include <QVBoxLayout>
 
 #include <spdlog/spdlog.h>
@@ -131,6 +137,7 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     , m_queue(new QueueListModel(ClassCatalog::imagenet1k(), this))
 {
     setObjectName(QStringLiteral("mainWindow"));
+    setAcceptDrops(true); // a project dropped on the window opens; a data file is offered for import
     setWindowTitle(QStringLiteral("Bagel"));
     createActions();
 
@@ -443,8 +450,11 @@ void MainWindow::createActions()
         try {
             const ExportReport report = exportTo(dialog.format(), dialog.path(), dialog.queueOnly());
             statusBar()->showMessage(report.summary(), 8000);
+            showTaskSummary(tr("Export"), report.summary(), false);
+        } catch (const Cancelled &) {
+            statusBar()->showMessage(tr("Export cancelled; nothing was written."), 8000);
         } catch (const Error &e) {
-            QMessageBox::critical(this, tr("Export failed; nothing was written"), e.message());
+            showTaskSummary(tr("Export failed; nothing was written"), e.message(), true);
         }
     });
     connect(action(QStringLiteral("audit.open")), &QAction::triggered, this, &MainWindow::showAudit);
@@ -766,33 +776,106 @@ void MainWindow::chooseProject()
 
 void MainWindow::importFile()
 {
+    runImportDialog(QString());
+}
+
+void MainWindow::runImportDialog(const QString &path)
+{
     if (!m_project)
         return;
-    bool ok = false;
-    const QString format = QInputDialog::getItem(this, tr("Import"), tr("What to import:"), importFormatNames(), 0, false, &ok);
-    if (!ok)
+    ImportDialog dialog(QFileInfo(m_project->path()).absolutePath(), this);
+    if (!path.isEmpty())
+        dialog.setPath(path);
+    if (dialog.exec() != QDialog::Accepted)
         return;
-    const bool folder = format == QLatin1String("imagefolder");
-    const QString path = folder ? QFileDialog::getExistingDirectory(this, tr("Import an ImageFolder tree"))
-                                : QFileDialog::getOpenFileName(this, tr("Import %1").arg(format));
-    if (path.isEmpty())
-        return;
-    ImportOptions options;
-    if (format == QLatin1String("predictions") && path.endsWith(QLatin1String(".npy"), Qt::CaseInsensitive)) {
-        options.model = QInputDialog::getText(this, tr("Import"), tr("Model name:"), QLineEdit::Normal, {}, &ok);
-        if (!ok)
-            return;
+    importInBackground(dialog.format(), dialog.path(), dialog.options());
+}
+
+TaskResult MainWindow::importInBackground(ImportFormat format, const QString &path, const ImportOptions &options)
+{
+    TaskResult result;
+    if (!m_project) {
+        result.status = TaskResult::Status::Failed;
+        result.error = tr("no project is open");
+        return result;
     }
     const QString projectPath = m_project->path();
-    flushWrites();
-    try {
-        const ImportReport report = bagel::importFile(*m_project, *parseImportFormat(format), path, options);
-        QMessageBox::information(this, tr("Import"), report.summary());
-    } catch (const Error &e) {
-        QMessageBox::critical(this, tr("Import failed; nothing was imported"), e.message());
+    flushWrites(); // the import's transaction waits for nothing of ours
+    ImportReport report;
+    result = runInBackground(this, {tr("Importing %1").arg(QFileInfo(path).fileName())}, [&](Progress &progress) {
+        // A connection of the worker's own: SQLite connections belong to one thread.
+        auto project = Project::open(projectPath);
+        ImportOptions withProgress = options;
+        withProgress.progress = &progress;
+        report = bagel::importFile(*project, format, path, withProgress);
+    });
+    if (result.cancelled()) {
+        statusBar()->showMessage(tr("Import cancelled; nothing was imported."), 8000);
+        return result;
+    }
+    if (!result.done()) {
+        showTaskSummary(tr("Import failed; nothing was imported"), result.error, true);
+        return result;
+    }
+    openProject(projectPath); // the queue and the models, read again
+    statusBar()->showMessage(tr("Imported %1 in %2").arg(QFileInfo(path).fileName(), formatSeconds(result.seconds)), 8000);
+    showTaskSummary(tr("Import"), report.summary(), false);
+    return result;
+}
+
+void MainWindow::showTaskSummary(const QString &title, const QString &text, bool failed)
+{
+    // One at a time: the previous summary goes.
+    if (QWidget *previous = taskSummary())
+        previous->close();
+    auto *box = new QMessageBox(failed ? QMessageBox::Critical : QMessageBox::Information, title, text, QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("taskSummary"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::NonModal);
+    box->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    box->show();
+}
+
+QWidget *MainWindow::taskSummary() const
+{
+    for (QMessageBox *box : findChildren<QMessageBox *>(QStringLiteral("taskSummary"), Qt::FindDirectChildrenOnly)) {
+        if (box->isVisible())
+            return box;
+    }
+    return nullptr;
+}
+
+void MainWindow::openDroppedPath(const QString &path)
+{
+    const QFileInfo info(path);
+    if (info.isFile() && info.suffix().compare(QLatin1String("bagel"), Qt::CaseInsensitive) == 0) {
+        openProject(path);
         return;
     }
-    openProject(projectPath); // reload queue and models
+    if (!m_project) {
+        QMessageBox::information(this, tr("Import"), tr("Open or create a project first; then drop %1 on the window to import it.")
+                                                         .arg(info.fileName()));
+        return;
+    }
+    runImportDialog(path); // the format guessed from the content, confirmed in the dialog
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() == 1 && urls.first().isLocalFile())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() != 1 || !urls.first().isLocalFile())
+        return;
+    event->acceptProposedAction();
+    const QString path = urls.first().toLocalFile();
+    // After the drop has returned to the system: the dialogs that follow are modal.
+    QTimer::singleShot(0, this, [this, path] { openDroppedPath(path); });
 }
 
 bool MainWindow::ensureReviewer()

@@ -1,7 +1,9 @@
 #pragma once
 
+#include "backgroundtask.h"
 #include "export/exporter.h"
 #include "image/imageloader.h"
+#include "import/importer.h"
 #include "queuepanel.h"
 #include "review/reviewqueue.h"
 #include "review/reviewwriter.h"
@@ -16,6 +18,8 @@
 #include <optional>
 
 class QAction;
+class QDragEnterEvent;
+class QDropEvent;
 class QCheckBox;
 class QComboBox;
 class QLabel;
@@ -63,6 +67,16 @@ public:
     bool openProject(const QString &path);
     /** Opens the last project, or on first start creates and opens the demo project. */
     void openStartupProject(const QString &demoDirectory);
+    /**
+     * Imports \a path as \a format on a worker thread, with a progress dialog whose Cancel
+     * rolls the import back; once it is committed the queue and the models are read again.
+     * The summary (or the error) is shown without blocking the window. Returns how it ended.
+     */
+    TaskResult importInBackground(ImportFormat format, const QString &path, const ImportOptions &options);
+    /** What the window does with a file dropped on it: a project is opened, a data file offered for import. */
+    void openDroppedPath(const QString &path);
+    /** The message box that reported the last import, export or merge, while it is open. */
+    QWidget *taskSummary() const;
 
     Project *project() const { return m_project.get(); }
     QAction *action(const QString &id) const { return m_actions.value(id); }
@@ -141,6 +155,8 @@ Q_SIGNALS:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     /** A request to the writer, kept until it is committed so that a failed one can be sent again. */
@@ -168,6 +184,10 @@ private:
     void newProject();
     void chooseProject();
     void importFile();
+    /** The import dialog on \a path (empty: none yet); imports what it is confirmed with. */
+    void runImportDialog(const QString &path);
+    /** Shows the outcome of long work in a message box that does not block the window. */
+    void showTaskSummary(const QString &title, const QString &text, bool failed);
 
     // mainwindow_lead.cpp: other reviewers' work, the audit, adjudication
     void mergeReviews();

@@ -8,6 +8,7 @@
 #include "auditwindow.h"
 #include "catalog/classcatalog.h"
 #include "error.h"
+#include "progress.h"
 #include "project.h"
 #include "reportwindow.h"
 #include "queuepanel.h"
@@ -34,7 +35,18 @@ ExportReport MainWindow::exportTo(ExportFormat format, const QString &path, bool
             items.insert(m_queue->rowAt(i)->item);
         filter.items = items;
     }
-    return exportFile(*m_project, format, path, filter);
+    const QString projectPath = m_project->path();
+    ExportReport report;
+    const TaskResult result = runInBackground(this, {tr("Exporting %1").arg(QFileInfo(path).fileName())}, [&](Progress &progress) {
+        // A connection of the worker's own, read-only: the export changes nothing.
+        const auto project = Project::open(projectPath, true);
+        report = exportFile(*project, format, path, filter, &progress);
+    });
+    if (result.cancelled())
+        throw Cancelled();
+    if (!result.done())
+        throw Error(result.error);
+    return report;
 }
 
 void MainWindow::checkForOtherWriters()
@@ -65,15 +77,34 @@ void MainWindow::mergeReviews()
     if (paths.isEmpty())
         return;
     flushWrites();
+    // On a worker with a connection of its own; each file is merged in a transaction of its
+    // own, so Cancel keeps the files merged before it and drops the one being merged.
+    const QString projectPath = m_project->path();
     QStringList summaries;
-    for (const QString &path : paths) {
-        try {
-            summaries << mergeProject(*m_project, path).summary();
-        } catch (const Error &e) {
-            summaries << tr("%1: not merged: %2").arg(QFileInfo(path).fileName(), e.message());
+    bool failed = false;
+    const TaskResult result = runInBackground(this, {tr("Importing reviews")}, [&](Progress &progress) {
+        auto project = Project::open(projectPath);
+        for (const QString &path : paths) {
+            try {
+                summaries << mergeProject(*project, path, &progress).summary();
+            } catch (const Cancelled &) {
+                throw;
+            } catch (const Error &e) {
+                failed = true;
+                summaries << tr("%1: not merged: %2").arg(QFileInfo(path).fileName(), e.message());
+            }
         }
+    });
+    if (result.cancelled())
+        summaries << tr("Cancelled: the files listed above are merged, the others are not.");
+    else if (!result.done())
+        summaries << result.error;
+    if (summaries.isEmpty()) {
+        statusBar()->showMessage(tr("Import of reviews cancelled; nothing was merged."), 8000);
+    } else {
+        showTaskSummary(tr("Import reviews"), summaries.join(QLatin1String("\n\n")), failed || !result.done());
     }
-    QMessageBox::information(this, tr("Import reviews"), summaries.join(QLatin1String("\n\n")));
+    loadQueue(); // others' verdicts change the queue's columns and what "not reviewed" means
     refreshItem(currentFileName());
     if (m_audit && m_audit->isVisible())
         m_audit->refresh();
