@@ -194,3 +194,25 @@ TEST(ReportFigures, EveryCountOfTheMistakesAgreesInJsonHtmlWindowAndCharts)
     ASSERT_EQ(lines.size(), 2);
     EXPECT_EQ(numberAfter(lines[1]->name(), QStringLiteral("all")), all) << lines[1]->name().toStdString();
 }
+
+TEST(ReportFigures, EveryColumnOfTable2IsInView)
+{
+    test::TempDir dir;
+    const auto project = Project::open(reviewedDemo(dir));
+    ReportWindow window;
+    window.resize(1200, 800);
+    window.show();
+    window.setProject(project.get());
+    window.waitForResults();
+    QCoreApplication::processEvents(); // the layout
+    QTableWidget *t2 = window.table2Table();
+    ASSERT_GT(t2->rowCount(), 0);
+    const int last = t2->columnCount() - 1;
+    EXPECT_EQ(t2->horizontalHeaderItem(last)->text(), QStringLiteral("total"));
+    EXPECT_LE(t2->columnViewportPosition(last) + t2->columnWidth(last), t2->viewport()->width())
+        << "the total column is cut off: " << t2->viewport()->width() << " px wide";
+    for (int r = 0; r < t2->rowCount(); ++r) {
+        const QString text = t2->item(r, 0)->text();
+        EXPECT_LE(t2->fontMetrics().horizontalAdvance(text), t2->columnWidth(0)) << text.toStdString();
+    }
+}

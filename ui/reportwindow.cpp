@@ -21,6 +21,7 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QShortcut>
 #include <QSplitter>
 #include <QTabWidget>
@@ -207,6 +208,7 @@ ReportWindow::ReportWindow(QWidget *parent)
         (*view)->setRenderHint(QPainter::Antialiasing);
         (*view)->setMinimumSize(420, 300);
         split->addWidget(*view);
+        split->setChildrenCollapsible(false);
         split->setSizes({tableView ? 480 : 360, 820});
         auto *save = new QPushButton(tr("Save chart as PNG or SVG…"), page);
         connect(save, &QPushButton::clicked, this, [this, kind] { askToSaveChart(kind); });
@@ -221,7 +223,9 @@ ReportWindow::ReportWindow(QWidget *parent)
         return page;
     };
 
-    m_table2 = newTable(this, {tr("category"), tr("major"), tr("minor (incl. borderline)"), tr("total")});
+    m_table2 = newTable(this, {tr("category"), tr("major"), tr("minor"), tr("total")});
+    m_table2->horizontalHeaderItem(2)->setToolTip(tr("Minor, borderline included, as the paper counts it"));
+    m_table2->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // as wide as its columns: see fitTable2()
     m_table2->setObjectName(QStringLiteral("reportTable2"));
     m_tabs->addTab(chartPage(m_table2, nullptr, &m_table2View, m_table2Note, charts::Kind::Table2), tr("Table &2: mistakes by category"));
 
@@ -456,6 +460,7 @@ void ReportWindow::showModel()
     if (m->mistakesOutsidePairs)
         inPairs += tr("; %n more without a known label or top-1", nullptr, int(m->mistakesOutsidePairs));
     m_pairsNote->setText(inPairs);
+    fitTable2();
     replaceChart(m_table2View, charts::table2Chart(*m));
     replaceChart(m_pairsView, charts::confusedPairsChart(*m));
     const auto series = m_pairsView->chart()->series();
@@ -463,6 +468,15 @@ void ReportWindow::showModel()
         if (auto *counts = qobject_cast<QLineSeries *>(series.first()))
             connect(counts, &QLineSeries::hovered, this, &ReportWindow::showPairTip);
     }
+}
+
+void ReportWindow::fitTable2()
+{
+    // Every column in view, the total above all: the splitter may not squeeze the table narrower.
+    m_table2->resizeColumnsToContents();
+    const int width = m_table2->horizontalHeader()->length() + 2 * m_table2->frameWidth()
+                      + m_table2->verticalScrollBar()->sizeHint().width();
+    m_table2->setMinimumWidth(width);
 }
 
 void ReportWindow::showPairTip(const QPointF &point, bool state)

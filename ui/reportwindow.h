@@ -80,6 +80,7 @@ private:
     void askToSaveHtml();
     void showPairTip(const QPointF &point, bool state);
     void showBusy();
+    void fitTable2();
 
     Project *m_project = nullptr;
     std::shared_ptr<const Report> m_report;
