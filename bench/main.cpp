@@ -491,6 +491,13 @@ const QVector<Benchmark> &benchmarks()
              const QJsonObject r = windowChild(work, QStringLiteral("queue-filter"));
              return {{QStringLiteral("queue_filter_50k_ms"), r.value(QStringLiteral("p99_ms")).toDouble(), QStringLiteral("ms"), 50}};
          }},
+        {{QStringLiteral("gui_import_200mb_max_stall_ms"), QStringLiteral("gui_import_200mb_reload_ms")},
+         [](const QString &work) -> QVector<Figure> {
+             const QJsonObject r = windowChild(work, QStringLiteral("gui-import"));
+             return {{QStringLiteral("gui_import_200mb_max_stall_ms"), r.value(QStringLiteral("max_stall_ms")).toDouble(),
+                      QStringLiteral("ms"), 50},
+                     {QStringLiteral("gui_import_200mb_reload_ms"), r.value(QStringLiteral("reload_ms")).toDouble(), QStringLiteral("ms"), qQNaN()}};
+         }},
         {{QStringLiteral("review_peak_rss_mb")},
          [](const QString &work) -> QVector<Figure> {
              const QJsonObject r = windowChild(work, QStringLiteral("rss"));
@@ -533,7 +540,8 @@ int main(int argc, char *argv[])
             const QString work = parser.isSet(workDir) ? parser.value(workDir) : temporary.path();
             const QString kind = parser.value(windowChildOption);
             const QJsonObject result = kind == QLatin1String("queue-filter") ? bench::runQueueFilter(work)
-                                                                           : bench::runReviewWindow(work, windowRun(kind));
+                                       : kind == QLatin1String("gui-import") ? bench::runGuiImport(work)
+                                                                             : bench::runReviewWindow(work, windowRun(kind));
             out << QJsonDocument(result).toJson(QJsonDocument::Compact);
             return 0;
         }

@@ -9,6 +9,7 @@
 #include "review/queuelistmodel.h"
 #include "project.h"
 #include "settings.h"
+#include "storage/store.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -17,6 +18,7 @@
 #include <QLineEdit>
 #include <QTableView>
 #include <QTest>
+#include <QTimer>
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -26,6 +28,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <random>
 
 namespace bagel::bench {
@@ -234,6 +237,90 @@ QJsonObject runReviewWindow(const QString &workDir, const WindowRun &run)
                        {QStringLiteral("max_ms"), latencies.isEmpty() ? 0.0 : latencies.last()},
                        {QStringLiteral("peak_rss_mb"), peakRssMb()},
                        {QStringLiteral("items"), run.items}};
+}
+
+QJsonObject runGuiImport(const QString &workDir)
+{
+    const QString json = workDir + QStringLiteral("/multilabel.json");
+    if (QFileInfo(json).size() < qint64(150) * 1000 * 1000)
+        writeTfdsJson(json, 50000, 200);
+    const QString dir = workDir + QStringLiteral("/gui-import");
+    QDir().mkpath(dir);
+    const QString projectPath = dir + QStringLiteral("/import.bagel");
+    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm")})
+        QFile::remove(projectPath + suffix);
+    Project::create(projectPath);
+
+    QFile::remove(dir + QStringLiteral("/bagel.ini"));
+    Settings settings(dir + QStringLiteral("/bagel.ini"));
+    settings.setReviewer(QStringLiteral("bench"));
+    MainWindow window(settings);
+    window.resize(1280, 800);
+    window.show();
+    window.activateWindow();
+    if (!QTest::qWaitForWindowActive(&window))
+        throw Error(QStringLiteral("the window did not become active"));
+    if (!window.openProject(projectPath))
+        throw Error(QStringLiteral("cannot open %1").arg(projectPath));
+    QTest::qWait(200);
+
+    // A 5 ms timer on the GUI thread: every gap between its ticks is time the window could not
+    // repaint, re-lay out or answer a click.
+    QElapsedTimer clock;
+    clock.start();
+    qint64 last = clock.nsecsElapsed();
+    QVector<std::pair<qint64, qint64>> gaps; // start, end
+    QTimer ticker;
+    ticker.setTimerType(Qt::PreciseTimer);
+    QObject::connect(&ticker, &QTimer::timeout, [&] {
+        const qint64 now = clock.nsecsElapsed();
+        gaps.append({last, now});
+        last = now;
+    });
+    // Once the import is committed the window reads the project again (the queue, the class
+    // panel) on the GUI thread: the gap that holds that moment is reported on its own.
+    qint64 reloadedAt = -1;
+    QObject::connect(window.queueModel(), &QAbstractItemModel::modelReset, &window, [&] {
+        if (reloadedAt < 0)
+            reloadedAt = clock.nsecsElapsed();
+    });
+    ticker.start(5);
+    QTest::qWait(50);
+    gaps.clear();
+    last = clock.nsecsElapsed();
+    QElapsedTimer timer;
+    timer.start();
+    const TaskResult result = window.importInBackground(ImportFormat::TfdsMultilabel, json, {});
+    const double importMs = double(timer.nsecsElapsed()) / 1e6;
+    QTest::qWait(20); // the gap that ends with the import is counted too
+    ticker.stop();
+    if (!result.done())
+        throw Error(QStringLiteral("the import failed: %1").arg(result.error));
+    if (window.project()->store().counts().items != 50000)
+        throw Error(QStringLiteral("the import added %1 items, expected 50000").arg(window.project()->store().counts().items));
+    QVector<double> during;
+    double reloadMs = 0.0;
+    for (const auto &[from, to] : std::as_const(gaps)) {
+        const double ms = double(to - from) / 1e6;
+        if (reloadedAt >= from && reloadedAt <= to)
+            reloadMs = ms;
+        else
+            during << ms;
+    }
+    if (qEnvironmentVariableIsSet("BAGEL_BENCH_TRACE")) {
+        for (double g : during) {
+            if (g > 20)
+                fprintf(stderr, "%.1f ", g);
+        }
+        fprintf(stderr, "| reload %.1f\n", reloadMs);
+    }
+    std::sort(during.begin(), during.end());
+    const double p99 = during.isEmpty() ? 0.0 : during[std::clamp<qsizetype>(qsizetype(std::ceil(0.99 * double(during.size()))) - 1, 0, during.size() - 1)];
+    return QJsonObject{{QStringLiteral("max_stall_ms"), during.isEmpty() ? 0.0 : during.last()},
+                       {QStringLiteral("p99_gap_ms"), p99},
+                       {QStringLiteral("reload_ms"), reloadMs},
+                       {QStringLiteral("import_ms"), importMs},
+                       {QStringLiteral("ticks"), during.size()}};
 }
 
 } // namespace bagel::bench

@@ -30,4 +30,13 @@ QJsonObject runReviewWindow(const QString &workDir, const WindowRun &run);
  */
 QJsonObject runQueueFilter(const QString &workDir);
 
+/**
+ * File ▸ Import of the generated 200 MB TFDS file (the one import_tfds_200mb_ms reads) in the
+ * real window offscreen, through the window's own background path, while a 5 ms timer ticks
+ * on the GUI thread. Returns {"max_stall_ms" (the longest gap between two ticks while the
+ * import works, until it is committed), "p99_gap_ms", "reload_ms" (the one gap in which the
+ * window then reads the project again), "import_ms", "ticks"}. Needs a QApplication.
+ */
+QJsonObject runGuiImport(const QString &workDir);
+
 } // namespace bagel::bench
