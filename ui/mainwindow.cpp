@@ -122,6 +122,7 @@ QList<ActionSpec> actionTable()
         {"view.keepZoom", QT_TRANSLATE_NOOP("MainWindow", "&Keep the zoom from item to item"), {}},
         {"audit.open", QT_TRANSLATE_NOOP("MainWindow", "&Audit: agreement and disagreements…"), {K(Qt::CTRL | Qt::SHIFT | Qt::Key_A)}},
         {"audit.adjudicate", QT_TRANSLATE_NOOP("MainWindow", "A&djudication panel"), {K(Qt::CTRL | Qt::SHIFT | Qt::Key_J)}},
+        {"audit.leads", QT_TRANSLATE_NOOP("MainWindow", "&Leads: who may adjudicate…"), {}},
         {"report.open", QT_TRANSLATE_NOOP("MainWindow", "&Reports: accuracy, Table 2, confused pairs…"), {K(Qt::CTRL | Qt::SHIFT | Qt::Key_R)}},
         {"help.shortcuts", QT_TRANSLATE_NOOP("MainWindow", "&Keyboard shortcuts"), {K(Qt::Key_F1), K(Qt::Key_Question)}},
         {"help.vocabulary", QT_TRANSLATE_NOOP("MainWindow", "&Verdicts and categories explained"), {}},
@@ -223,6 +224,7 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     m_adjudication = new AdjudicationPanel(this);
     addDockWidget(Qt::BottomDockWidgetArea, m_adjudication);
     m_adjudication->hide();
+    connect(m_adjudication, &AdjudicationPanel::leadsRequested, this, &MainWindow::showLeads);
     connect(m_adjudication, &AdjudicationPanel::adjudicated, this, [this](const QString &fileName) {
         statusBar()->showMessage(tr("Adjudication of %1 recorded").arg(fileName), 4000);
         if (m_audit && m_audit->isVisible())
@@ -458,6 +460,7 @@ void MainWindow::createActions()
         }
     });
     connect(action(QStringLiteral("audit.open")), &QAction::triggered, this, &MainWindow::showAudit);
+    connect(action(QStringLiteral("audit.leads")), &QAction::triggered, this, &MainWindow::showLeads);
     connect(action(QStringLiteral("edit.retry")), &QAction::triggered, this, &MainWindow::retryFailedWrites);
     action(QStringLiteral("edit.retry"))->setEnabled(false);
     connect(action(QStringLiteral("report.open")), &QAction::triggered, this, &MainWindow::showReports);
@@ -584,6 +587,7 @@ void MainWindow::createMenus()
     QMenu *lead = menuBar()->addMenu(tr("&Lead"));
     lead->addAction(action(QStringLiteral("audit.open")));
     lead->addAction(action(QStringLiteral("audit.adjudicate")));
+    lead->addAction(action(QStringLiteral("audit.leads")));
     lead->addSeparator();
     lead->addAction(action(QStringLiteral("report.open")));
 
@@ -649,7 +653,7 @@ bool MainWindow::openProject(const QString &path)
     m_writer = std::make_unique<ReviewWriter>(m_project->path());
     connect(m_writer.get(), &ReviewWriter::done, this, &MainWindow::onWriteDone);
     connect(m_writer.get(), &ReviewWriter::failed, this, &MainWindow::onWriteFailed);
-    m_blind = m_project->store().meta(QStringLiteral("blind_mode")) != QLatin1String("off");
+    m_blind = m_project->blindMode();
     {
         const QSignalBlocker block(action(QStringLiteral("edit.blind")));
         action(QStringLiteral("edit.blind"))->setChecked(m_blind);
@@ -923,9 +927,7 @@ void MainWindow::toggleBlindMode(bool on)
     m_blind = on;
     if (m_project && !m_project->store().isReadOnly()) {
         flushWrites();
-        Transaction tx(m_project->store());
-        m_project->store().setMeta(QStringLiteral("blind_mode"), on ? QStringLiteral("on") : QStringLiteral("off"));
-        tx.commit();
+        m_project->setBlindMode(on);
     }
     showCurrent();
 }

@@ -101,6 +101,8 @@ public:
     void showAudit();
     /** Opens the Reports window on the project. */
     void showReports();
+    /** Lead ▸ Leads…: names and removes the project's leads, who alone may adjudicate once any is named. */
+    void showLeads();
     /** The Reports window, once opened. */
     ReportWindow *reportWindow() const { return m_reports; }
     /**
