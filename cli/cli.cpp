@@ -131,13 +131,14 @@ void runInfo(Context &ctx)
     QStringList reviewers;
     for (const ReviewerRecord &r : store.reviewers())
         reviewers << r.name;
-    const QString schema = store.meta(QStringLiteral("schema_version"));
+    const int schema = project->schemaVersion();
 
     if (ctx.json) {
         printJson(ctx.out, {
                                {QStringLiteral("project"), project->path()},
-                               {QStringLiteral("schema_version"), schema.toInt()},
+                               {QStringLiteral("schema_version"), schema},
                                {QStringLiteral("images_root"), project->imagesRoot()},
+                               {QStringLiteral("leads"), QJsonArray::fromStringList(project->leads())},
                                {QStringLiteral("items"), c.items},
                                {QStringLiteral("items_with_unknown_label"), c.itemsWithUnknownLabel},
                                {QStringLiteral("models"), c.models},
@@ -158,8 +159,9 @@ void runInfo(Context &ctx)
         ctx.out << QStringLiteral("%1 %2\n").arg(QLatin1String(label), -20).arg(value);
     };
     line("Project:", project->path());
-    line("Schema version:", schema);
+    line("Schema version:", QString::number(schema));
     line("Images root:", project->imagesRoot().isEmpty() ? QStringLiteral("(not set)") : project->imagesRoot());
+    line("Leads:", project->leads().isEmpty() ? QStringLiteral("(none: anyone may adjudicate)") : project->leads().join(QLatin1String(", ")));
     line("Items:", c.itemsWithUnknownLabel ? QStringLiteral("%1 (%2 with unknown original label)").arg(c.items).arg(c.itemsWithUnknownLabel)
                                            : QString::number(c.items));
     line("Models:", models.isEmpty() ? QStringLiteral("0") : QStringLiteral("%1 (%2)").arg(c.models).arg(models.join(QLatin1String(", "))));

@@ -109,6 +109,11 @@ void Project::setImagesRoot(const QString &directory)
     m_store->setMeta(kImagesRootKey, beside ? (relative.isEmpty() ? QStringLiteral(".") : relative) : absolute);
 }
 
+int Project::schemaVersion() const
+{
+    return m_store->meta(QStringLiteral("schema_version")).toInt();
+}
+
 bool Project::blindMode() const
 {
     return m_store->meta(kBlindModeKey) != QLatin1String("off");

@@ -103,7 +103,9 @@ public:
     // meta keys. Each setter writes in a transaction of its own (none may be open); they
     // throw Error on a read-only project.
 
-    /** Blind mode: the review window hides the model's prediction until a verdict is given (default on). */
+    /** The version of the project file's schema (after any upgrade on opening). */
+    int schemaVersion() const;
+    /** Blind mode: other reviewers' verdicts stay hidden until the reviewer's own is recorded (default on). */
     bool blindMode() const;
     void setBlindMode(bool on);
     /** The folder of example images per class (ImageFolder layout: one folder per wnid), or empty. */

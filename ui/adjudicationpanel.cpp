@@ -7,6 +7,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFrame>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -23,6 +24,7 @@ AdjudicationPanel::AdjudicationPanel(QWidget *parent)
     : QDockWidget(tr("Adjudication"), parent)
     , m_answers(new QTableWidget(this))
     , m_final(new QLabel(this))
+    , m_leadNotice(new QLabel(this))
     , m_verdict(new QComboBox(this))
     , m_category(new QComboBox(this))
     , m_severity(new QComboBox(this))
@@ -46,6 +48,14 @@ AdjudicationPanel::AdjudicationPanel(QWidget *parent)
     m_final->setObjectName(QStringLiteral("adjudicationFinal"));
     m_final->setWordWrap(true);
     m_final->setTextFormat(Qt::PlainText);
+
+    m_leadNotice->setObjectName(QStringLiteral("adjudicationLeadNotice"));
+    m_leadNotice->setWordWrap(true);
+    m_leadNotice->setTextFormat(Qt::RichText);
+    m_leadNotice->setFrameShape(QFrame::StyledPanel);
+    m_leadNotice->setMargin(4);
+    m_leadNotice->hide();
+    connect(m_leadNotice, &QLabel::linkActivated, this, [this] { Q_EMIT leadsRequested(); });
 
     m_verdict->addItems(verdictNames());
     m_category->addItem(tr("(from the reviewers)"));
@@ -84,6 +94,7 @@ AdjudicationPanel::AdjudicationPanel(QWidget *parent)
     decision->setMaximumWidth(440);
     auto *decisionLayout = new QVBoxLayout(decision);
     decisionLayout->setContentsMargins(0, 0, 0, 0);
+    decisionLayout->addWidget(m_leadNotice);
     decisionLayout->addLayout(form);
     decisionLayout->addLayout(buttons);
     decisionLayout->addStretch();
@@ -102,16 +113,38 @@ void AdjudicationPanel::showUnit(Project *project, ItemId item, ModelId model)
     refresh();
 }
 
+void AdjudicationPanel::setLead(const QString &name)
+{
+    m_lead = name;
+    refresh();
+}
+
 void AdjudicationPanel::refresh()
 {
     m_answers->setRowCount(0);
     const bool valid = m_project && m_item;
+    // Adjudication is a lead's act: once the project names leads, nobody else gets the controls.
+    const QString refusal = valid && !m_lead.isEmpty() ? m_project->adjudicationRefusal(m_lead) : QString();
+    const bool allowed = valid && refusal.isEmpty();
     for (QWidget *w : {static_cast<QWidget *>(m_verdict), static_cast<QWidget *>(m_reason), static_cast<QWidget *>(m_gold),
                        static_cast<QWidget *>(m_record), static_cast<QWidget *>(m_withdraw)})
-        w->setEnabled(valid);
+        w->setEnabled(allowed);
     if (!valid) {
+        m_leadNotice->hide();
         m_final->setText(tr("No unit shown."));
         return;
+    }
+    const QString leadsLink = tr("<a href=\"leads\">Project ▸ Leads…</a>");
+    if (!refusal.isEmpty()) {
+        m_leadNotice->setText(tr("<b>Only a lead may adjudicate.</b> %1 is not one of this project's leads (%2). "
+                                 "The answers are shown; the decision is theirs. %3")
+                                  .arg(m_lead.toHtmlEscaped(), m_project->leads().join(QLatin1String(", ")).toHtmlEscaped(), leadsLink));
+        m_leadNotice->show();
+    } else if (m_project->leads().isEmpty()) {
+        m_leadNotice->setText(tr("No leads are named, so anyone may adjudicate. Name the leads in %1 and only they will.").arg(leadsLink));
+        m_leadNotice->show();
+    } else {
+        m_leadNotice->hide(); // a lead who rated the unit is warned below, once the answers are read
     }
     const AuditSnapshot snapshot = AuditSnapshot::loadItem(*m_project, m_item);
     const int index = snapshot.unitIndex(m_item, m_model);
@@ -143,6 +176,17 @@ void AdjudicationPanel::refresh()
     }
     m_answers->resizeColumnsToContents();
     m_answers->horizontalHeader()->setStretchLastSection(true);
+    if (allowed && !m_lead.isEmpty()) {
+        for (const auto &[rater, review] : unit.latest) {
+            if (snapshot.reviewers()[rater].name == m_lead) {
+                const QString warning = tr("<b>You rated this unit yourself</b> (%1). Your adjudication decides it over "
+                                           "the other reviewers and your own verdict alike.")
+                                            .arg(answerText(review).toHtmlEscaped());
+                m_leadNotice->setText(m_leadNotice->isVisibleTo(this) ? m_leadNotice->text() + QStringLiteral("<br>") + warning : warning);
+                m_leadNotice->show();
+            }
+        }
+    }
 
     const FinalState f = snapshot.finalState(index);
     QString text = f.verdict ? tr("Final: %1").arg(toString(*f.verdict)) : tr("Final: open");
@@ -167,7 +211,7 @@ void AdjudicationPanel::refresh()
         break;
     }
     m_final->setText(text);
-    m_withdraw->setEnabled(f.source == FinalState::Source::Adjudicated);
+    m_withdraw->setEnabled(allowed && f.source == FinalState::Source::Adjudicated);
     if (f.verdict)
         m_verdict->setCurrentText(toString(*f.verdict));
     m_gold->setChecked(f.gold);
@@ -179,6 +223,10 @@ void AdjudicationPanel::record(bool withdraw)
         return;
     if (m_lead.isEmpty()) {
         QMessageBox::warning(this, tr("Adjudication"), tr("Set your name first (Edit ▸ Reviewer name…)."));
+        return;
+    }
+    if (const QString refusal = m_project->adjudicationRefusal(m_lead); !refusal.isEmpty()) {
+        refresh(); // the leads may have changed meanwhile: show why, grey the controls
         return;
     }
     if (m_reason->text().trimmed().isEmpty()) {

@@ -31,12 +31,22 @@ public:
     /** Shows the unit; \a project may be null (nothing to show). */
     void showUnit(Project *project, ItemId item, ModelId model);
     /** The lead's name adjudications are recorded under. */
-    void setLead(const QString &name) { m_lead = name; }
+    void setLead(const QString &name);
 
     QTableWidget *answersTable() const { return m_answers; }
     QLabel *finalLabel() const { return m_final; }
+    /**
+     * Who may adjudicate: a suggestion to name leads while the project has none, why the
+     * controls are off for someone who is not a lead, or a warning to a lead who rated the
+     * unit themselves. Hidden when there is nothing to say.
+     */
+    QLabel *leadNotice() const { return m_leadNotice; }
+    QPushButton *recordButton() const { return m_record; }
 
 Q_SIGNALS:
+    /** The user asked to see or change the project's leads. */
+    void leadsRequested();
+
     /** An adjudication was recorded (or withdrawn) for the item. */
     void adjudicated(const QString &fileName);
 
@@ -50,6 +60,7 @@ private:
     QString m_lead;
     QTableWidget *m_answers;
     QLabel *m_final;
+    QLabel *m_leadNotice;
     QComboBox *m_verdict;
     QComboBox *m_category;
     QComboBox *m_severity;

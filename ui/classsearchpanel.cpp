@@ -20,6 +20,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSlider>
 #include <QVBoxLayout>
@@ -30,7 +31,6 @@ namespace bagel {
 namespace {
 
 constexpr int kThumbs = 3;
-const QString kExamplesFolder = QStringLiteral("examples_folder");
 
 bool isImage(const QString &name)
 {
@@ -369,7 +369,7 @@ QStringList ClassSearchPanel::examplesOf(int classIndex, const QString &exclude)
         }
     }
     if (m_project && ClassCatalog::imagenet1k().contains(classIndex)) {
-        const QString folder = m_project->store().meta(kExamplesFolder);
+        const QString folder = m_project->examplesFolder();
         if (!folder.isEmpty()) {
             const QDir dir(QDir(folder).filePath(ClassCatalog::imagenet1k().at(classIndex).wnid));
             for (const QString &name : dir.entryList(QDir::Files, QDir::Name)) {
@@ -420,12 +420,15 @@ void ClassSearchPanel::chooseExamplesFolder()
     if (!m_project || m_project->store().isReadOnly())
         return;
     const QString folder = QFileDialog::getExistingDirectory(this, tr("Examples folder (ImageFolder layout)"),
-                                                             m_project->store().meta(kExamplesFolder));
+                                                             m_project->examplesFolder());
     if (folder.isEmpty())
         return;
-    Transaction tx(m_project->store());
-    m_project->store().setMeta(kExamplesFolder, folder);
-    tx.commit();
+    try {
+        m_project->setExamplesFolder(folder);
+    } catch (const Error &e) {
+        QMessageBox::warning(this, tr("Examples folder"), tr("The examples folder was not saved: %1").arg(e.message()));
+        return;
+    }
     showSelection();
 }
 

@@ -4,6 +4,7 @@
 #include "mainwindow.h"
 
 #include "adjudicationpanel.h"
+#include "leadsdialog.h"
 #include "audit/merge.h"
 #include "auditwindow.h"
 #include "catalog/classcatalog.h"
@@ -205,6 +206,21 @@ bool MainWindow::showUnit(const QString &fileName, const QString &model)
     raise();
     activateWindow();
     return true;
+}
+
+void MainWindow::showLeads()
+{
+    if (!m_project)
+        return;
+    flushWrites(); // the writer's connection holds no lock while the leads are written
+    // While nobody is named, the reviewer's own name is the likely first lead.
+    const QString me = m_reviewer.isEmpty() ? m_settings.reviewer() : m_reviewer;
+    LeadsDialog dialog(*m_project, m_project->leads().isEmpty() ? me : QString(), this);
+    connect(&dialog, &LeadsDialog::leadsChanged, this, [this] {
+        if (m_adjudication->isVisible())
+            updateAdjudication();
+    });
+    dialog.exec();
 }
 
 } // namespace bagel
