@@ -22,7 +22,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QLineSeries>
+#include <QProgressBar>
 #include <QRegularExpression>
 #include <QTableWidget>
 
@@ -215,4 +217,24 @@ TEST(ReportFigures, EveryColumnOfTable2IsInView)
         const QString text = t2->item(r, 0)->text();
         EXPECT_LE(t2->fontMetrics().horizontalAdvance(text), t2->columnWidth(0)) << text.toStdString();
     }
+}
+
+TEST(ReportFigures, TheWindowShowsThatItIsComputingAndARefreshOvertakesTheOneInFlight)
+{
+    test::TempDir dir;
+    const auto project = Project::open(reviewedDemo(dir));
+    ReportWindow window;
+    window.show();
+    auto *busy = window.findChild<QProgressBar *>(QStringLiteral("reportBusy"));
+    ASSERT_NE(busy, nullptr);
+    EXPECT_FALSE(busy->isVisible());
+    window.setProject(project.get());
+    EXPECT_TRUE(window.isBusy()) << "the report is computed on a worker, not on the GUI thread";
+    EXPECT_TRUE(busy->isVisible());
+    window.refresh(); // overtakes the first computation
+    window.waitForResults();
+    EXPECT_FALSE(window.isBusy());
+    EXPECT_FALSE(busy->isVisible());
+    ASSERT_TRUE(window.report());
+    EXPECT_TRUE(window.statusLabel()->text().startsWith(QStringLiteral("Read"))) << window.statusLabel()->text().toStdString();
 }
