@@ -253,6 +253,19 @@ TEST_F(QueueTest, TheTableModelShowsEveryColumnSortsAndFilters)
     model.setPending(items[4], true);
     EXPECT_EQ(model.nextNotReviewed(2), -1);
     EXPECT_EQ(model.shownReviewedCount(), 1);
+
+    // Typing on in the search narrows what is shown, in the same order, as a fresh filter would.
+    QueueFilter all;
+    all.mistakesOnly = false;
+    for (const char *typed : {"", ".", ".j", ".jp", "d.jp"}) {
+        all.search = QLatin1String(typed);
+        model.arrange(all, QueueSort{QueueColumn::Score, true});
+        const QVector<int> fresh = arrangeQueue(model.allRows(), all, QueueSort{QueueColumn::Score, true});
+        ASSERT_EQ(model.rowCount(), fresh.size()) << typed;
+        for (int i = 0; i < fresh.size(); ++i)
+            EXPECT_EQ(model.rowAt(i)->fileName, model.allRows()[fresh[i]].fileName) << typed;
+    }
+    EXPECT_EQ(model.rowCount(), 1);
 }
 
 namespace {

@@ -50,19 +50,19 @@ void MainWindow::applyFilter(const QString &keep)
     const QueueRow *row = m_queue->rowAt(m_position);
     const ItemId shown = row ? row->item : 0;
     m_queue->arrange(m_queuePanel->filter(), m_queuePanel->sort());
-    if (keep.isEmpty() && shown) {
-        const int position = m_queue->positionOf(shown);
-        if (position >= 0) {
-            // The item shown stays: only its place in the table changes, nothing is read again.
-            m_position = position;
-            m_queuePanel->showPosition(position);
-            updateProgress();
-            return;
-        }
+    const int stays = keep.isEmpty() && shown ? m_queue->positionOf(shown) : -1;
+    const int position = stays >= 0 ? stays : std::max(keep.isEmpty() ? -1 : m_queue->positionOf(keep), 0);
+    // The list answers first, painted before the item it lands on is read.
+    m_queuePanel->showPosition(position);
+    m_queuePanel->repaintTable();
+    if (stays >= 0) {
+        // The item shown stays: only its place in the table changes, nothing is read again.
+        m_position = stays;
+        updateProgress();
+        return;
     }
-    const int position = keep.isEmpty() ? -1 : m_queue->positionOf(keep);
     m_position = -1;
-    goTo(std::max(position, 0));
+    goTo(position);
 }
 
 void MainWindow::goTo(int position)

@@ -284,6 +284,12 @@ void QueuePanel::showPosition(int position)
     m_table->scrollTo(index);
 }
 
+void QueuePanel::repaintTable()
+{
+    m_table->doItemsLayout();
+    m_table->viewport()->repaint();
+}
+
 int QueuePanel::rowsPerPage() const
 {
     const int rowHeight = std::max(1, m_table->verticalHeader()->defaultSectionSize());

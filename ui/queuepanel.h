@@ -77,6 +77,8 @@ public:
 
     /** Selects the row at \a position and scrolls it into view. */
     void showPosition(int position);
+    /** Lays the table out and paints it now, not at the next frame (the answer to a keystroke). */
+    void repaintTable();
     /** How many rows one page of the table shows. */
     int rowsPerPage() const;
     void setProgress(int reviewed, int total, const QString &text);

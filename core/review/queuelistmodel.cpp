@@ -37,10 +37,25 @@ void QueueListModel::setRows(QVector<QueueRow> rows)
 
 void QueueListModel::arrange(const QueueFilter &filter, QueueSort sort)
 {
+    // Typing on in the search only narrows: the rows shown, already in order, are filtered again.
+    QueueFilter before = m_filter;
+    before.search = filter.search;
+    const bool narrower = sort == m_sort && before == filter && !m_order.isEmpty()
+                          && filter.search.contains(m_filter.search, Qt::CaseInsensitive);
     beginResetModel();
+    if (narrower) {
+        QVector<int> kept;
+        kept.reserve(m_order.size());
+        for (int row : std::as_const(m_order)) {
+            if (filter.accepts(m_rows[row]))
+                kept << row;
+        }
+        m_order = std::move(kept);
+    } else {
+        m_order = arrangeQueue(m_rows, filter, sort, m_catalog);
+    }
     m_filter = filter;
     m_sort = sort;
-    m_order = arrangeQueue(m_rows, filter, sort, m_catalog);
     m_positionOfRow.fill(-1, m_rows.size());
     for (int position = 0; position < m_order.size(); ++position)
         m_positionOfRow[m_order[position]] = position;
