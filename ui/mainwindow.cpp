@@ -177,7 +177,7 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     m_splitter->addWidget(m_viewStack);
     m_splitter->addWidget(side);
     m_splitter->setStretchFactor(1, 1);
-    m_splitter->setSizes({260, 700, 340});
+    m_splitter->setSizes({400, 600, 340}); // the queue is a table of seven columns
     // Above everything, when the project cannot be written: say so before anyone starts reviewing.
     m_readOnlyBanner = new QLabel(this);
     m_readOnlyBanner->setObjectName(QStringLiteral("readOnlyBanner"));
