@@ -4,6 +4,7 @@
 // wrong with a category, one wrong without a category, one the reviewers tie on (open), one
 // found correct, and apparent mistakes nobody reviewed.
 
+#include "auditwindow.h"
 #include "demo.h"
 #include "project.h"
 #include "report/htmlreport.h"
@@ -237,4 +238,23 @@ TEST(ReportFigures, TheWindowShowsThatItIsComputingAndARefreshOvertakesTheOneInF
     EXPECT_FALSE(busy->isVisible());
     ASSERT_TRUE(window.report());
     EXPECT_TRUE(window.statusLabel()->text().startsWith(QStringLiteral("Read"))) << window.statusLabel()->text().toStdString();
+}
+
+TEST(ReportFigures, TheAuditWindowShowsThatItIsComputing)
+{
+    test::TempDir dir;
+    const auto project = Project::open(reviewedDemo(dir));
+    AuditWindow window;
+    window.show();
+    auto *busy = window.findChild<QProgressBar *>(QStringLiteral("auditBusy"));
+    ASSERT_NE(busy, nullptr);
+    window.setProject(project.get());
+    EXPECT_TRUE(window.isBusy());
+    EXPECT_TRUE(busy->isVisible());
+    window.refresh(); // a second reading overtakes the first
+    window.waitForResults();
+    EXPECT_FALSE(window.isBusy());
+    EXPECT_FALSE(busy->isVisible());
+    ASSERT_TRUE(window.snapshot());
+    EXPECT_GT(window.summaryTable()->rowCount(), 0);
 }
