@@ -857,3 +857,21 @@ TEST(AuditSnapshot, WholeProjectAndOneItemAgreeWithRetractionsImageLevelReviewsA
         EXPECT_EQ(one.finalState(index).verdict, all.finalState(all.unitIndex(u.item, u.model)).verdict);
     }
 }
+
+TEST(AuditSnapshot, UnitsAreInTheOrderOfQStringCompareWhereSqliteOrdersBytesOtherwise)
+{
+    // U+FF21 sorts before U+1F600 as UTF-8 bytes (SQLite) and after it as UTF-16 (QString).
+    const QString fullwidth = QString(QChar(0xFF21)) + QStringLiteral(".JPEG");
+    const QString emoji = QString::fromUcs4(U"\U0001F600") + QStringLiteral(".JPEG");
+    test::TempDir dir;
+    auto project = makeProject(dir, QStringLiteral("p.bagel"), {fullwidth, emoji, QStringLiteral("a.JPEG")});
+    for (const QString &item : {fullwidth, emoji, QStringLiteral("a.JPEG")})
+        review(*project, item, QStringLiteral("ann"), Verdict::Wrong);
+    const AuditSnapshot snapshot = AuditSnapshot::load(*project);
+    ASSERT_EQ(snapshot.units().size(), 3u);
+    EXPECT_EQ(snapshot.units()[0].fileName, QStringLiteral("a.JPEG"));
+    EXPECT_EQ(snapshot.units()[1].fileName, emoji);
+    EXPECT_EQ(snapshot.units()[2].fileName, fullwidth);
+    for (int i = 0; i < 3; ++i)
+        EXPECT_EQ(snapshot.unitIndex(snapshot.units()[std::size_t(i)].item, snapshot.units()[std::size_t(i)].model), i);
+}

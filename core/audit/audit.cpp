@@ -214,6 +214,7 @@ AuditSnapshot AuditSnapshot::build(Raw raw)
     // order already; a unit's place is its item's rank, so that 50,000 units are never sorted
     // by comparing names. (The check keeps the order of QString::compare should SQLite's
     // byte order ever differ from it.)
+    s.m_itemOrder = raw.itemOrder; // as the store lists them
     QVector<ItemId> &itemOrder = raw.itemOrder;
     for (qsizetype i = 1; i < itemOrder.size(); ++i) {
         if (raw.items.value(itemOrder[i - 1]).fileName.compare(raw.items.value(itemOrder[i]).fileName) > 0) {
@@ -223,7 +224,6 @@ AuditSnapshot AuditSnapshot::build(Raw raw)
             break;
         }
     }
-    s.m_itemOrder = itemOrder;
     // Item ids are dense in practice: a table by id, else a hash.
     ItemId maxId = 0;
     for (const ItemId id : std::as_const(itemOrder))
