@@ -130,7 +130,7 @@ TEST_F(LongWork, AnImportRunsOffTheGuiThreadWithProgressAndTheQueueReloads)
 
 TEST_F(LongWork, CancelInTheProgressDialogLeavesTheProjectUnchanged)
 {
-    const QString csv = predictionsCsv(dir.path(QStringLiteral("big.csv")), 60000, QStringLiteral("big"));
+    const QString csv = predictionsCsv(dir.path(QStringLiteral("big.csv")), 150000, QStringLiteral("big"));
     const ProjectCounts before = countsOf(projectPath);
     const qint64 version = window->project()->store().dataVersion();
 

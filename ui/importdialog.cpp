@@ -35,6 +35,8 @@ ImportDialog::ImportDialog(const QString &folder, QWidget *parent)
     }
     m_note->setWordWrap(true);
     m_note->setTextFormat(Qt::PlainText);
+    // Two lines at most at the dialog's width; reserved, so that a longer note is never clipped.
+    m_note->setMinimumHeight(2 * m_note->fontMetrics().lineSpacing() + 2);
     m_model->setPlaceholderText(tr("the model these predictions or mistakes belong to"));
 
     auto *browse = new QPushButton(tr("Browse…"), this);
