@@ -66,8 +66,8 @@ AdjudicationPanel::AdjudicationPanel(QWidget *parent)
     m_withdraw->setToolTip(tr("Withdraw the unit's adjudication: the majority of the reviewers decides again"));
     connect(m_verdict, &QComboBox::currentTextChanged, this, [this](const QString &text) {
         const bool wrong = text == toString(Verdict::Wrong);
-        m_category->setEnabled(wrong);
-        m_severity->setEnabled(wrong);
+        m_category->setEnabled(wrong && m_verdict->isEnabled());
+        m_severity->setEnabled(wrong && m_verdict->isEnabled());
     });
     connect(m_record, &QPushButton::clicked, this, [this] { record(false); });
     connect(m_withdraw, &QPushButton::clicked, this, [this] { record(true); });
@@ -129,12 +129,15 @@ void AdjudicationPanel::refresh()
     for (QWidget *w : {static_cast<QWidget *>(m_verdict), static_cast<QWidget *>(m_reason), static_cast<QWidget *>(m_gold),
                        static_cast<QWidget *>(m_record), static_cast<QWidget *>(m_withdraw)})
         w->setEnabled(allowed);
+    const bool wrong = m_verdict->currentText() == toString(Verdict::Wrong);
+    m_category->setEnabled(allowed && wrong);
+    m_severity->setEnabled(allowed && wrong);
     if (!valid) {
         m_leadNotice->hide();
         m_final->setText(tr("No unit shown."));
         return;
     }
-    const QString leadsLink = tr("<a href=\"leads\">Project ▸ Leads…</a>");
+    const QString leadsLink = tr("<a href=\"leads\">Lead ▸ Leads…</a>");
     if (!refusal.isEmpty()) {
         m_leadNotice->setText(tr("<b>Only a lead may adjudicate.</b> %1 is not one of this project's leads (%2). "
                                  "The answers are shown; the decision is theirs. %3")
