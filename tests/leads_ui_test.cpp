@@ -1,6 +1,7 @@
 // The adjudication panel and the Leads dialog: adjudication is a lead's act once any is named.
 
 #include "adjudicationpanel.h"
+#include "auditwindow.h"
 #include "leadsdialog.h"
 #include "project.h"
 #include "testsupport.h"
@@ -123,4 +124,21 @@ TEST(LeadsDialog, AReadOnlyProjectShowsTheLeadsAndCannotChangeThem)
     EXPECT_EQ(dialog.list()->count(), 1);
     EXPECT_FALSE(dialog.addButton()->isEnabled());
     EXPECT_TRUE(dialog.statusLabel()->text().contains(QLatin1String("read-only")));
+}
+
+TEST(AuditWindowLeads, SaysWhoMayAdjudicate)
+{
+    test::TempDir dir;
+    auto project = disputedProject(dir);
+    AuditWindow window;
+    window.setProject(project.get());
+    const QLabel *leads = window.findChild<QLabel *>(QStringLiteral("auditLeads"));
+    ASSERT_NE(leads, nullptr);
+    EXPECT_TRUE(leads->text().contains(QLatin1String("anyone may adjudicate"))) << leads->text().toStdString();
+    project->addLead(QStringLiteral("lee"));
+    window.refresh();
+    EXPECT_TRUE(leads->text().contains(QLatin1String("only they adjudicate): lee"))) << leads->text().toStdString();
+    // Let the reads started above finish before the project goes.
+    QTest::qWait(500);
+    window.setProject(nullptr);
 }

@@ -86,6 +86,7 @@ AuditWindow::AuditWindow(QWidget *parent)
     , m_confusionA(new QComboBox(this))
     , m_confusionB(new QComboBox(this))
     , m_status(new QLabel(this))
+    , m_leads(new QLabel(this))
     , m_busy(new QProgressBar(this))
     , m_tabs(new QTabWidget(this))
 {
@@ -179,6 +180,8 @@ AuditWindow::AuditWindow(QWidget *parent)
     auto *statusRow = new QHBoxLayout;
     statusRow->addWidget(m_busy);
     statusRow->addWidget(m_status, 1);
+    m_leads->setObjectName(QStringLiteral("auditLeads"));
+    statusRow->addWidget(m_leads);
     layout->addLayout(statusRow);
 
     connect(refreshButton, &QPushButton::clicked, this, &AuditWindow::refresh);
@@ -220,8 +223,11 @@ void AuditWindow::refresh()
         m_status->setText(tr("No project open."));
         return;
     }
+    const QStringList leads = m_project->leads();
+    m_leads->setText(leads.isEmpty() ? tr("No leads named: anyone may adjudicate (name them in Lead ▸ Leads…)")
+                                     : tr("Leads (only they adjudicate): %1").arg(leads.join(QLatin1String(", "))));
     // The project is read on the worker thread through a read-only connection of its own, so
-    // that a large project (250,000 reviews take about a second) never freezes the window.
+    // that a large project never freezes the window.
     Q_EMIT aboutToRead();
     start(m_project->path(), nullptr);
 }

@@ -88,6 +88,7 @@ private:
     QComboBox *m_confusionA;
     QComboBox *m_confusionB;
     QLabel *m_status;
+    QLabel *m_leads; ///< who may adjudicate, or that anyone may while no lead is named
     QProgressBar *m_busy;
     QTabWidget *m_tabs;
     QTableWidget *m_summary;
