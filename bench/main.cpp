@@ -192,13 +192,13 @@ bench::WindowRun windowRun(const QString &kind)
     return run;
 }
 
-QVector<Figure> nextImage(const QString &work, const char *size, double target)
+QVector<Figure> nextImage(const QString &work, const char *size, double target, double coldTarget)
 {
     const QString kind = QLatin1String(size);
     const QJsonObject warm = windowChild(work, kind);
     const QJsonObject cold = windowChild(work, kind + QStringLiteral("-cold"));
     return {{QStringLiteral("next_image_p99_ms_") + kind, warm.value(QStringLiteral("p99_ms")).toDouble(), QStringLiteral("ms"), target},
-            {QStringLiteral("next_image_cold_p99_ms_") + kind, cold.value(QStringLiteral("p99_ms")).toDouble(), QStringLiteral("ms"), qQNaN()}};
+            {QStringLiteral("next_image_cold_p99_ms_") + kind, cold.value(QStringLiteral("p99_ms")).toDouble(), QStringLiteral("ms"), coldTarget}};
 }
 
 /** p99 of one search per keystroke, over queries typed letter by letter. */
@@ -483,9 +483,9 @@ const QVector<Benchmark> &benchmarks()
          auditFigures},
         {{QStringLiteral("report_50k_ms"), QStringLiteral("export_tfds_20k_ms")}, reportFigures},
         {{QStringLiteral("next_image_p99_ms_imagenet"), QStringLiteral("next_image_cold_p99_ms_imagenet")},
-         [](const QString &work) { return nextImage(work, "imagenet", 16); }},
+         [](const QString &work) { return nextImage(work, "imagenet", 16, 25); }},
         {{QStringLiteral("next_image_p99_ms_12mp"), QStringLiteral("next_image_cold_p99_ms_12mp")},
-         [](const QString &work) { return nextImage(work, "12mp", 33); }},
+         [](const QString &work) { return nextImage(work, "12mp", 33, qQNaN()); }},
         {{QStringLiteral("queue_filter_50k_ms")},
          [](const QString &work) -> QVector<Figure> {
              const QJsonObject r = windowChild(work, QStringLiteral("queue-filter"));
