@@ -62,14 +62,6 @@ protected:
     std::unique_ptr<Settings> settings;
 };
 
-QStringList shownNames(const QueueListModel &queue)
-{
-    QStringList names;
-    for (int i = 0; i < queue.rowCount(); ++i)
-        names << queue.rowAt(i)->fileName;
-    return names;
-}
-
 } // namespace
 
 TEST_F(Queue, TheTableSortsByAClickedHeaderAndRemembersIt)

@@ -274,8 +274,9 @@ TEST_F(WindowPanels, HelpDialogsFitOnTheScreenAndTheFirstStartPromptExplainsItse
                       EXPECT_LE(modal->frameGeometry().height(), screen.height()) << id;
                       EXPECT_LE(modal->frameGeometry().width(), screen.width()) << id;
                       for (QAbstractButton *b : modal->findChildren<QAbstractButton *>()) {
-                          if (b->isVisible() && qobject_cast<QPushButton *>(b))
+                          if (b->isVisible() && qobject_cast<QPushButton *>(b)) {
                               EXPECT_TRUE(screen.contains(b->mapToGlobal(b->rect().bottomRight()))) << id;
+                          }
                       }
                   });
     }
