@@ -68,6 +68,10 @@ AuditOptions auditOptions(const Project &project, const QCommandLineParser &pars
 /** Who may adjudicate, and while nobody is named a lead, how to name one. */
 QString leadsLine(const Project &project, const QString &path)
 {
+    if (const QString problem = project.leadsProblem(); !problem.isEmpty())
+        return QStringLiteral("\nThe list of leads cannot be read (%1): nobody may adjudicate until they are named again with: "
+                              "bagel-cli leads %2 --add NAME\n")
+            .arg(problem, path);
     const QStringList leads = project.leads();
     if (leads.isEmpty())
         return QStringLiteral("\nNo leads are named, so anyone may adjudicate. Name them with: bagel-cli leads %1 --add NAME\n").arg(path);
@@ -462,6 +466,11 @@ void runLeads(Context &ctx)
         else
             already << nfc(name);
     }
+    // A damaged list refuses every adjudication: never show it as "anyone may".
+    if (const QString problem = project->leadsProblem(); !problem.isEmpty())
+        throw Error(QStringLiteral("%1: the list of leads cannot be read (%2), so nobody may adjudicate; name the leads again "
+                                   "with --add")
+                        .arg(project->path(), problem));
     const QStringList leads = project->leads();
     if (ctx.json) {
         printJson(ctx.out, {{QStringLiteral("project"), project->path()}, {QStringLiteral("leads"), QJsonArray::fromStringList(leads)}});

@@ -139,6 +139,7 @@ void runInfo(Context &ctx)
                                {QStringLiteral("schema_version"), schema},
                                {QStringLiteral("images_root"), project->imagesRoot()},
                                {QStringLiteral("leads"), QJsonArray::fromStringList(project->leads())},
+                               {QStringLiteral("leads_problem"), project->leadsProblem().isEmpty() ? QJsonValue() : QJsonValue(project->leadsProblem())},
                                {QStringLiteral("items"), c.items},
                                {QStringLiteral("items_with_unknown_label"), c.itemsWithUnknownLabel},
                                {QStringLiteral("models"), c.models},
@@ -161,7 +162,10 @@ void runInfo(Context &ctx)
     line("Project:", project->path());
     line("Schema version:", QString::number(schema));
     line("Images root:", project->imagesRoot().isEmpty() ? QStringLiteral("(not set)") : project->imagesRoot());
-    line("Leads:", project->leads().isEmpty() ? QStringLiteral("(none: anyone may adjudicate)") : project->leads().join(QLatin1String(", ")));
+    const QString leadsProblem = project->leadsProblem();
+    line("Leads:", !leadsProblem.isEmpty()      ? QStringLiteral("(cannot be read: %1; nobody may adjudicate)").arg(leadsProblem)
+                   : project->leads().isEmpty() ? QStringLiteral("(none: anyone may adjudicate)")
+                                                : project->leads().join(QLatin1String(", ")));
     line("Items:", c.itemsWithUnknownLabel ? QStringLiteral("%1 (%2 with unknown original label)").arg(c.items).arg(c.itemsWithUnknownLabel)
                                            : QString::number(c.items));
     line("Models:", models.isEmpty() ? QStringLiteral("0") : QStringLiteral("%1 (%2)").arg(c.models).arg(models.join(QLatin1String(", "))));

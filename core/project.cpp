@@ -143,6 +143,13 @@ QStringList Project::leads() const
     return parseLeads(m_store->meta(kLeadsKey), nullptr);
 }
 
+QString Project::leadsProblem() const
+{
+    QString problem;
+    parseLeads(m_store->meta(kLeadsKey), &problem);
+    return problem;
+}
+
 namespace {
 
 void storeLeads(Store &store, const QStringList &leads)
@@ -187,8 +194,14 @@ QString Project::adjudicationRefusal(const QString &name) const
     const QStringList all = parseLeads(m_store->meta(kLeadsKey), &problem);
     if (!problem.isEmpty()) // never open to everyone by accident
         return QStringLiteral("the project's list of leads cannot be read (%1); name the leads again").arg(problem);
-    if (all.isEmpty() || all.contains(name))
+    if (all.isEmpty())
         return {};
+    // A name typed with combining accents (NFD) is the same lead as the composed one (NFC).
+    const QString composed = name.normalized(QString::NormalizationForm_C);
+    for (const QString &lead : all) {
+        if (lead.normalized(QString::NormalizationForm_C) == composed)
+            return {};
+    }
     return QStringLiteral("only a lead may adjudicate, and '%1' is not one of this project's leads (%2)")
         .arg(name, all.join(QLatin1String(", ")));
 }

@@ -117,6 +117,8 @@ public:
      * empty anyone may adjudicate; once it names someone, only they may.
      */
     QStringList leads() const;
+    /** Why the stored list of leads cannot be read (then nobody may adjudicate), or empty. */
+    QString leadsProblem() const;
     bool isLead(const QString &name) const { return leads().contains(name); }
     /** Adds a lead; returns false when \a name already is one. Throws Error for an unusable name. */
     bool addLead(const QString &name);

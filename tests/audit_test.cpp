@@ -729,6 +729,68 @@ TEST(Leads, ADamagedListRefusesEveryoneAndCheckSaysSo)
     EXPECT_EQ(test::runCli({QStringLiteral("check"), path}, dir.path()).exitCode, 0);
 }
 
+TEST(Leads, ADamagedListIsNeverShownAsOpenToEveryone)
+{
+    test::TempDir dir;
+    auto project = makeProject(dir, QStringLiteral("p.bagel"));
+    {
+        Transaction tx(project->store());
+        project->store().setMeta(QStringLiteral("leads"), QStringLiteral("[\"lee\", 5]"));
+        tx.commit();
+    }
+    EXPECT_FALSE(project->leadsProblem().isEmpty());
+    const QString path = project->path();
+    project.reset();
+    const test::CliResult list = test::runCli({QStringLiteral("leads"), path}, dir.path());
+    EXPECT_NE(list.exitCode, 0);
+    EXPECT_TRUE(list.err.contains(QLatin1String("nobody may adjudicate"))) << list.err.toStdString();
+    EXPECT_FALSE(list.out.contains(QLatin1String("anyone"))) << list.out.toStdString();
+    const test::CliResult info = test::runCli({QStringLiteral("info"), path}, dir.path());
+    EXPECT_TRUE(info.out.contains(QLatin1String("cannot be read"))) << info.out.toStdString();
+    EXPECT_FALSE(info.out.contains(QLatin1String("anyone may adjudicate"))) << info.out.toStdString();
+}
+
+TEST(Leads, ANameTypedWithCombiningAccentsIsTheSameLead)
+{
+    test::TempDir dir;
+    auto project = makeProject(dir, QStringLiteral("p.bagel"));
+    const QString composed = QStringLiteral("Zo\u00eb");   // ë as one code point (NFC)
+    const QString decomposed = QStringLiteral("Zoe\u0308"); // e + combining diaeresis (NFD)
+    ASSERT_NE(composed, decomposed);
+    EXPECT_TRUE(project->addLead(composed));
+    EXPECT_TRUE(project->adjudicationRefusal(decomposed).isEmpty());
+    EXPECT_FALSE(project->adjudicationRefusal(QStringLiteral("Zoe")).isEmpty());
+}
+
+TEST(Leads, AMergeLeavesOutAdjudicationsByThoseWhoAreNotLeadsOfTheTarget)
+{
+    test::TempDir dir;
+    auto target = makeProject(dir, QStringLiteral("p.bagel"));
+    auto source = makeProject(dir, QStringLiteral("q.bagel"));
+    review(*source, QStringLiteral("a.JPEG"), QStringLiteral("ann"), Verdict::Wrong);
+    source->adjudicate(adjudication(QStringLiteral("a.JPEG"), QStringLiteral("bob"))); // bob decides in his own copy
+    source->adjudicate(adjudication(QStringLiteral("b.JPEG"), QStringLiteral("zoe")));
+    const QString sourcePath = source->path();
+    source.reset();
+
+    ASSERT_TRUE(target->addLead(QStringLiteral("zoe")));
+    const MergeReport merged = mergeProject(*target, sourcePath);
+    EXPECT_EQ(merged.reviewsAdded, 1);
+    EXPECT_EQ(merged.adjudicationsAdded, 1);   // zoe's
+    EXPECT_EQ(merged.adjudicationsRefused, 1); // bob's
+    EXPECT_TRUE(merged.summary().contains(QLatin1String("1 adjudications left out"))) << merged.summary().toStdString();
+    EXPECT_EQ(merged.toJson().value(QStringLiteral("adjudications_refused")).toInt(), 1);
+    EXPECT_EQ(target->store().counts().adjudications, 1);
+    const auto item = target->store().itemByFileName(QStringLiteral("a.JPEG"));
+    EXPECT_TRUE(target->store().adjudications(item->id).isEmpty());
+
+    // Without leads in the target, anyone's adjudication comes along, as before.
+    auto open = makeProject(dir, QStringLiteral("r.bagel"));
+    const MergeReport all = mergeProject(*open, sourcePath);
+    EXPECT_EQ(all.adjudicationsAdded, 2);
+    EXPECT_EQ(all.adjudicationsRefused, 0);
+}
+
 TEST(LeadsCli, ListsAddsRemovesAndARefusedAdjudicationWritesNothing)
 {
     test::TempDir dir;

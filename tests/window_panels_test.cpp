@@ -8,6 +8,7 @@
 #include "imageview.h"
 #include "mainwindow.h"
 #include "project.h"
+#include "queuepanel.h"
 #include "settings.h"
 #include "testsupport.h"
 #include "verdictpanel.h"
@@ -26,6 +27,7 @@
 #include <QPushButton>
 #include <QScreen>
 #include <QStackedWidget>
+#include <QTableView>
 #include <QTest>
 #include <QTimer>
 #include <QToolButton>
@@ -131,7 +133,9 @@ TEST_F(WindowPanels, VerdictButtonsShowTheirKeysAndRevisitingShowsMyVerdictCateg
     press(*window, Qt::Key_2);
     window->flushWrites();
     ASSERT_NE(window->currentFileName(), first);
-    EXPECT_FALSE(window->action(QStringLiteral("category.spurious-correlation"))->isChecked()); // a fresh draft
+    // The next item's facts follow its picture: wait for them, then the draft is fresh.
+    ASSERT_TRUE(QTest::qWaitFor([&] { return window->factsPanel()->text().contains(window->currentFileName()); }, 5000));
+    EXPECT_FALSE(window->action(QStringLiteral("category.spurious-correlation"))->isChecked());
     EXPECT_FALSE(wrong->property("mine").toBool());
 
     {
@@ -292,4 +296,30 @@ TEST_F(WindowPanels, HelpDialogsFitOnTheScreenAndTheFirstStartPromptExplainsItse
                   EXPECT_FALSE(accountFullName().isEmpty());
                   EXPECT_EQ(name->text(), accountFullName());
               });
+}
+
+TEST_F(WindowPanels, AClickInTheQueueGivesTheKeysBackToTheReview)
+{
+    auto window = openWindow(projectPath);
+    QLineEdit *search = window->queuePanel()->searchBox();
+    search->setFocus();
+    QTest::keyClicks(search, QStringLiteral("gcompris"));
+    const QString typed = search->text();
+    ASSERT_EQ(typed, QStringLiteral("gcompris"));
+    auto *table = window->queuePanel()->findChild<QTableView *>(QStringLiteral("queueList"));
+    ASSERT_TRUE(table);
+    ASSERT_GE(table->model()->rowCount(), 3);
+    const QRect cell = table->visualRect(table->model()->index(2, 0));
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, cell.center());
+    const QString clicked = window->currentFileName();
+    ASSERT_EQ(clicked, table->model()->index(2, 0).data().toString());
+
+    // A verdict key now records a verdict; it is not typed into the search box.
+    QTest::keyClick(QApplication::focusWidget() ? QApplication::focusWidget() : window.get(), Qt::Key_1);
+    window->flushWrites();
+    EXPECT_EQ(search->text(), typed);
+    auto reader = Project::open(projectPath, true);
+    const QVector<ReviewRecord> reviews = reader->latestReviews(reader->store().itemByFileName(clicked)->id);
+    ASSERT_EQ(reviews.size(), 1);
+    EXPECT_EQ(reviews[0].verdict, Verdict::Correct);
 }

@@ -109,6 +109,11 @@ QPointer<QDialog> g_dialog;
 
 } // namespace
 
+bool backgroundTaskRunning()
+{
+    return g_running;
+}
+
 QDialog *runningTaskDialog()
 {
     return g_dialog.data();

@@ -45,6 +45,9 @@ struct TaskOptions
  */
 TaskResult runInBackground(QWidget *parent, const TaskOptions &options, const std::function<void(Progress &)> &work);
 
+/** Whether a task started by runInBackground() is running (the window must not close or switch projects). */
+bool backgroundTaskRunning();
+
 /** The progress dialog of the task running now, or null (none runs, or it is not shown yet). */
 QDialog *runningTaskDialog();
 

@@ -11,6 +11,7 @@
 #include "reportwindow.h"
 #include "classsearchpanel.h"
 #include "exportdialog.h"
+#include "backgroundtask.h"
 #include "dialogs.h"
 #include "factspanel.h"
 #include "import/importer.h"
@@ -603,7 +604,12 @@ QueuePanel *MainWindow::createQueuePanel()
     m_queuePanel = new QueuePanel(m_queue, this);
     m_modelBox = m_queuePanel->modelBox();
     m_queuePanel->setSort(m_settings.queueSort());
-    connect(m_queuePanel, &QueuePanel::positionClicked, this, &MainWindow::goTo);
+    connect(m_queuePanel, &QueuePanel::positionClicked, this, [this](int position) {
+        // A click in the queue means "review this one": the keys go back to the review (a
+        // verdict key must never be typed into the search box the reviewer used before).
+        m_view->setFocus(Qt::MouseFocusReason);
+        goTo(position);
+    });
     connect(m_queuePanel, &QueuePanel::modelChanged, this, [this] {
         m_setAside.reset(); // the reviewer chose: nothing to go back to
         m_queuePanel->hideSetAside();
@@ -636,6 +642,10 @@ void MainWindow::rebuildRecentMenu()
 
 bool MainWindow::openProject(const QString &path)
 {
+    if (backgroundTaskRunning()) {
+        statusBar()->showMessage(tr("An import, export or merge is running: cancel it or wait for it before opening another project."), 6000);
+        return false;
+    }
     std::unique_ptr<Project> project;
     try {
         project = Project::openWritableIfPossible(path);
@@ -983,6 +993,12 @@ void MainWindow::restoreState()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    // An import, export or merge runs on its project: it finishes or is cancelled first.
+    if (backgroundTaskRunning()) {
+        event->ignore();
+        statusBar()->showMessage(tr("An import, export or merge is running: cancel it or wait for it before closing."), 6000);
+        return;
+    }
     m_settings.setWindowGeometry(saveGeometry());
     m_settings.setWindowState(saveState());
     m_settings.setSplitterState(m_splitter->saveState());

@@ -17,14 +17,17 @@ namespace bagel {
 
 QString MergeReport::summary() const
 {
-    return QStringLiteral("Merged %1: %2 reviews added, %3 already present; %4 adjudications added, %5 already present; "
-                          "%6 new reviewers")
-        .arg(source)
-        .arg(reviewsAdded)
-        .arg(reviewsPresent)
-        .arg(adjudicationsAdded)
-        .arg(adjudicationsPresent)
-        .arg(reviewersAdded);
+    QString text = QStringLiteral("Merged %1: %2 reviews added, %3 already present; %4 adjudications added, %5 already present; "
+                                  "%6 new reviewers")
+                       .arg(source)
+                       .arg(reviewsAdded)
+                       .arg(reviewsPresent)
+                       .arg(adjudicationsAdded)
+                       .arg(adjudicationsPresent)
+                       .arg(reviewersAdded);
+    if (adjudicationsRefused > 0)
+        text += QStringLiteral("; %1 adjudications left out: made by someone who is not a lead of this project").arg(adjudicationsRefused);
+    return text;
 }
 
 QJsonObject MergeReport::toJson() const
@@ -34,6 +37,7 @@ QJsonObject MergeReport::toJson() const
                        {QStringLiteral("reviews_present"), reviewsPresent},
                        {QStringLiteral("adjudications_added"), adjudicationsAdded},
                        {QStringLiteral("adjudications_present"), adjudicationsPresent},
+                       {QStringLiteral("adjudications_refused"), adjudicationsRefused},
                        {QStringLiteral("reviewers_added"), reviewersAdded}};
 }
 
@@ -234,6 +238,12 @@ MergeReport mergeProject(Project &target, const QString &sourcePath, Progress *p
         tick();
         if (knownAdjudications.contains(a.uid)) {
             ++report.adjudicationsPresent;
+            continue;
+        }
+        // Adjudication is a lead's act in the target as well: one by someone who is not among
+        // the target's leads is left out (and counted), never slipped in by a merge.
+        if (!target.adjudicationRefusal(reviewerNames.value(a.lead)).isEmpty()) {
+            ++report.adjudicationsRefused;
             continue;
         }
         a.id = 0;

@@ -16,6 +16,7 @@ struct MergeReport
     qint64 reviewsPresent = 0; ///< already in the target (merged before, or common history)
     qint64 adjudicationsAdded = 0;
     qint64 adjudicationsPresent = 0;
+    qint64 adjudicationsRefused = 0; ///< by someone the target's list of leads does not name: left out
     qint64 reviewersAdded = 0;
 
     QString summary() const;
