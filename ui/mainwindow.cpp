@@ -419,6 +419,7 @@ MainWindow::~MainWindow()
     // Destroying the widgets hides the docks, whose visibility signals must not reach a window
     // that is half gone.
     disconnect(m_adjudication, nullptr, this, nullptr);
+    disconnect(m_classPanel, nullptr, this, nullptr);
     closeProject();
 }
 
