@@ -64,6 +64,39 @@ public:
     }
 };
 
+/** Removes the settings file in \a dir and returns its path: every run starts from defaults. */
+QString freshSettings(const QString &dir)
+{
+    const QString path = dir + QStringLiteral("/bagel.ini");
+    QFile::remove(path);
+    return path;
+}
+
+/** The real review window on fresh settings in a work folder, 1280 × 800, shown and active. */
+struct BenchWindow
+{
+    explicit BenchWindow(const QString &dir)
+        : settings(freshSettings(dir))
+        , window(settings)
+    {
+        settings.setReviewer(QStringLiteral("bench")); // read when the project opens
+        window.resize(1280, 800);
+        window.show();
+        window.activateWindow();
+        if (!QTest::qWaitForWindowActive(&window))
+            throw Error(QStringLiteral("the window did not become active"));
+    }
+
+    void open(const QString &projectPath)
+    {
+        if (!window.openProject(projectPath))
+            throw Error(QStringLiteral("cannot open %1").arg(projectPath));
+    }
+
+    Settings settings;
+    MainWindow window;
+};
+
 } // namespace
 
 QJsonObject runQueueFilter(const QString &workDir)
@@ -93,17 +126,9 @@ QJsonObject runQueueFilter(const QString &workDir)
         importFile(*project, ImportFormat::Predictions, predictions);
     }
 
-    QFile::remove(dir + QStringLiteral("/bagel.ini"));
-    Settings settings(dir + QStringLiteral("/bagel.ini"));
-    settings.setReviewer(QStringLiteral("bench"));
-    MainWindow window(settings);
-    window.resize(1280, 800);
-    window.show();
-    window.activateWindow();
-    if (!QTest::qWaitForWindowActive(&window))
-        throw Error(QStringLiteral("the window did not become active"));
-    if (!window.openProject(projectPath))
-        throw Error(QStringLiteral("cannot open %1").arg(projectPath));
+    BenchWindow bench(dir);
+    MainWindow &window = bench.window;
+    bench.open(projectPath);
     QTest::qWait(200);
     const int rows = window.queueModel()->rowCount();
     if (rows < kItems / 2)
@@ -183,21 +208,13 @@ QJsonObject runReviewWindow(const QString &workDir, const WindowRun &run)
         importFile(*project, ImportFormat::Predictions, predictions.fileName());
     }
 
-    QFile::remove(dir + QStringLiteral("/bagel.ini"));
-    Settings settings(dir + QStringLiteral("/bagel.ini"));
-    settings.setReviewer(QStringLiteral("bench"));
-    MainWindow window(settings);
-    window.resize(1280, 800);
-    window.show();
-    window.activateWindow();
-    if (!QTest::qWaitForWindowActive(&window))
-        throw Error(QStringLiteral("the window did not become active"));
+    BenchWindow bench(dir);
+    MainWindow &window = bench.window;
     if (run.cold) {
         window.setPrefetchEnabled(false);
         window.imageLoader()->setCacheCapacity(0);
     }
-    if (!window.openProject(projectPath))
-        throw Error(QStringLiteral("cannot open %1").arg(projectPath));
+    bench.open(projectPath);
 
     QString painted;
     QObject::connect(&window, &MainWindow::imageShown, &window, [&painted](const QString &file) { painted = file; });
@@ -257,17 +274,9 @@ QJsonObject runGuiImport(const QString &workDir)
         QFile::remove(projectPath + suffix);
     Project::create(projectPath);
 
-    QFile::remove(dir + QStringLiteral("/bagel.ini"));
-    Settings settings(dir + QStringLiteral("/bagel.ini"));
-    settings.setReviewer(QStringLiteral("bench"));
-    MainWindow window(settings);
-    window.resize(1280, 800);
-    window.show();
-    window.activateWindow();
-    if (!QTest::qWaitForWindowActive(&window))
-        throw Error(QStringLiteral("the window did not become active"));
-    if (!window.openProject(projectPath))
-        throw Error(QStringLiteral("cannot open %1").arg(projectPath));
+    BenchWindow bench(dir);
+    MainWindow &window = bench.window;
+    bench.open(projectPath);
     QTest::qWait(200);
 
     // A 5 ms timer on the GUI thread: every gap between its ticks is time the window could not
