@@ -12,6 +12,7 @@
 #include "queuepanel.h"
 #include "review/queuelistmodel.h"
 #include "settings.h"
+#include "demowindow.h"
 #include "testsupport.h"
 
 #include <QAction>
@@ -31,35 +32,9 @@ using namespace bagel;
 
 namespace {
 
-class Queue : public ::testing::Test
+/** The queue's tests share the window fixture. */
+class Queue : public test::DemoWindowTest
 {
-protected:
-    void SetUp() override
-    {
-        projectPath = createDemoProject(dir.path(QStringLiteral("demo")))->path();
-        settings = std::make_unique<Settings>(dir.path(QStringLiteral("bagel.ini")));
-        settings->setReviewer(QStringLiteral("ann"));
-    }
-
-    std::unique_ptr<MainWindow> openWindow()
-    {
-        auto window = std::make_unique<MainWindow>(*settings);
-        window->resize(1200, 800);
-        window->show();
-        window->activateWindow();
-        EXPECT_TRUE(QTest::qWaitForWindowActive(window.get()));
-        EXPECT_TRUE(window->openProject(projectPath));
-        return window;
-    }
-
-    void press(MainWindow &window, int key, Qt::KeyboardModifiers modifiers = Qt::NoModifier)
-    {
-        QTest::keyClick(window.imageView(), Qt::Key(key), modifiers);
-    }
-
-    test::TempDir dir;
-    QString projectPath;
-    std::unique_ptr<Settings> settings;
 };
 
 } // namespace

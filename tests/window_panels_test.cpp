@@ -10,6 +10,7 @@
 #include "project.h"
 #include "queuepanel.h"
 #include "settings.h"
+#include "demowindow.h"
 #include "testsupport.h"
 #include "verdictpanel.h"
 
@@ -40,32 +41,9 @@ using namespace bagel;
 
 namespace {
 
-class WindowPanels : public ::testing::Test
+class WindowPanels : public test::DemoWindowTest
 {
 protected:
-    void SetUp() override
-    {
-        projectPath = createDemoProject(dir.path(QStringLiteral("demo")))->path();
-        settings = std::make_unique<Settings>(dir.path(QStringLiteral("bagel.ini")));
-        settings->setReviewer(QStringLiteral("ann"));
-    }
-
-    std::unique_ptr<MainWindow> openWindow(const QString &path)
-    {
-        auto window = std::make_unique<MainWindow>(*settings);
-        window->resize(1200, 800);
-        window->show();
-        window->activateWindow();
-        EXPECT_TRUE(QTest::qWaitForWindowActive(window.get()));
-        EXPECT_TRUE(window->openProject(path));
-        return window;
-    }
-
-    static void press(MainWindow &window, int key, Qt::KeyboardModifiers modifiers = Qt::NoModifier)
-    {
-        QTest::keyClick(window.imageView(), Qt::Key(key), modifiers);
-    }
-
     /** The button that shows \a actionId in the verdict panel. */
     static QToolButton *buttonOf(MainWindow &window, const QString &actionId)
     {
@@ -103,9 +81,6 @@ protected:
         EXPECT_TRUE(seen) << "no dialog opened";
     }
 
-    test::TempDir dir;
-    QString projectPath;
-    std::unique_ptr<Settings> settings;
 };
 
 } // namespace
