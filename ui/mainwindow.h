@@ -168,7 +168,8 @@ private:
         std::function<quint64()> send; ///< sends the request (again); returns its ticket
     };
 
-    // mainwindow.cpp: the window, its actions and menus, projects and settings
+    // mainwindow.cpp: the window, its actions and menus, settings; mainwindow_project.cpp: opening,
+    // closing and importing into projects, the getting-started page, the images folder
     void createActions();
     /** Shrinks and moves the window back onto its screen after a dock asked for more room. */
     void keepOnScreen();

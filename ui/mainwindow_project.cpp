@@ -1,0 +1,433 @@
+// MainWindow, its projects: opening and closing them, what an empty one offers, where its
+// images are, and importing into them (in the background).
+
+#include "mainwindow.h"
+
+#include "catalog/classcatalog.h"
+#include "demo.h"
+#include "error.h"
+#include "adjudicationpanel.h"
+#include "auditwindow.h"
+#include "reportwindow.h"
+#include "classsearchpanel.h"
+#include "exportdialog.h"
+#include "backgroundtask.h"
+#include "dialogs.h"
+#include "factspanel.h"
+#include "import/importer.h"
+#include "importdialog.h"
+#include "imageview.h"
+#include "progress.h"
+#include "project.h"
+#include "queuepanel.h"
+#include "review/queuelistmodel.h"
+#include "settings.h"
+#include "verdictpanel.h"
+
+#include <QAction>
+#include <QTimer>
+#include <QApplication>
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QKeySequenceEdit>
+#include <QPushButton>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QScreen>
+#include <QScrollArea>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QHBoxLayout>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTableWidget>
+#include <QUrl>
+#include <QVBoxLayout>
+
+#include <spdlog/spdlog.h>
+
+namespace bagel {
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    for (const QString &path : m_settings.recentProjects()) {
+        QAction *open = m_recentMenu->addAction(QFileInfo(path).fileName());
+        open->setToolTip(path);
+        open->setStatusTip(path);
+        connect(open, &QAction::triggered, this, [this, path] { openProject(path); });
+    }
+    m_recentMenu->setEnabled(!m_recentMenu->isEmpty());
+}
+
+bool MainWindow::openProject(const QString &path)
+{
+    if (backgroundTaskRunning()) {
+        statusBar()->showMessage(tr("An import, export or merge is running: cancel it or wait for it before opening another project."), 6000);
+        return false;
+    }
+    std::unique_ptr<Project> project;
+    try {
+        project = Project::openWritableIfPossible(path);
+    } catch (const Error &e) {
+        QMessageBox::critical(this, tr("Cannot open the project"), e.message());
+        m_settings.removeRecentProject(path);
+        rebuildRecentMenu();
+        return false;
+    }
+    // Only now that the new one opened: what to do with reviews the old one could not save.
+    if (!settleFailedWrites())
+        return false;
+    closeProject();
+    m_project = std::move(project);
+    m_writer = std::make_unique<ReviewWriter>(m_project->path());
+    connect(m_writer.get(), &ReviewWriter::done, this, &MainWindow::onWriteDone);
+    connect(m_writer.get(), &ReviewWriter::failed, this, &MainWindow::onWriteFailed);
+    m_blind = m_project->blindMode();
+    {
+        const QSignalBlocker block(action(QStringLiteral("edit.blind")));
+        action(QStringLiteral("edit.blind"))->setChecked(m_blind);
+    }
+    m_settings.addRecentProject(m_project->path());
+    rebuildRecentMenu();
+    const QString readOnly = m_project->store().isReadOnly() ? Project::whyReadOnly(m_project->path()) : QString();
+    setWindowTitle(QStringLiteral("%1%2 — Bagel").arg(QFileInfo(m_project->path()).fileName(), m_project->store().isReadOnly() ? tr(" [read-only]") : QString()));
+    m_readOnlyBanner->setText(tr("<b>Read-only.</b> %1, so Bagel opened it read-only: you can look, search, filter, "
+                                 "report and export, but verdicts and label edits cannot be saved. To review, copy the file "
+                                 "to a folder you can write in, or ask for write access.")
+                                  .arg(readOnly.isEmpty() ? tr("The project cannot be written") : readOnly.left(1).toUpper() + readOnly.mid(1).toHtmlEscaped()));
+    m_readOnlyBanner->setVisible(m_project->store().isReadOnly());
+    // Nothing can be saved: the verdict, category and severity commands are greyed out.
+    for (QAction *a : std::as_const(m_actions)) {
+        const QString id = a->objectName();
+        if (id.startsWith(QLatin1String("verdict.")) || id.startsWith(QLatin1String("category."))
+            || id.startsWith(QLatin1String("severity.")) || id.startsWith(QLatin1String("spurious.")))
+            a->setEnabled(!m_project->store().isReadOnly());
+    }
+    m_session.start();
+    m_sessionReviews = 0;
+    m_classPanel->setProject(m_project.get());
+    m_dataVersion = m_project->store().dataVersion();
+    if (m_audit && m_audit->isVisible())
+        m_audit->setProject(m_project.get());
+    if (m_reports && m_reports->isVisible())
+        m_reports->setProject(m_project.get());
+
+    const QSignalBlocker block(m_modelBox);
+    m_modelBox->clear();
+    for (const ModelRecord &m : m_project->store().models())
+        m_modelBox->addItem(m.name, m.id);
+    loadQueue();
+    updateGettingStarted();
+    checkImagesFound();
+    return true;
+}
+
+void MainWindow::openStartupProject(const QString &demoDirectory)
+{
+    const QStringList recent = m_settings.recentProjects();
+    if (!demoDirectory.isEmpty() && !recent.isEmpty() && QFileInfo::exists(recent.first())) {
+        if (openProject(recent.first()))
+            return;
+    }
+    const QString directory = demoDirectory.isEmpty()
+                                  ? QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/demo")
+                                  : demoDirectory;
+    try {
+        const QString path = createDemoProject(directory)->path();
+        openProject(path);
+    } catch (const Error &e) {
+        QMessageBox::critical(this, tr("Cannot create the demo project"), e.message());
+    }
+}
+
+void MainWindow::closeProject()
+{
+    if (!m_project)
+        return;
+    if (const QueueRow *row = m_queue->rowAt(m_position))
+        m_settings.setLastItem(m_project->path(), row->fileName);
+    flushWrites();
+    if (!m_failedWrites.isEmpty()) {
+        spdlog::warn("closing {} with {} review(s) that could not be saved", m_project->path().toStdString(), m_failedWrites.size());
+        m_failedWrites.clear();
+    }
+    updateRetry();
+    m_undo.clear();
+    m_writer.reset();
+    m_queue->setRows({});
+    m_classPanel->setProject(nullptr);
+    // The lead's views hold the project too: let go of it before it goes.
+    if (m_adjudication)
+        m_adjudication->showUnit(nullptr, 0, 0);
+    if (m_audit)
+        m_audit->setProject(nullptr);
+    if (m_reports)
+        m_reports->setProject(nullptr);
+    m_project.reset();
+    m_readOnlyBanner->hide();
+    m_missingBanner->hide();
+    // Nothing of the last project stays on screen.
+    m_facts->clear();
+    m_verdicts->clear();
+    m_info->clear();
+    m_view->setPlaceholder(tr("No project open.\nFile ▸ Open… a .bagel project, or File ▸ Open the demo project."));
+    setWindowTitle(QStringLiteral("Bagel"));
+    m_position = -1;
+    m_shownPath.clear();
+}
+
+void MainWindow::flushWrites()
+{
+    if (m_writer) {
+        m_writer->flush();
+        QCoreApplication::sendPostedEvents(this); // deliver done() before returning
+        QCoreApplication::processEvents(QEventLoop::ExcludeUserInputEvents);
+    }
+}
+
+void MainWindow::newProject()
+{
+    const QString path = QFileDialog::getSaveFileName(this, tr("New project"), QString(), tr("Bagel projects (*.bagel)"));
+    if (path.isEmpty())
+        return;
+    try {
+        Project::create(path.endsWith(QLatin1String(".bagel")) ? path : path + QStringLiteral(".bagel"));
+    } catch (const Error &e) {
+        QMessageBox::critical(this, tr("Cannot create the project"), e.message());
+        return;
+    }
+    openProject(path.endsWith(QLatin1String(".bagel")) ? path : path + QStringLiteral(".bagel"));
+}
+
+void MainWindow::chooseProject()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open project"), QString(),
+                                                      tr("Bagel projects (*.bagel);;All files (*)"));
+    if (!path.isEmpty())
+        openProject(path);
+}
+
+void MainWindow::importFile()
+{
+    runImportDialog(QString());
+}
+
+void MainWindow::runImportDialog(const QString &path)
+{
+    if (!m_project)
+        return;
+    ImportDialog dialog(QFileInfo(m_project->path()).absolutePath(), this);
+    if (!path.isEmpty())
+        dialog.setPath(path);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    importInBackground(dialog.format(), dialog.path(), dialog.options());
+}
+
+TaskResult MainWindow::importInBackground(ImportFormat format, const QString &path, const ImportOptions &options)
+{
+    TaskResult result;
+    if (!m_project) {
+        result.status = TaskResult::Status::Failed;
+        result.error = tr("no project is open");
+        return result;
+    }
+    const QString projectPath = m_project->path();
+    flushWrites(); // the import's transaction waits for nothing of ours
+    ImportReport report;
+    result = runInBackground(this, {tr("Importing %1").arg(QFileInfo(path).fileName())}, [&](Progress &progress) {
+        // A connection of the worker's own: SQLite connections belong to one thread.
+        auto project = Project::open(projectPath);
+        ImportOptions withProgress = options;
+        withProgress.progress = &progress;
+        report = bagel::importFile(*project, format, path, withProgress);
+    });
+    if (result.cancelled()) {
+        statusBar()->showMessage(tr("Import cancelled; nothing was imported."), 8000);
+        return result;
+    }
+    if (!result.done()) {
+        showTaskSummary(tr("Import failed; nothing was imported"), result.error, true);
+        return result;
+    }
+    openProject(projectPath); // the queue and the models, read again
+    statusBar()->showMessage(tr("Imported %1 in %2").arg(QFileInfo(path).fileName(), formatSeconds(result.seconds)), 8000);
+    showTaskSummary(tr("Import"), report.summary(), false);
+    return result;
+}
+
+void MainWindow::showTaskSummary(const QString &title, const QString &text, bool failed)
+{
+    // One at a time: the previous summary goes.
+    if (QWidget *previous = taskSummary())
+        previous->close();
+    auto *box = new QMessageBox(failed ? QMessageBox::Critical : QMessageBox::Information, title, text, QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("taskSummary"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::NonModal);
+    box->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    box->show();
+}
+
+QWidget *MainWindow::taskSummary() const
+{
+    for (QMessageBox *box : findChildren<QMessageBox *>(QStringLiteral("taskSummary"), Qt::FindDirectChildrenOnly)) {
+        if (box->isVisible())
+            return box;
+    }
+    return nullptr;
+}
+
+void MainWindow::openDroppedPath(const QString &path)
+{
+    const QFileInfo info(path);
+    if (info.isFile() && info.suffix().compare(QLatin1String("bagel"), Qt::CaseInsensitive) == 0) {
+        openProject(path);
+        return;
+    }
+    if (!m_project) {
+        QMessageBox::information(this, tr("Import"), tr("Open or create a project first; then drop %1 on the window to import it.")
+                                                         .arg(info.fileName()));
+        return;
+    }
+    runImportDialog(path); // the format guessed from the content, confirmed in the dialog
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() == 1 && urls.first().isLocalFile())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() != 1 || !urls.first().isLocalFile())
+        return;
+    event->acceptProposedAction();
+    const QString path = urls.first().toLocalFile();
+    // After the drop has returned to the system: the dialogs that follow are modal.
+    QTimer::singleShot(0, this, [this, path] { openDroppedPath(path); });
+}
+
+QWidget *MainWindow::createGettingStarted()
+{
+    auto *page = new QWidget(this);
+    page->setObjectName(QStringLiteral("gettingStarted"));
+    auto *layout = new QVBoxLayout(page);
+    layout->setContentsMargins(40, 40, 40, 40);
+    layout->addStretch(1);
+    m_gettingStartedText = new QLabel(page);
+    m_gettingStartedText->setObjectName(QStringLiteral("gettingStartedText"));
+    m_gettingStartedText->setWordWrap(true);
+    m_gettingStartedText->setTextFormat(Qt::RichText);
+    layout->addWidget(m_gettingStartedText);
+    const auto button = [&](const QString &id) {
+        auto *b = new QPushButton(QString(action(id)->text()).remove(QLatin1Char('&')), page);
+        b->setObjectName(QStringLiteral("start.") + id);
+        connect(b, &QPushButton::clicked, action(id), &QAction::trigger);
+        layout->addWidget(b, 0, Qt::AlignLeft);
+        return b;
+    };
+    button(QStringLiteral("file.import"));
+    button(QStringLiteral("file.imagesFolder"));
+    button(QStringLiteral("file.merge"));
+    button(QStringLiteral("file.demo"));
+    layout->addStretch(2);
+    return page;
+}
+
+void MainWindow::updateGettingStarted()
+{
+    // A project with nothing to review says what to import, with the commands right there.
+    QString text;
+    if (m_project) {
+        const ProjectCounts counts = m_project->store().counts();
+        if (counts.items == 0) {
+            text = tr("<h2>This project is empty</h2>"
+                      "<p>Bring in what you want to review with <b>File ▸ Import…</b>:</p><ul>"
+                      "<li><b>image-folder</b>: the images, one folder per class (wnid) or a flat folder with a "
+                      "<b>labels</b> file of original labels;</li>"
+                      "<li><b>predictions</b>: each model's top-k (CSV, JSON Lines or .npy); items are added as they are named;</li>"
+                      "<li><b>tfds-multilabel</b> or <b>real</b>: multi-labels to judge the predictions against;</li>"
+                      "<li><b>reviews</b> or another project's reviews (<b>Import reviews from project…</b>).</li></ul>"
+                      "<p>Then point Bagel at the images with <b>Set the images folder…</b> if they are not beside the project.</p>");
+        } else if (counts.models == 0) {
+            text = tr("<h2>No predictions yet</h2>"
+                      "<p>The project has %n item(s) but no model's predictions, so there are no mistakes to review. "
+                      "Import a model's top-k with <b>File ▸ Import…</b>, format <b>predictions</b>.</p>",
+                      nullptr, int(counts.items));
+        }
+    }
+    m_gettingStartedText->setText(text);
+    m_viewStack->setCurrentIndex(text.isEmpty() ? 0 : 1);
+}
+
+void MainWindow::chooseImagesFolder()
+{
+    if (!m_project)
+        return;
+    if (m_project->store().isReadOnly()) {
+        QMessageBox::information(this, tr("Images folder"), tr("The project is open read-only: its images folder cannot be changed."));
+        return;
+    }
+    const QString start = m_project->imagesRoot().isEmpty() ? QFileInfo(m_project->path()).absolutePath() : m_project->imagesRoot();
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("The folder that holds the project's images"), start);
+    if (folder.isEmpty())
+        return;
+    try {
+        Transaction tx(m_project->store());
+        m_project->setImagesRoot(folder);
+        tx.commit();
+    } catch (const Error &e) {
+        QMessageBox::critical(this, tr("Images folder not changed"), e.message());
+        return;
+    }
+    statusBar()->showMessage(tr("Images are now read from %1").arg(folder), 6000);
+    m_loader.clear();
+    checkImagesFound();
+    showCurrent();
+}
+
+void MainWindow::checkImagesFound()
+{
+    // Looks at up to 40 items spread over the queue: when none of them is on disk, the images
+    // folder is wrong (or unset), and the banner offers to locate it.
+    m_missingBanner->hide();
+    if (!m_project)
+        return;
+    const QVector<QueueRow> &rows = m_queue->allRows();
+    if (rows.isEmpty())
+        return;
+    const int samples = int(std::min<qsizetype>(40, rows.size()));
+    for (int i = 0; i < samples; ++i) {
+        const QueueRow &row = rows[qsizetype(i) * rows.size() / samples];
+        if (QFileInfo(imagePathOf(row)).isFile())
+            return;
+    }
+    const QString root = m_project->imagesRoot().isEmpty() ? QFileInfo(m_project->path()).absolutePath() : m_project->imagesRoot();
+    m_missingText->setText(tr("<b>No images found.</b> None of the %1 items looked at is under %2. "
+                              "Locate the folder that holds the images (it is kept in the project).")
+                               .arg(samples)
+                               .arg(root.toHtmlEscaped()));
+    m_missingBanner->show();
+}
+
+} // namespace bagel
