@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <optional>
 
 namespace bagel {
@@ -67,9 +68,16 @@ public:
     /** Throws Cancelled when cancel() was called. Cheap: call it every few thousand rows. */
     void check() const
     {
+        if (m_checkHook)
+            m_checkHook();
         if (isCancelled())
             throw Cancelled();
     }
+    /**
+     * Called by every check(), on the working thread, before it looks at the flag: lets a test
+     * cancel (or hold) the work at a point it chooses. Set it before the work starts.
+     */
+    void setCheckHook(std::function<void()> hook) { m_checkHook = std::move(hook); }
 
     Snapshot snapshot() const;
 
@@ -81,6 +89,7 @@ private:
     std::atomic<qint64> m_done{0};
     std::atomic<qint64> m_total{0};
     std::atomic<bool> m_cancelled{false};
+    std::function<void()> m_checkHook;
 };
 
 // Null-safe helpers for work that may run without anyone watching.
