@@ -1,5 +1,7 @@
 #include "agreement.h"
 
+#include "progress.h"
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -708,10 +710,18 @@ Result compute(const RatingTable &table, const Options &options)
     std::vector<double> values(std::size_t(resamples) * std::size_t(stats));
     std::unique_ptr<bool[]> defined(new bool[std::size_t(resamples) * std::size_t(stats)]);
     const Resampler resampler(model, options.seed);
+    Progress *progress = options.progress;
+    progressStart(progress, QStringLiteral("Bootstrap resamples"), resamples);
     const auto run = [&](int first, int last) {
         Workspace ws(model);
         std::vector<qint64> drawn(model.counts.size() + 1);
         for (int r = first; r < last; ++r) {
+            if (progress) {
+                // Never thrown on a worker thread: it stops, and the caller's thread throws below.
+                if (progress->isCancelled())
+                    return;
+                progress->advance();
+            }
             resampler.draw(r, drawn);
             evaluate(model, drawn.data(), ws, values.data() + std::size_t(r) * std::size_t(stats),
                      defined.get() + std::size_t(r) * std::size_t(stats));
@@ -735,6 +745,7 @@ Result compute(const RatingTable &table, const Options &options)
         for (std::thread &w : workers)
             w.join();
     }
+    progressCheck(progress);
 
     std::vector<double> sample;
     sample.reserve(std::size_t(resamples));

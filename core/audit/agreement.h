@@ -11,6 +11,10 @@
  * independent of where the ratings come from. The formulas, and when each statistic is not
  * defined, are stated in docs/agreement.md.
  */
+namespace bagel {
+class Progress;
+}
+
 namespace bagel::agreement {
 
 /** A cell no rater filled: the rater did not rate that unit. */
@@ -65,6 +69,11 @@ struct Options
 {
     int bootstrapResamples = 1000; ///< 0: no confidence intervals
     std::uint64_t seed = 20221128; ///< the same seed gives the same intervals
+    /**
+     * When set, compute() reports the bootstrap resamples done to it (a stage of its own) and
+     * stops with Cancelled once it is cancelled. Not part of the result: the intervals are the same.
+     */
+    Progress *progress = nullptr;
 };
 
 struct Result

@@ -3,14 +3,13 @@
 #include "catalog/classcatalog.h"
 #include "catalog/taxonomy.h"
 #include "error.h"
+#include "progress.h"
 #include "project.h"
 
 #include <QJsonArray>
 
 #include <algorithm>
 #include <numeric>
-#include <exception>
-#include <thread>
 #include <tuple>
 #include <map>
 #include <unordered_map>
@@ -44,42 +43,6 @@ QJsonValue interval(const agreement::Estimate &estimate)
     if (!estimate.ci95)
         return QJsonValue(QJsonValue::Null);
     return QJsonArray{estimate.ci95->low, estimate.ci95->high};
-}
-
-/**
- * Runs \a work(from, to) over [0, \a count) split between the cores, each thread on a range
- * of its own; inline for a small count. The first exception thrown is rethrown here.
- */
-template<typename Work>
-void inParallel(std::size_t count, Work work)
-{
-    const std::size_t threads = count >= 20000 ? std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8) : 1;
-    if (threads <= 1) {
-        work(std::size_t(0), count);
-        return;
-    }
-    std::vector<std::exception_ptr> errors(threads);
-    std::vector<std::thread> workers;
-    for (std::size_t t = 1; t < threads; ++t) {
-        workers.emplace_back([&, t] {
-            try {
-                work(count * t / threads, count * (t + 1) / threads);
-            } catch (...) {
-                errors[t] = std::current_exception();
-            }
-        });
-    }
-    try {
-        work(std::size_t(0), count / threads);
-    } catch (...) {
-        errors[0] = std::current_exception();
-    }
-    for (std::thread &w : workers)
-        w.join();
-    for (const std::exception_ptr &e : errors) {
-        if (e)
-            std::rethrow_exception(e);
-    }
 }
 
 /** The value most often given, if one is given strictly more often than every other. */
@@ -193,23 +156,90 @@ struct AuditSnapshot::Raw
     QVector<AdjudicationRecord> adjudications;
 };
 
-AuditSnapshot AuditSnapshot::load(const Project &project)
+/** What every copy of a snapshot shares: the reviews as read, each unit's answers, the label edits. */
+struct AuditSnapshot::Shared
+{
+    struct Answer
+    {
+        qint32 rater; ///< index into reviewers()
+        qint32 row;   ///< index into reviews.rows
+    };
+    ReviewRows reviews;
+    std::vector<Answer> answers; ///< each unit's, one after the other, in reviewer order
+    QVector<ReviewRecord> labelEdits; ///< the reviews with label edits that count, in time order
+    QHash<QPair<ItemId, ReviewerId>, QVector<qsizetype>> edits; ///< → positions in labelEdits
+    QHash<ItemId, QVector<LabelJudgement>> imported;
+    QVector<AdjudicationRecord> adjudications; ///< in time order
+};
+
+int AuditSnapshot::Answers::rater(qsizetype k) const
+{
+    return m_shared->answers[std::size_t(m_first + k)].rater;
+}
+
+const ReviewRow &AuditSnapshot::Answers::row(qsizetype k) const
+{
+    return m_shared->reviews.rows[m_shared->answers[std::size_t(m_first + k)].row];
+}
+
+QPair<int, ReviewRecord> AuditSnapshot::Answers::operator[](qsizetype k) const
+{
+    const Shared::Answer &a = m_shared->answers[std::size_t(m_first + k)];
+    return {a.rater, m_shared->reviews.record(m_shared->reviews.rows[a.row])};
+}
+
+QVector<int> AuditSnapshot::LabelSets::operator[](qsizetype k) const
+{
+    const Shared &shared = *m_answers.m_shared;
+    const ReviewRow &review = m_answers.row(k);
+    const QVector<LabelJudgement> imported = shared.imported.value(m_item);
+    const auto own = shared.edits.isEmpty() ? shared.edits.constEnd() : shared.edits.constFind({m_item, review.reviewer});
+    QVector<LabelJudgement> labels = imported;
+    if (own != shared.edits.constEnd()) {
+        for (const qsizetype edit : *own)
+            labels = applyLabelChanges(std::move(labels), shared.labelEdits.at(edit).labelChanges);
+    }
+    QVector<int> correct;
+    for (const LabelJudgement &j : std::as_const(labels)) {
+        if (j.judgement == Judgement::Correct)
+            correct << j.classIndex;
+    }
+    const Verdict verdict = Verdict(review.verdict);
+    if (m_top1 >= 0 && verdict != Verdict::Problematic) {
+        correct.removeAll(m_top1);
+        if (verdict == Verdict::Correct)
+            correct << m_top1;
+    }
+    std::sort(correct.begin(), correct.end());
+    return correct;
+}
+
+AuditSnapshot AuditSnapshot::load(const Project &project, Progress *progress)
 {
     const Store &store = project.store();
     const ReadTransaction consistent(store); // reviewers, reviews and adjudications of one moment
     Raw raw;
+    progressStart(progress, QStringLiteral("Reading the items"));
     raw.models = store.models();
     raw.reviewers = store.reviewers();
-    store.forEachItem([&raw](const ItemRecord &item) {
-        raw.items.insert(item.id, ItemFacts{item.fileName, item.originalLabel});
-        raw.itemOrder << item.id;
-    });
+    // Listed first and hashed at their number: growing the hash item by item cost more than reading.
+    QVector<std::pair<ItemId, ItemFacts>> items;
+    store.forEachItem([&items](const ItemRecord &item) { items.append({item.id, ItemFacts{item.fileName, item.originalLabel}}); });
+    raw.items.reserve(items.size());
+    raw.itemOrder.reserve(items.size());
+    for (auto &[id, facts] : items) {
+        raw.items.insert(id, std::move(facts));
+        raw.itemOrder << id;
+    }
+    items = {};
+    progressCheck(progress);
     raw.top1 = store.allTop1(); // one pass over the predictions, whatever the number of models
     raw.imported = store.allJudgements();
     raw.problematic = store.allProblematic();
-    raw.reviews = store.reviewRows();
+    progressCheck(progress);
+    raw.reviews = store.reviewRows(progress);
     store.forEachAdjudication([&raw](const AdjudicationRecord &a) { raw.adjudications << a; });
-    return build(std::move(raw));
+    return build(std::move(raw), progress);
 }
 
 AuditSnapshot AuditSnapshot::loadItem(const Project &project, ItemId item)
@@ -235,15 +265,118 @@ AuditSnapshot AuditSnapshot::loadItem(const Project &project, ItemId item)
     for (const ReviewRecord &review : store.reviews(item))
         raw.reviews.append(review);
     raw.adjudications = store.adjudications(item);
-    return build(std::move(raw));
+    return build(std::move(raw), nullptr);
 }
 
-AuditSnapshot AuditSnapshot::build(Raw raw)
+namespace {
+
+/** The position of each id of a list: a table when the ids are dense enough, else a hash. */
+class IdIndex
+{
+public:
+    explicit IdIndex(const QVector<qint64> &ids)
+    {
+        qint64 max = -1;
+        bool nonNegative = true;
+        for (const qint64 id : ids) {
+            max = std::max(max, id);
+            nonNegative = nonNegative && id >= 0;
+        }
+        m_dense = nonNegative && max <= 4 * qint64(ids.size()) + 1024;
+        if (m_dense) {
+            m_table.assign(std::size_t(max + 1), -1);
+            for (int i = 0; i < int(ids.size()); ++i)
+                m_table[std::size_t(ids[i])] = i;
+        } else {
+            m_hash.reserve(ids.size());
+            for (int i = 0; i < int(ids.size()); ++i)
+                m_hash.insert(ids[i], i);
+        }
+    }
+
+    /** -1 for an id not in the list. */
+    int operator()(qint64 id) const
+    {
+        if (m_dense)
+            return id >= 0 && id < qint64(m_table.size()) ? m_table[std::size_t(id)] : -1;
+        return m_hash.value(id, -1);
+    }
+
+private:
+    bool m_dense = true;
+    std::vector<int> m_table;
+    QHash<qint64, int> m_hash;
+};
+
+/**
+ * Numbers the units that occur, keyed by (item rank, model slot), in that order: a table over
+ * every (rank, slot) while it is small enough, else the sorted keys.
+ */
+class UnitNumbers
+{
+public:
+    UnitNumbers(qsizetype ranks, qsizetype slots)
+        : m_slots(slots)
+        , m_dense(qint64(ranks) * slots <= (qint64(1) << 22))
+    {
+        if (m_dense)
+            m_table.assign(std::size_t(ranks * slots), -1);
+    }
+
+    void mark(int rank, int slot)
+    {
+        const qint64 key = rank * m_slots + slot;
+        if (m_dense)
+            m_table[std::size_t(key)] = 0;
+        else
+            m_keys.push_back(key);
+    }
+
+    /** Numbers the marked units; returns their keys in order. */
+    std::vector<qint64> number()
+    {
+        if (m_dense) {
+            std::vector<qint64> keys;
+            for (std::size_t key = 0; key < m_table.size(); ++key) {
+                if (m_table[key] >= 0) {
+                    m_table[key] = int(keys.size());
+                    keys.push_back(qint64(key));
+                }
+            }
+            return keys;
+        }
+        std::sort(m_keys.begin(), m_keys.end());
+        m_keys.erase(std::unique(m_keys.begin(), m_keys.end()), m_keys.end());
+        return m_keys;
+    }
+
+    /** The number of a marked unit, once numbered. */
+    int operator()(int rank, int slot) const
+    {
+        const qint64 key = rank * m_slots + slot;
+        if (m_dense)
+            return m_table[std::size_t(key)];
+        const auto it = std::lower_bound(m_keys.begin(), m_keys.end(), key);
+        return it != m_keys.end() && *it == key ? int(it - m_keys.begin()) : -1;
+    }
+
+private:
+    qint64 m_slots;
+    bool m_dense;
+    std::vector<int> m_table;
+    std::vector<qint64> m_keys;
+};
+
+} // namespace
+
+AuditSnapshot AuditSnapshot::build(Raw raw, Progress *progress)
 {
     AuditSnapshot s;
+    auto shared = std::make_shared<Shared>();
     s.m_models = raw.models;
     const QHash<ModelId, QHash<ItemId, int>> &top1 = raw.top1;
     s.m_imported = raw.imported;
+    shared->imported = raw.imported;
     s.m_top1 = raw.top1;
     s.m_items = raw.items;
     s.m_importedProblematic = raw.problematic;
@@ -262,30 +395,41 @@ AuditSnapshot AuditSnapshot::build(Raw raw)
             break;
         }
     }
-    // Item ids are dense in practice: a table by id, else a hash.
-    ItemId maxId = 0;
-    for (const ItemId id : std::as_const(itemOrder))
-        maxId = std::max(maxId, id);
-    const bool dense = maxId >= 0 && maxId <= 4 * qint64(itemOrder.size()) + 1024;
-    std::vector<int> rankById;
-    QHash<ItemId, int> rankByHash;
-    if (dense) {
-        rankById.assign(std::size_t(maxId) + 1, -1);
-        for (int i = 0; i < int(itemOrder.size()); ++i)
-            rankById[std::size_t(itemOrder[i])] = i;
-    } else {
-        rankByHash.reserve(itemOrder.size());
-        for (int i = 0; i < int(itemOrder.size()); ++i)
-            rankByHash.insert(itemOrder[i], i);
-    }
-    auto rankOf = [&](ItemId item) {
-        if (dense)
-            return item >= 0 && item <= maxId ? rankById[std::size_t(item)] : -1;
-        return rankByHash.value(item, -1);
+    const IdIndex rankOf(itemOrder);
+    // A unit's model slot: 0 for the image alone (an item no model predicted), then the models by id.
+    QVector<ModelId> slotModels{0};
+    for (const ModelRecord &m : std::as_const(raw.models))
+        slotModels << m.id;
+    std::sort(slotModels.begin() + 1, slotModels.end());
+    const IdIndex slotOf(slotModels);
+
+    // The units a review or adjudication is about: its model's, or for an image-level one that
+    // of every model with a prediction for the item (none: the item alone). Reviews and
+    // adjudications always name a known item and model (foreign keys).
+    auto forEachUnitOf = [&](ItemId item, ModelId model, auto &&visit) {
+        const int rank = rankOf(item);
+        if (rank < 0)
+            return;
+        if (model) {
+            if (const int slot = slotOf(model); slot > 0)
+                visit(rank, slot);
+            return;
+        }
+        bool any = false;
+        for (int slot = 1; slot < int(slotModels.size()); ++slot) {
+            const auto tops = top1.constFind(slotModels[slot]);
+            if (tops != top1.constEnd() && tops->contains(item)) {
+                visit(rank, slot);
+                any = true;
+            }
+        }
+        if (!any)
+            visit(rank, 0);
     };
 
     // The reviews that count: not a retraction, not retracted.
-    const ReviewRows &reviews = raw.reviews;
+    shared->reviews = std::move(raw.reviews);
+    const ReviewRows &reviews = shared->reviews;
     const QVector<ReviewRow> &rows = reviews.rows;
     QSet<ReviewId> retracted;
     for (const ReviewRow &r : rows) {
@@ -294,39 +438,19 @@ AuditSnapshot AuditSnapshot::build(Raw raw)
     }
     auto counts = [&retracted](const ReviewRow &r) { return !r.retracts && (retracted.isEmpty() || !retracted.contains(r.id)); };
 
-    // The models a review or adjudication is about: its own, or for an image-level one every
-    // model with a prediction for the item (none: the item alone).
-    auto modelsOf = [&](ItemId item, ModelId model) {
-        if (model)
-            return QVector<ModelId>{model};
-        QVector<ModelId> models;
-        for (const ModelRecord &m : raw.models) {
-            const auto tops = top1.constFind(m.id);
-            if (tops != top1.constEnd() && tops->contains(item))
-                models << m.id;
-        }
-        return models.isEmpty() ? QVector<ModelId>{0} : models;
-    };
-
-    // One entry per verdict and unit it is about; sorted, each (unit, reviewer) run ends with
-    // the reviewer's latest verdict on the unit (by time, then id).
-    struct Entry
-    {
-        int rank;
-        int rater; ///< the reviewer id's column, once the columns are known
-        ModelId model;
-        qint64 time;
-        ReviewId id;
-        qsizetype row;
-    };
-    std::vector<Entry> entries;
-    entries.reserve(std::size_t(rows.size()));
+    // Which units have a verdict, the reviewers who gave one and when, the label edits.
+    progressStart(progress, QStringLiteral("Finding each reviewer's latest verdicts"), 2 * rows.size(), Progress::Unit::Rows);
+    UnitNumbers numbers(itemOrder.size(), slotModels.size());
+    auto mark = [&numbers](int rank, int slot) { numbers.mark(rank, slot); };
     std::vector<std::pair<qint64, qsizetype>> edited; // (time, row) of the reviews with label edits
     QHash<ReviewerId, QVector<qint64>> &verdictTimes = s.m_verdictTimes;
-    QHash<ReviewerId, int> column; // filled below; first the reviewers who gave a verdict
     ReviewerId lastReviewer = -1;
     QVector<qint64> *lastTimes = nullptr;
     for (qsizetype i = 0; i < rows.size(); ++i) {
+        if (progress && (i & 0xffff) == 0) {
+            progress->setDone(i);
+            progress->check();
+        }
         const ReviewRow &r = rows[i];
         if (!counts(r))
             continue;
@@ -339,175 +463,109 @@ AuditSnapshot AuditSnapshot::build(Raw raw)
             lastTimes = &verdictTimes[r.reviewer];
         }
         lastTimes->append(r.time);
-        if (r.model) {
-            entries.push_back(Entry{rankOf(r.item), 0, r.model, r.time, r.id, i});
-        } else {
-            for (const ModelId model : modelsOf(r.item, 0))
-                entries.push_back(Entry{rankOf(r.item), 0, model, r.time, r.id, i});
-        }
+        forEachUnitOf(r.item, r.model, mark);
     }
     for (QVector<qint64> &times : verdictTimes)
         std::sort(times.begin(), times.end());
+    // Units only a lead decided are units too.
+    shared->adjudications = std::move(raw.adjudications);
+    const QVector<AdjudicationRecord> &adjudications = shared->adjudications;
+    std::stable_sort(shared->adjudications.begin(), shared->adjudications.end(), earlier<AdjudicationRecord>);
+    for (const AdjudicationRecord &a : std::as_const(adjudications))
+        forEachUnitOf(a.item, a.model, mark);
 
     // Reviewers who gave a verdict are the columns, in name order.
-    for (const ReviewerRecord &reviewer : raw.reviewers) {
+    for (const ReviewerRecord &reviewer : std::as_const(raw.reviewers)) {
         s.m_names.insert(reviewer.id, reviewer.name);
         if (verdictTimes.contains(reviewer.id))
             s.m_reviewers << reviewer;
     }
     std::sort(s.m_reviewers.begin(), s.m_reviewers.end(),
               [](const ReviewerRecord &a, const ReviewerRecord &b) { return a.name < b.name; });
-    for (int i = 0; i < s.m_reviewers.size(); ++i)
-        column.insert(s.m_reviewers[i].id, i);
-    for (Entry &e : entries)
-        e.rater = column.value(rows[e.row].reviewer, -1); // never -1: both were read in one transaction
-    std::erase_if(entries, [](const Entry &e) { return e.rater < 0; });
-    std::sort(entries.begin(), entries.end(), [](const Entry &a, const Entry &b) {
-        return std::tie(a.rank, a.model, a.rater, a.time, a.id) < std::tie(b.rank, b.model, b.rater, b.time, b.id);
-    });
+    QVector<ReviewerId> columnIds;
+    for (const ReviewerRecord &reviewer : std::as_const(s.m_reviewers))
+        columnIds << reviewer.id;
+    const IdIndex columnOf(columnIds);
+    const std::size_t raters = std::size_t(s.m_reviewers.size());
 
-    // The reviewers' label edits in the order they were made (ties: id order).
-    std::stable_sort(edited.begin(), edited.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
-    QHash<QPair<ItemId, ReviewerId>, QVector<qsizetype>> edits; // → positions in m_labelEdits
-    for (const auto &[time, i] : edited) {
-        const ReviewRow &r = rows[i];
-        edits[{r.item, r.reviewer}] << s.m_labelEdits.size();
-        s.m_labelEdits << reviews.record(r);
-    }
-
-    auto newUnit = [&](ItemId item, ModelId model) -> Unit & {
-        s.m_unitIndex.insert({item, model}, int(s.m_units.size()));
-        Unit &u = s.m_units.emplace_back();
-        const auto facts = raw.items.constFind(item);
-        u.item = item;
-        u.model = model;
+    // The units, in order.
+    const std::vector<qint64> keys = numbers.number();
+    const qint64 slotCount = slotModels.size();
+    s.m_units.resize(keys.size());
+    s.m_unitIndex.reserve(qsizetype(keys.size()));
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        Unit &u = s.m_units[i];
+        u.item = itemOrder[qsizetype(keys[i] / slotCount)];
+        u.model = slotModels[qsizetype(keys[i] % slotCount)];
+        const auto facts = raw.items.constFind(u.item);
         if (facts != raw.items.constEnd()) {
             u.fileName = facts->fileName;
             u.originalLabel = facts->originalLabel;
         }
-        if (model) {
-            const auto tops = top1.constFind(model);
-            u.top1 = tops == top1.constEnd() ? -1 : tops->value(item, -1);
+        if (u.model) {
+            const auto tops = top1.constFind(u.model);
+            u.top1 = tops == top1.constEnd() ? -1 : tops->value(u.item, -1);
         }
-        return u;
-    };
+        s.m_unitIndex.insert({u.item, u.model}, int(i));
+    }
 
-    // The units with verdicts, in order, each with every reviewer's latest verdict as a record.
-    s.m_units.reserve(entries.size() / std::max<std::size_t>(1, std::size_t(s.m_reviewers.size())) + 16);
-    s.m_unitIndex.reserve(qsizetype(s.m_units.capacity()));
-    std::vector<int> unitRank; // each unit's item rank, for placing the adjudicated-only units
-    unitRank.reserve(s.m_units.capacity());
-    std::vector<std::size_t> groupStart; // each unit's first entry; the next one's is its end
-    groupStart.reserve(s.m_units.capacity() + 1);
-    for (std::size_t e = 0; e < entries.size();) {
-        const Entry &first = entries[e];
-        newUnit(rows[first.row].item, first.model);
-        unitRank.push_back(first.rank);
-        groupStart.push_back(e);
-        for (++e; e < entries.size() && entries[e].rank == first.rank && entries[e].model == first.model; ++e) {
+    // Each reviewer's latest verdict on each unit (by time, then id): one cell per unit and reviewer.
+    std::vector<qint32> latest(keys.size() * raters, -1);
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        if (progress && (i & 0xffff) == 0) {
+            progress->setDone(rows.size() + i);
+            progress->check();
         }
-    }
-    groupStart.push_back(entries.size());
-    // The records, on every core: allocating and first touching the 50 MB that 250,000 of them
-    // take was the largest part of the build.
-    inParallel(groupStart.size() - 1, [&](std::size_t from, std::size_t to) {
-        for (std::size_t i = from; i < to; ++i) {
-            Unit &u = s.m_units[i];
-            const std::size_t begin = groupStart[i];
-            const std::size_t end = groupStart[i + 1];
-            int raterCount = 1;
-            for (std::size_t e = begin + 1; e < end; ++e)
-                raterCount += entries[e].rater != entries[e - 1].rater;
-            u.latest.reserve(raterCount);
-            for (std::size_t e = begin; e < end; ++e) {
-                if (e + 1 == end || entries[e + 1].rater != entries[e].rater)
-                    u.latest.append({entries[e].rater, reviews.record(rows[entries[e].row])});
-            }
-        }
-    });
-
-    // The leads' latest adjudication of each unit; units only a lead decided join the list.
-    QVector<AdjudicationRecord> allAdjudications = raw.adjudications;
-    std::stable_sort(allAdjudications.begin(), allAdjudications.end(), earlier<AdjudicationRecord>);
-    QHash<QPair<ItemId, ModelId>, AdjudicationRecord> adjudications;
-    for (const AdjudicationRecord &a : allAdjudications) {
-        for (const ModelId model : modelsOf(a.item, a.model))
-            adjudications.insert({a.item, model}, a);
-    }
-    bool added = false;
-    for (auto it = adjudications.constBegin(); it != adjudications.constEnd(); ++it) {
-        int index = s.m_unitIndex.value(it.key(), -1);
-        if (index < 0) {
-            newUnit(it.key().first, it.key().second);
-            unitRank.push_back(rankOf(it.key().first));
-            index = int(s.m_units.size()) - 1;
-            added = true;
-        }
-        if (it->verdict)
-            s.m_units[std::size_t(index)].adjudication = *it;
-    }
-    if (added) {
-        std::vector<int> order(s.m_units.size());
-        std::iota(order.begin(), order.end(), 0);
-        std::sort(order.begin(), order.end(), [&](int a, int b) {
-            return std::pair(unitRank[std::size_t(a)], s.m_units[std::size_t(a)].model)
-                   < std::pair(unitRank[std::size_t(b)], s.m_units[std::size_t(b)].model);
+        const ReviewRow &r = rows[i];
+        if (!r.hasVerdict() || !counts(r))
+            continue;
+        const int column = columnOf(r.reviewer);
+        if (column < 0)
+            continue; // never: both were read in one transaction
+        forEachUnitOf(r.item, r.model, [&](int rank, int slot) {
+            qint32 &best = latest[std::size_t(numbers(rank, slot)) * raters + std::size_t(column)];
+            if (best < 0 || std::pair(rows[best].time, rows[best].id) < std::pair(r.time, r.id))
+                best = qint32(i);
         });
-        std::vector<Unit> sorted;
-        sorted.reserve(s.m_units.size());
-        for (const int i : order)
-            sorted.push_back(std::move(s.m_units[std::size_t(i)]));
-        s.m_units = std::move(sorted);
-        s.m_unitIndex.clear();
-        for (int i = 0; i < int(s.m_units.size()); ++i)
-            s.m_unitIndex.insert({s.m_units[std::size_t(i)].item, s.m_units[std::size_t(i)].model}, i);
+    }
+    std::size_t answerCount = 0;
+    for (const qint32 row : latest)
+        answerCount += row >= 0;
+    shared->answers.reserve(answerCount);
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        Unit &u = s.m_units[i];
+        u.latest.m_shared = shared.get();
+        u.latest.m_first = qint32(shared->answers.size());
+        for (std::size_t c = 0; c < raters; ++c) {
+            if (const qint32 row = latest[i * raters + c]; row >= 0)
+                shared->answers.push_back(Shared::Answer{qint32(c), row});
+        }
+        u.latest.m_count = qint32(shared->answers.size()) - u.latest.m_first;
+        u.labelSets.m_answers = u.latest;
+        u.labelSets.m_item = u.item;
+        u.labelSets.m_top1 = u.top1;
     }
 
-    // Each reviewer's label set of the unit: the imported judgements with their own edits,
-    // then their verdict on the model's top-1. Reviewers without edits of their own share one
-    // of three lists per unit (implicitly shared, not copied).
-    inParallel(s.m_units.size(), [&](std::size_t from, std::size_t to) {
-    for (std::size_t unit = from; unit < to; ++unit) {
-        Unit &u = s.m_units[unit];
-        const QVector<LabelJudgement> imported = s.m_imported.value(u.item);
-        QVector<int> importedCorrect;
-        for (const LabelJudgement &j : imported) {
-            if (j.judgement == Judgement::Correct)
-                importedCorrect << j.classIndex;
-        }
-        std::optional<QVector<int>> shared[3]; // verdict correct, problematic, other
-        u.labelSets.reserve(u.latest.size());
-        for (const auto &[rater, review] : u.latest) {
-            const int kind = review.verdict == Verdict::Correct ? 0 : review.verdict == Verdict::Problematic ? 1 : 2;
-            const auto own = edits.isEmpty() ? edits.constEnd() : edits.constFind({u.item, review.reviewer});
-            if (own == edits.constEnd() && shared[kind]) {
-                u.labelSets << *shared[kind];
-                continue;
-            }
-            QVector<int> correct;
-            if (own == edits.constEnd()) {
-                correct = importedCorrect;
-            } else {
-                QVector<LabelJudgement> labels = imported;
-                for (const qsizetype edit : *own)
-                    labels = applyLabelChanges(std::move(labels), s.m_labelEdits.at(edit).labelChanges);
-                for (const LabelJudgement &j : labels) {
-                    if (j.judgement == Judgement::Correct)
-                        correct << j.classIndex;
-                }
-            }
-            if (u.top1 >= 0 && review.verdict != Verdict::Problematic) {
-                correct.removeAll(u.top1);
-                if (review.verdict == Verdict::Correct)
-                    correct << u.top1;
-            }
-            std::sort(correct.begin(), correct.end());
-            if (own == edits.constEnd())
-                shared[kind] = correct;
-            u.labelSets << correct;
-        }
+    // The leads' latest adjudication of each unit.
+    std::vector<int> decided(keys.size(), -1);
+    for (int a = 0; a < int(adjudications.size()); ++a) {
+        forEachUnitOf(adjudications[a].item, adjudications[a].model,
+                      [&](int rank, int slot) { decided[std::size_t(numbers(rank, slot))] = a; });
     }
-    });
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (decided[i] >= 0 && adjudications[decided[i]].verdict)
+            s.m_units[i].adjudication = &adjudications[decided[i]];
+    }
+
+    // The reviewers' label edits in the order they were made (ties: id order).
+    std::stable_sort(edited.begin(), edited.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    for (const auto &[time, i] : edited) {
+        const ReviewRow &r = rows[i];
+        shared->edits[{r.item, r.reviewer}] << shared->labelEdits.size();
+        shared->labelEdits << reviews.record(r);
+    }
+    progressSetDone(progress, 2 * rows.size());
+    s.m_shared = std::move(shared);
     return s;
 }
 
@@ -569,22 +627,24 @@ agreement::RatingTable AuditSnapshot::table(AuditField field, const std::vector<
     for (std::size_t row = 0; row < units.size(); ++row) {
         const Unit &u = m_units[std::size_t(units[row])];
         for (int k = 0; k < u.latest.size(); ++k) {
-            const auto &[rater, review] = u.latest[k];
+            const int rater = u.latest.rater(k);
+            const ReviewRow &review = u.latest.row(k);
+            const bool wrong = review.verdict == qint8(Verdict::Wrong);
             int value = agreement::kMissing;
             switch (field) {
             case AuditField::Verdict:
-                value = int(*review.verdict);
+                value = review.verdict;
                 break;
             case AuditField::Category:
-                if (review.verdict == Verdict::Wrong && review.category)
-                    value = int(*review.category);
+                if (wrong && review.category >= 0)
+                    value = review.category;
                 break;
             case AuditField::Severity:
-                if (review.verdict == Verdict::Wrong && review.severity)
-                    value = int(foldBorderline ? reportedSeverity(*review.severity) : *review.severity);
+                if (wrong && review.severity >= 0)
+                    value = foldBorderline ? int(reportedSeverity(Severity(review.severity))) : review.severity;
                 break;
             case AuditField::Labels: {
-                const QVector<int> &set = u.labelSets[k];
+                const QVector<int> set = u.labelSets[k];
                 auto it = setIndex.constFind(set);
                 if (it == setIndex.constEnd()) {
                     it = setIndex.insert(set, int(t.sets.size()));
@@ -643,9 +703,10 @@ QVector<BreakdownRow> AuditSnapshot::breakdown(Breakdown by, const AuditOptions 
             break;
         case Breakdown::Category: {
             QVector<Category> categories;
-            for (const auto &[rater, review] : u.latest) {
-                if (review.verdict == Verdict::Wrong && review.category)
-                    categories << *review.category;
+            for (int k = 0; k < u.latest.size(); ++k) {
+                const ReviewRow &review = u.latest.row(k);
+                if (review.verdict == qint8(Verdict::Wrong) && review.category >= 0)
+                    categories << Category(review.category);
             }
             if (categories.isEmpty())
                 key = {int(categoryNames().size()) + 1, QStringLiteral("(no category given)")};
@@ -683,7 +744,7 @@ QVector<Disagreement> AuditSnapshot::disagreements(const AuditOptions &options) 
         const double dispute = agreement::dispute(t, qint64(row));
         if (dispute <= 0.0)
             continue;
-        out << Disagreement{units[row], dispute, raters, m_units[std::size_t(units[row])].adjudication.has_value()};
+        out << Disagreement{units[row], dispute, raters, m_units[std::size_t(units[row])].adjudication != nullptr};
     }
     std::stable_sort(out.begin(), out.end(), [](const Disagreement &a, const Disagreement &b) {
         return a.dispute != b.dispute ? a.dispute > b.dispute : a.raters > b.raters;
@@ -700,12 +761,13 @@ FinalState AuditSnapshot::finalState(int unit) const
     FinalState f;
     QVector<Category> categories;
     QVector<Severity> severities;
-    for (const auto &[rater, review] : u.latest) {
-        if (review.verdict == Verdict::Wrong) {
-            if (review.category)
-                categories << *review.category;
-            if (review.severity)
-                severities << *review.severity;
+    for (int k = 0; k < u.latest.size(); ++k) {
+        const ReviewRow &review = u.latest.row(k);
+        if (review.verdict == qint8(Verdict::Wrong)) {
+            if (review.category >= 0)
+                categories << Category(review.category);
+            if (review.severity >= 0)
+                severities << Severity(review.severity);
         }
     }
     if (u.adjudication) {
@@ -725,8 +787,8 @@ FinalState AuditSnapshot::finalState(int unit) const
     if (u.latest.isEmpty())
         return f;
     QVector<Verdict> verdicts;
-    for (const auto &[rater, review] : u.latest)
-        verdicts << *review.verdict;
+    for (int k = 0; k < u.latest.size(); ++k)
+        verdicts << Verdict(u.latest.row(k).verdict);
     const std::optional<Verdict> majority = plurality(verdicts);
     if (!majority) {
         f.source = FinalState::Source::Tie;
@@ -734,12 +796,16 @@ FinalState AuditSnapshot::finalState(int unit) const
     }
     f.source = u.latest.size() == 1 ? FinalState::Source::Single : FinalState::Source::Majority;
     f.verdict = majority;
-    for (const auto &[rater, review] : u.latest) {
-        if (review.verdict == majority) {
-            f.deciders << m_reviewers[rater].name;
-            f.time = std::max(f.time, review.time);
+    qint64 latestTime = ReviewRow::kNoTime;
+    for (int k = 0; k < u.latest.size(); ++k) {
+        const ReviewRow &review = u.latest.row(k);
+        if (Verdict(review.verdict) == *majority) {
+            f.deciders << m_reviewers[u.latest.rater(k)].name;
+            latestTime = std::max(latestTime, review.time);
         }
     }
+    if (latestTime != ReviewRow::kNoTime)
+        f.time = QDateTime::fromMSecsSinceEpoch(latestTime, Qt::UTC);
     if (majority == Verdict::Wrong) {
         f.category = plurality(categories);
         f.severity = plurality(severities);
@@ -753,7 +819,7 @@ QHash<ItemId, QVector<LabelJudgement>> AuditSnapshot::finalLabels(QHash<ItemId, 
     if (problematic)
         *problematic = m_importedProblematic;
     // The reviewers' explicit edits first, in the order they were made…
-    for (const ReviewRecord &review : m_labelEdits) {
+    for (const ReviewRecord &review : m_shared->labelEdits) {
         QVector<LabelJudgement> &current = labels[review.item];
         current = applyLabelChanges(std::move(current), review.labelChanges);
     }
@@ -818,7 +884,6 @@ QVector<ReviewerStats> AuditSnapshot::reviewerStats(ModelId model) const
 {
     QVector<ReviewerStats> out;
     out.resize(m_reviewers.size());
-    QVector<QSet<ItemId>> items(m_reviewers.size());
     for (int r = 0; r < m_reviewers.size(); ++r) {
         out[r].name = m_reviewers[r].name;
         const QVector<qint64> times = m_verdictTimes.value(m_reviewers[r].id);
@@ -836,22 +901,30 @@ QVector<ReviewerStats> AuditSnapshot::reviewerStats(ModelId model) const
         }
     }
     QVector<qint64> goldRight(m_reviewers.size(), 0);
+    // The units of an item are next to each other: a reviewer's items are counted as they change.
+    QVector<ItemId> lastItem(m_reviewers.size(), 0);
+    QVector<bool> anyItem(m_reviewers.size(), false);
     for (const int index : unitsOf(model)) {
         const Unit &u = m_units[std::size_t(index)];
         const bool gold = u.adjudication && u.adjudication->gold && u.adjudication->verdict;
-        for (const auto &[rater, review] : u.latest) {
+        for (int k = 0; k < u.latest.size(); ++k) {
+            const int rater = u.latest.rater(k);
+            const Verdict verdict = Verdict(u.latest.row(k).verdict);
             ReviewerStats &st = out[rater];
             ++st.units;
-            items[rater].insert(u.item);
-            ++st.verdicts[std::size_t(*review.verdict)];
+            if (!anyItem[rater] || lastItem[rater] != u.item) {
+                ++st.items;
+                anyItem[rater] = true;
+                lastItem[rater] = u.item;
+            }
+            ++st.verdicts[std::size_t(verdict)];
             if (gold) {
                 ++st.goldUnits;
-                goldRight[rater] += review.verdict == u.adjudication->verdict;
+                goldRight[rater] += verdict == *u.adjudication->verdict;
             }
         }
     }
     for (int r = 0; r < out.size(); ++r) {
-        out[r].items = items[r].size();
         if (out[r].goldUnits)
             out[r].goldAccuracy = double(goldRight[r]) / double(out[r].goldUnits);
     }

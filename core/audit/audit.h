@@ -10,11 +10,13 @@
 #include <QVector>
 
 #include <array>
+#include <memory>
 #include <optional>
 #include <vector>
 
 namespace bagel {
 
+class Progress;
 class Project;
 class Taxonomy;
 
@@ -96,10 +98,82 @@ struct AuditOptions
  * A unit is an (item, model) pair. A reviewer's latest review of it counts (by time, then by
  * id; an undone review does not count); a review about the image alone (no model, e.g. a
  * problematic verdict) counts for every model that has a prediction for the item.
+ *
+ * The reviews are kept once, as the compact rows they were read as (ReviewRows), shared by
+ * every copy of the snapshot; a unit's answers are indices into them, and a full ReviewRecord
+ * or label set is made only when asked for. A Unit is valid while a snapshot holding it lives.
  */
 class AuditSnapshot
 {
+    struct Shared;
+
 public:
+    /** Each reviewer's latest review with a verdict of one unit, in reviewers() order. */
+    class Answers
+    {
+    public:
+        qsizetype size() const { return m_count; }
+        bool isEmpty() const { return m_count == 0; }
+        /** The reviewer of answer \a k: an index into reviewers(). */
+        int rater(qsizetype k) const;
+        /** Answer \a k as read: verdict, category, severity and time as numbers. */
+        const ReviewRow &row(qsizetype k) const;
+        /** Answer \a k: its reviewer and the full review, made now. */
+        QPair<int, ReviewRecord> operator[](qsizetype k) const;
+
+        class const_iterator
+        {
+        public:
+            using value_type = QPair<int, ReviewRecord>;
+            using difference_type = qsizetype;
+            value_type operator*() const { return (*m_answers)[m_at]; }
+            const_iterator &operator++()
+            {
+                ++m_at;
+                return *this;
+            }
+            bool operator==(const const_iterator &other) const { return m_at == other.m_at; }
+            bool operator!=(const const_iterator &other) const { return m_at != other.m_at; }
+
+        private:
+            friend class Answers;
+            const_iterator(const Answers *answers, qsizetype at)
+                : m_answers(answers)
+                , m_at(at)
+            {
+            }
+            const Answers *m_answers;
+            qsizetype m_at;
+        };
+        const_iterator begin() const { return {this, 0}; }
+        const_iterator end() const { return {this, m_count}; }
+
+    private:
+        friend class AuditSnapshot;
+        const Shared *m_shared = nullptr;
+        qint32 m_first = 0; ///< into the snapshot's answer list
+        qint32 m_count = 0;
+    };
+
+    /**
+     * Per answer (same order as Answers) the classes that reviewer holds correct: the imported
+     * judgements with the reviewer's own label edits, then their verdict on the model's top-1.
+     * Each set is made when asked for, sorted.
+     */
+    class LabelSets
+    {
+    public:
+        qsizetype size() const { return m_answers.size(); }
+        bool isEmpty() const { return m_answers.isEmpty(); }
+        QVector<int> operator[](qsizetype k) const;
+
+    private:
+        friend class AuditSnapshot;
+        Answers m_answers;
+        ItemId m_item = 0;
+        int m_top1 = -1;
+    };
+
     struct Unit
     {
         ItemId item = 0;
@@ -108,13 +182,17 @@ public:
         int originalLabel = -1;
         int top1 = -1; ///< the model's top-1, -1 when unknown
         /** Per reviewer (index into reviewers()) their latest review with a verdict. */
-        QVector<QPair<int, ReviewRecord>> latest;
-        /** Per reviewer (same order as latest) the classes they hold correct: see labelSetOf(). */
-        QVector<QVector<int>> labelSets;
-        std::optional<AdjudicationRecord> adjudication; ///< the latest one, if any
+        Answers latest;
+        /** Per reviewer (same order as latest) the classes they hold correct. */
+        LabelSets labelSets;
+        const AdjudicationRecord *adjudication = nullptr; ///< the latest one, if any (held by the snapshot)
     };
 
-    static AuditSnapshot load(const Project &project);
+    /**
+     * Reads the whole project. \a progress (may be null) hears of the reviews read and the
+     * units built, and its Cancel stops the read with Cancelled (a read changes nothing).
+     */
+    static AuditSnapshot load(const Project &project, Progress *progress = nullptr);
 
     /** What the exports and reports need to know of an item. */
     struct ItemFacts
@@ -157,6 +235,7 @@ public:
     agreement::RatingTable table(AuditField field, const std::vector<int> &units, bool foldBorderline,
                                  QStringList *valueNames = nullptr) const;
 
+    /** \a options.statistics.progress, when set, hears of the bootstrap and may cancel it. */
     agreement::Result agreement(const AuditOptions &options) const;
 
     /** Agreement per group of units; rows in order of the group name (classes by index). */
@@ -180,7 +259,7 @@ public:
 
 private:
     struct Raw;
-    static AuditSnapshot build(Raw raw);
+    static AuditSnapshot build(Raw raw, Progress *progress);
 
     QVector<ReviewerRecord> m_reviewers;
     QVector<ModelRecord> m_models;
@@ -192,8 +271,8 @@ private:
     QHash<ModelId, QHash<ItemId, int>> m_top1;
     QHash<ItemId, ItemFacts> m_items;
     QVector<ItemId> m_itemOrder;
-    QVector<ReviewRecord> m_labelEdits; ///< effective reviews with label edits, in time order
     QHash<ReviewerId, QVector<qint64>> m_verdictTimes; ///< when each reviewer gave their verdicts (ms since the epoch, in order)
+    std::shared_ptr<const Shared> m_shared; ///< the reviews, the answers and the label edits
 };
 
 /** A review's answer in one word group: `wrong/fine-grained/major`, `correct`, … */

@@ -122,7 +122,7 @@ public:
     QVector<ReviewRecord> reviews(ItemId item) const override;
     void forEachReview(const std::function<void(const ReviewRecord &)> &visit) const override;
     QVector<ReviewRecord> allReviews() const override;
-    ReviewRows reviewRows() const override;
+    ReviewRows reviewRows(Progress *progress = nullptr) const override;
 
     QHash<QString, ReviewId> reviewUids() const override;
     qint64 appendAdjudication(const AdjudicationRecord &adjudication) override;

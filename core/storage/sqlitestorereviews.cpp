@@ -3,6 +3,7 @@
 #include "sqlitestore.h"
 
 #include "error.h"
+#include "progress.h"
 #include "sqlitehelpers.h"
 #include "sqlitestatement.h"
 #include "uid.h"
@@ -434,7 +435,7 @@ QVector<ReviewRecord> SqliteStore::allReviews() const
     return all;
 }
 
-ReviewRows SqliteStore::reviewRows() const
+ReviewRows SqliteStore::reviewRows(Progress *progress) const
 {
     // On the native handle, in one pass, into rows of plain numbers: the audit reads every
     // review of a project, 250,000 for 50,000 units × 5 reviewers. QSqlQuery's per-value cost,
@@ -445,11 +446,23 @@ ReviewRows SqliteStore::reviewRows() const
     static const QStringList severities = severityNames();
     const ScanCache scan(*this);
     ReviewRows out;
-    out.rows.reserve(qsizetype(countRows("SELECT COUNT(*) FROM reviews")));
+    const qint64 count = countRows("SELECT COUNT(*) FROM reviews");
+    progressStart(progress, QStringLiteral("Reading the reviews"), count, Progress::Unit::Rows);
+    out.rows.reserve(qsizetype(count));
     SqliteStatement &q = native("SELECT id, item_id, model_id, reviewer_id, created_at, verdict, category, "
                                 "spurious_kind, severity, note, source, retracts, oov_wnid FROM reviews ORDER BY id");
     SharedStrings sources(&out.sources);
+    // The statement stays prepared for the next read: reset it however the loop ends.
+    struct Reset
+    {
+        SqliteStatement &q;
+        ~Reset() { q.reset(); }
+    } reset{q};
     while (q.step()) {
+        if (progress && (out.rows.size() & 0x1fff) == 0) {
+            progress->setDone(out.rows.size());
+            progress->check();
+        }
         ReviewRow &r = out.rows.emplace_back();
         r.id = q.int64(0);
         r.item = q.int64(1);
@@ -469,6 +482,7 @@ ReviewRows SqliteStore::reviewRows() const
         }
     }
     q.reset();
+    progressSetDone(progress, out.rows.size());
     readLabelEdits(native("SELECT review_id, class_index, edit FROM review_labels ORDER BY review_id, class_index"),
                    out.rows.size(), [&out](qsizetype i) { return out.rows[i].id; }, m_path, [&out](qsizetype i, const LabelChange &change) {
                        ReviewRow &r = out.rows[i];
@@ -478,6 +492,7 @@ ReviewRows SqliteStore::reviewRows() const
                        }
                        out.details[r.detail].labelChanges << change;
                    });
+    progressCheck(progress);
     return out;
 }
 

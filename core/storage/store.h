@@ -12,6 +12,8 @@
 
 namespace bagel {
 
+class Progress;
+
 /**
  * The one interface through which Bagel reads and writes a project. Everything above it
  * (importers, exporters, the review window, the CLI) speaks in records, never in SQL, so a
@@ -100,8 +102,9 @@ public:
     /**
      * Every review in id order as compact rows, without uids: what the audit reads. A quarter
      * of the memory of allReviews(), which for 250,000 reviews was most of the audit's time.
+     * \a progress (may be null) hears of the rows read and may cancel the read (Cancelled).
      */
-    virtual ReviewRows reviewRows() const = 0;
+    virtual ReviewRows reviewRows(Progress *progress = nullptr) const = 0;
 
     /** Review id by uid, for every review (merging tells by uid which reviews it already has). */
     virtual QHash<QString, ReviewId> reviewUids() const = 0;
