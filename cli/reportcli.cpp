@@ -62,7 +62,7 @@ void runReport(Context &ctx)
     const bool canDraw = ctx.charts && ctx.charts->html && ctx.charts->save;
     if (chartFiles && !canDraw)
         throw Error(QStringLiteral("--charts: this program cannot draw charts"));
-    const Report report = computeReport(*project, model);
+    const Report report = computeReport(*project, model, ctx.progress);
     if (chartFiles) {
         const QStringList files = ctx.charts->save(report, ctx.parser.value(QStringLiteral("charts")));
         if (!ctx.json) {
@@ -72,7 +72,7 @@ void runReport(Context &ctx)
     }
     if (html) {
         const QString path = ctx.parser.value(QStringLiteral("html"));
-        writeHtmlReport(*project, report, path, canDraw ? ctx.charts->html(report) : QVector<HtmlChart>{});
+        writeHtmlReport(*project, report, path, canDraw ? ctx.charts->html(report) : QVector<HtmlChart>{}, ctx.progress);
         if (!ctx.json)
             ctx.out << "Wrote " << path << '\n';
     }

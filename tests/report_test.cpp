@@ -2,11 +2,13 @@
 
 #include "error.h"
 #include "import/importer.h"
+#include "progress.h"
 #include "project.h"
 #include "report/htmlreport.h"
 #include "report/report.h"
 #include "testsupport.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonObject>
 
@@ -299,4 +301,73 @@ TEST(Report, Top1AfterTheReviewFollowsTheFinalVerdicts)
     EXPECT_EQ(mistakes[QStringLiteral("not_reviewed")].toInteger(), 0);
     EXPECT_EQ(mistakes[QStringLiteral("total")].toInteger(), 1);
     EXPECT_EQ(vit[QStringLiteral("confused_pairs_mistakes")].toInteger(), 1);
+}
+
+TEST(Report, CancelStopsTheComputationMidway)
+{
+    test::TempDir dir;
+    const auto project = Project::open(test::makeProject(dir, QStringLiteral("big.bagel"), 20000));
+    const QString figures = QStringLiteral("Computing the figures");
+
+    // Not cancelled: the last stage ends with every row done.
+    Progress whole;
+    const Report report = computeReport(*project, 0, &whole);
+    ASSERT_EQ(report.models.size(), 1);
+    const Progress::Snapshot end = whole.snapshot();
+    EXPECT_EQ(end.stage, figures);
+    EXPECT_EQ(end.unit, Progress::Unit::Rows);
+    EXPECT_GE(end.total, 2 * 20000) << "the predictions are gone through twice";
+    EXPECT_EQ(end.done, end.total);
+
+    // Cancelled once half the rows are done: the computation stops at that check.
+    Progress progress;
+    qint64 doneAtCancel = -1;
+    int checksAfterCancel = 0;
+    progress.setCheckHook([&] {
+        const Progress::Snapshot now = progress.snapshot();
+        if (doneAtCancel >= 0)
+            ++checksAfterCancel;
+        else if (now.stage == figures && now.done * 2 >= now.total) {
+            doneAtCancel = now.done;
+            progress.cancel();
+        }
+    });
+    EXPECT_THROW(computeReport(*project, 0, &progress), Cancelled);
+    EXPECT_GT(doneAtCancel, 0);
+    EXPECT_LT(doneAtCancel, end.total) << "cancelled in the middle, not at the end";
+    EXPECT_EQ(checksAfterCancel, 0) << "the first check after Cancel throws";
+    EXPECT_EQ(progress.snapshot().done, doneAtCancel);
+
+    // Cancelled before it starts: nothing is read. The project stays usable either way.
+    Progress early;
+    early.cancel();
+    EXPECT_THROW(computeReport(*project, 0, &early), Cancelled);
+    EXPECT_EQ(early.snapshot().stage, QStringLiteral("Reading the project"));
+    EXPECT_EQ(computeReport(*project).models.value(0).top1Items, report.models[0].top1Items);
+}
+
+TEST(Report, ACancelledHtmlReportLeavesNoFile)
+{
+    test::TempDir dir;
+    const auto project = paperProject(dir, "vit3b_mistakes.json");
+    const Report report = computeReport(*project);
+    const QString path = dir.path(QStringLiteral("report.html"));
+    Progress progress;
+    qint64 doneAtCancel = -1;
+    progress.setCheckHook([&] {
+        if (doneAtCancel < 0 && progress.snapshot().done == 2) { // the reviews read, the agreement not yet
+            doneAtCancel = 2;
+            progress.cancel();
+        }
+    });
+    EXPECT_THROW(writeHtmlReport(*project, report, path, {}, &progress), Cancelled);
+    EXPECT_EQ(doneAtCancel, 2);
+    EXPECT_FALSE(QFile::exists(path));
+    EXPECT_EQ(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).filter(QStringLiteral("report")), QStringList{})
+        << "no temporary file left behind";
+
+    Progress whole;
+    writeHtmlReport(*project, report, path, {}, &whole);
+    EXPECT_TRUE(QFile::exists(path));
+    EXPECT_EQ(whole.snapshot().done, whole.snapshot().total);
 }

@@ -6,11 +6,13 @@
 
 #include "auditwindow.h"
 #include "demo.h"
+#include "progress.h"
 #include "project.h"
 #include "report/htmlreport.h"
 #include "report/report.h"
 #include "reportcharts.h"
 #include "reportwindow.h"
+#include "taskprogress.h"
 #include "testsupport.h"
 
 #include <QBarCategoryAxis>
@@ -26,10 +28,17 @@
 #include <QLabel>
 #include <QLineSeries>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QRegularExpression>
+#include <QSemaphore>
 #include <QTableWidget>
+#include <QTest>
+#include <QThread>
 
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <memory>
 
 using namespace bagel;
 
@@ -257,4 +266,60 @@ TEST(ReportFigures, TheAuditWindowShowsThatItIsComputing)
     EXPECT_FALSE(busy->isVisible());
     ASSERT_TRUE(window.snapshot());
     EXPECT_GT(window.summaryTable()->rowCount(), 0);
+}
+
+TEST(ReportFigures, TheWindowShowsRowsDoneAndCancelStopsTheComputation)
+{
+    test::TempDir dir;
+    const auto project = Project::open(reviewedDemo(dir));
+    ReportWindow window;
+    window.show();
+    // The computation is held at its first check past the first rows of the figures until it
+    // is cancelled, so that the test sees it running.
+    auto reached = std::make_shared<QSemaphore>();
+    auto held = std::make_shared<std::atomic<bool>>(false);
+    window.setProgressHookForTests([reached, held](Progress &progress) {
+        progress.setCheckHook([&progress, reached, held] {
+            const Progress::Snapshot s = progress.snapshot();
+            if (*held || s.stage != QStringLiteral("Computing the figures") || s.done == 0)
+                return;
+            *held = true;
+            reached->release();
+            while (!progress.isCancelled())
+                QThread::msleep(2);
+        });
+    });
+    window.setProject(project.get());
+    ASSERT_TRUE(QTest::qWaitFor([&] { return reached->available() > 0; }, 10000));
+    TaskProgress *strip = window.progressStrip();
+    QPushButton *cancel = window.findChild<QPushButton *>(QStringLiteral("reportCancel"));
+    ASSERT_NE(cancel, nullptr);
+    // Rows done of the total; the stage in the status line.
+    const QRegularExpression rowsDone(QStringLiteral("^[1-9][0-9,]* of [0-9,]+ rows"));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return rowsDone.match(strip->detailLabel()->text()).hasMatch(); }, 5000))
+        << strip->detailLabel()->text().toStdString();
+    EXPECT_TRUE(strip->isVisible());
+    EXPECT_TRUE(cancel->isVisible());
+    EXPECT_TRUE(cancel->isEnabled());
+    EXPECT_EQ(window.statusLabel()->text(), QStringLiteral("Computing the figures…"));
+    EXPECT_GT(strip->bar()->maximum(), 0) << "a bar that fills, not a busy bar: the total is known";
+    EXPECT_GT(strip->bar()->value(), 0);
+    EXPECT_FALSE(window.computeAgainButton()->isVisible());
+
+    QTest::mouseClick(cancel, Qt::LeftButton);
+    window.waitForResults();
+    EXPECT_FALSE(window.isBusy());
+    EXPECT_FALSE(strip->isVisible());
+    EXPECT_FALSE(window.report()) << "a cancelled computation shows no figures";
+    EXPECT_TRUE(window.statusLabel()->text().startsWith(QStringLiteral("Cancelled"))) << window.statusLabel()->text().toStdString();
+    ASSERT_TRUE(window.computeAgainButton()->isVisible());
+
+    // Compute again, unhindered this time.
+    window.setProgressHookForTests({});
+    QTest::mouseClick(window.computeAgainButton(), Qt::LeftButton);
+    EXPECT_FALSE(window.computeAgainButton()->isVisible());
+    window.waitForResults();
+    ASSERT_TRUE(window.report());
+    EXPECT_EQ(window.report()->models.size(), 2);
+    EXPECT_TRUE(window.statusLabel()->text().startsWith(QStringLiteral("Read"))) << window.statusLabel()->text().toStdString();
 }

@@ -2,8 +2,10 @@
 
 #include "catalog/classcatalog.h"
 #include "error.h"
+#include "progress.h"
 #include "project.h"
 #include "report/htmlreport.h"
+#include "taskprogress.h"
 
 #include <QAbstractTableModel>
 #include <QChart>
@@ -167,16 +169,33 @@ ReportWindow::ReportWindow(QWidget *parent)
     m_model = new QComboBox(this);
     m_model->setObjectName(QStringLiteral("reportModel"));
     m_status = new QLabel(this);
-    m_busy = new QProgressBar(this);
-    m_busy->setObjectName(QStringLiteral("reportBusy"));
-    m_busy->setRange(0, 0); // busy, however long it takes
-    m_busy->setTextVisible(false);
-    m_busy->setMaximumWidth(m_busy->fontMetrics().horizontalAdvance(QLatin1Char('m')) * 10);
-    m_busy->hide();
+    m_status->setObjectName(QStringLiteral("reportStatus"));
+    m_status->setTextFormat(Qt::PlainText);
     m_computing = new LatestResult<std::shared_ptr<const Results>>(this);
     m_writing = new LatestResult<QString>(this);
-    connect(m_computing, &LatestResultBase::busyChanged, this, &ReportWindow::showBusy);
-    connect(m_writing, &LatestResultBase::busyChanged, this, &ReportWindow::showBusy);
+    m_progress = new TaskProgress(this);
+    m_progress->setObjectName(QStringLiteral("reportProgress"));
+    m_progress->bar()->setObjectName(QStringLiteral("reportBusy"));
+    m_progress->cancelButton()->setObjectName(QStringLiteral("reportCancel"));
+    m_progress->cancelButton()->setToolTip(tr("Stop computing the report; the figures shown stay as they were"));
+    m_progress->watch(m_computing);
+    m_writeProgress = new TaskProgress(this);
+    m_writeProgress->setObjectName(QStringLiteral("reportWriteProgress"));
+    m_writeProgress->cancelButton()->setToolTip(tr("Stop writing the HTML report; no file is written"));
+    m_writeProgress->watch(m_writing);
+    m_again = new QPushButton(tr("Compute &again"), this);
+    m_again->setObjectName(QStringLiteral("reportComputeAgain"));
+    m_again->hide();
+    connect(m_writing, &LatestResultBase::cancelled, this, [this] {
+        m_saveHtml->setEnabled(m_report != nullptr);
+        m_status->setText(tr("Not saved: cancelled."));
+    });
+    connect(m_computing, &LatestResultBase::progressed, this, [this](const Progress::Snapshot &s) {
+        if (!s.cancelled && !s.stage.isEmpty())
+            m_status->setText(tr("%1…").arg(s.stage));
+    });
+    connect(m_computing, &LatestResultBase::cancelled, this, &ReportWindow::showCancelled);
+    connect(m_again, &QPushButton::clicked, this, &ReportWindow::refresh);
     m_refresh = new QPushButton(tr("&Refresh"), this);
     m_refresh->setToolTip(tr("Read the project again (F5)"));
     m_saveHtml = new QPushButton(tr("Save &HTML report…"), this);
@@ -184,8 +203,10 @@ ReportWindow::ReportWindow(QWidget *parent)
     auto *top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Model:"), this));
     top->addWidget(m_model);
-    top->addWidget(m_busy);
     top->addWidget(m_status, 1);
+    top->addWidget(m_progress);
+    top->addWidget(m_writeProgress);
+    top->addWidget(m_again);
     top->addWidget(m_refresh);
     top->addWidget(m_saveHtml);
 
@@ -281,6 +302,7 @@ void ReportWindow::setProject(Project *project)
     m_project = project;
     if (!m_project) {
         m_computing->discard(); // results still on their way belong to the old project
+        m_again->hide();
         m_report.reset();
         showReport();
         m_status->setText(tr("No project open."));
@@ -298,13 +320,18 @@ void ReportWindow::refresh()
     }
     Q_EMIT aboutToRead();
     m_status->setText(tr("Reading the project…"));
+    m_again->hide();
     const QString path = m_project->path();
-    m_computing->run(
-        [path]() -> std::shared_ptr<const Results> {
+    m_computing->runWithProgress(
+        [path, hook = m_progressHook](Progress &progress) -> std::shared_ptr<const Results> {
             auto r = std::make_shared<Results>();
+            if (hook)
+                hook(progress);
             try {
                 const std::unique_ptr<Project> project = Project::open(path, true);
-                r->report = std::make_shared<const Report>(computeReport(*project));
+                r->report = std::make_shared<const Report>(computeReport(*project, 0, &progress));
+            } catch (const Cancelled &) {
+                throw; // no result: the window says so
             } catch (const Error &e) {
                 r->error = e.message();
             } catch (const std::exception &e) {
@@ -333,9 +360,16 @@ bool ReportWindow::isBusy() const
     return m_computing->isBusy() || m_writing->isBusy();
 }
 
-void ReportWindow::showBusy()
+void ReportWindow::cancel()
 {
-    m_busy->setVisible(isBusy());
+    m_computing->cancel();
+}
+
+void ReportWindow::showCancelled()
+{
+    m_status->setText(m_report ? tr("Cancelled: the figures shown were read before.") : tr("Cancelled: the report was not computed."));
+    m_again->show();
+    m_again->setFocus();
 }
 
 const ModelReport *ReportWindow::currentModel() const
@@ -537,12 +571,14 @@ void ReportWindow::saveHtml(const QString &path)
     const QString projectPath = m_project->path();
     m_status->setText(tr("Writing %1…").arg(QDir::toNativeSeparators(path)));
     m_saveHtml->setEnabled(false);
-    m_writing->run(
-        [projectPath, report, charts, path]() -> QString {
+    m_writing->runWithProgress(
+        [projectPath, report, charts, path](Progress &progress) -> QString {
             try {
                 const std::unique_ptr<Project> project = Project::open(projectPath, true);
-                writeHtmlReport(*project, *report, path, charts);
+                writeHtmlReport(*project, *report, path, charts, &progress);
                 return {};
+            } catch (const Cancelled &) {
+                throw;
             } catch (const Error &e) {
                 return e.message().isEmpty() ? QStringLiteral("unknown error") : e.message();
             } catch (const std::exception &e) {

@@ -5,12 +5,12 @@
 
 #include <QWidget>
 
+#include <functional>
 #include <memory>
 
 class QChartView;
 class QComboBox;
 class QLabel;
-class QProgressBar;
 class QPushButton;
 class QTabWidget;
 class QTableView;
@@ -18,14 +18,17 @@ class QTableWidget;
 
 namespace bagel {
 
+class Progress;
 class Project;
+class TaskProgress;
 
 /**
  * What the review changed, per model: the accuracies before and after, the paper's Table 2 as
  * a table and a chart, the most-confused class pairs as a table and a long-tail chart, and the
  * agreement between reviewers. Each chart saves as PNG or SVG; the whole report saves as one
  * HTML file with the charts in it. The project is read on a worker thread, through a read-only
- * connection of the worker's own, as the audit window does.
+ * connection of the worker's own, as the audit window does; while it computes, the window
+ * shows the rows done, the rate and the time left, and a Cancel button.
  */
 class ReportWindow final : public QWidget
 {
@@ -55,8 +58,20 @@ public:
     QChartView *pairsView() const { return m_pairsView; }
     QTableWidget *agreementTable() const { return m_agreement; }
     QLabel *statusLabel() const { return m_status; }
+    /** The computation's progress: bar, rows done, rate, time left and Cancel. */
+    TaskProgress *progressStrip() const { return m_progress; }
+    /** Shown after a computation was cancelled: computes the report again. */
+    QPushButton *computeAgainButton() const { return m_again; }
     /** Whether the report or the HTML file is being computed (a busy bar shows it). */
     bool isBusy() const;
+    /** Stops the computation in flight (the Cancel button); the figures shown stay as they were. */
+    void cancel();
+
+    /**
+     * Tests: called on the worker with the computation's Progress before it starts, e.g. to set
+     * a check hook that holds the work at a chosen point.
+     */
+    void setProgressHookForTests(std::function<void(Progress &)> hook) { m_progressHook = std::move(hook); }
 
     /** Saves the chart \a kind of the model chosen to \a path (PNG or SVG by extension). Throws Error. */
     void saveChart(charts::Kind kind, const QString &path);
@@ -79,7 +94,7 @@ private:
     void askToSaveChart(charts::Kind kind);
     void askToSaveHtml();
     void showPairTip(const QPointF &point, bool state);
-    void showBusy();
+    void showCancelled();
     void fitTable2();
 
     Project *m_project = nullptr;
@@ -89,7 +104,10 @@ private:
 
     QComboBox *m_model;
     QLabel *m_status;
-    QProgressBar *m_busy;
+    TaskProgress *m_progress;      ///< the report's computation
+    TaskProgress *m_writeProgress; ///< the HTML file's
+    QPushButton *m_again;          ///< after Cancel: compute again
+    std::function<void(Progress &)> m_progressHook;
     QPushButton *m_refresh;
     QPushButton *m_saveHtml;
     QTableWidget *m_figures;

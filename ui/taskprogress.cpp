@@ -4,6 +4,7 @@
 
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
 
@@ -87,8 +88,10 @@ QString TaskProgress::detail(const Progress::Snapshot &s)
         return tr("Cancelling…");
     QStringList parts;
     if (s.done > 0 || s.total > 0) {
-        parts << (s.total > 0 ? tr("%1 of %2").arg(formatAmount(s.done, s.unit), formatAmount(s.total, s.unit))
-                              : formatAmount(s.done, s.unit));
+        // "4.2 MB of 13 MB", but "5 of 417 rows": a count is named once.
+        const bool count = s.unit == Progress::Unit::Rows || s.unit == Progress::Unit::Items;
+        const QString done = count ? QLocale(QLocale::English).toString(s.done) : formatAmount(s.done, s.unit);
+        parts << (s.total > 0 ? tr("%1 of %2").arg(done, formatAmount(s.total, s.unit)) : formatAmount(s.done, s.unit));
     }
     if (const double rate = s.rate(); rate > 0.0)
         parts << tr("%1/s").arg(formatAmount(qint64(std::llround(rate)), s.unit));

@@ -4,6 +4,7 @@
 #include "catalog/classcatalog.h"
 #include "error.h"
 #include "export/outputfile.h"
+#include "progress.h"
 #include "project.h"
 
 #include <QDateTime>
@@ -78,8 +79,11 @@ QString figure(const HtmlChart &chart)
 
 } // namespace
 
-void writeHtmlReport(const Project &project, const Report &report, const QString &path, const QVector<HtmlChart> &charts)
+void writeHtmlReport(const Project &project, const Report &report, const QString &path, const QVector<HtmlChart> &charts,
+                     Progress *progress)
 {
+    // Steps: the models' sections, reading the reviews, the agreement, the disputed units.
+    progressStart(progress, QStringLiteral("Writing %1").arg(QFileInfo(path).fileName()), 4);
     OutputFile file(path, project.path()); // refuses the project itself, its journal, a folder, …
     const ClassCatalog &catalog = project.catalog();
     QString html;
@@ -153,9 +157,15 @@ void writeHtmlReport(const Project &project, const Report &report, const QString
     }
 
     // Agreement and the disputed units, with every answer and note.
+    progressSetDone(progress, 1);
+    progressCheck(progress);
     const AuditSnapshot snapshot = AuditSnapshot::load(project);
+    progressSetDone(progress, 2);
+    progressCheck(progress);
     AuditOptions options;
     const agreement::Result agreement = snapshot.agreement(options);
+    progressSetDone(progress, 3);
+    progressCheck(progress);
     out << "<h2>Agreement between reviewers (verdict)</h2>\n<table>\n"
         << "<tr><th>Units rated by two or more</th><td class=n>" << agreement.units << "</td></tr>\n"
         << "<tr><th>Percent agreement</th><td>" << statistic(agreement.percentAgreement) << "</td></tr>\n"
@@ -193,6 +203,8 @@ void writeHtmlReport(const Project &project, const Report &report, const QString
     out << "</body>\n</html>\n";
     out.flush();
 
+    progressSetDone(progress, 4);
+    progressCheck(progress);
     file.write(html.toUtf8());
     file.commit();
 }

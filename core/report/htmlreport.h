@@ -7,6 +7,7 @@
 
 namespace bagel {
 
+class Progress;
 class Project;
 
 /** A chart to embed in the HTML report: an SVG document, shown in its model's section. */
@@ -27,9 +28,10 @@ QString htmlEscaped(const QString &text);
  * are embedded as images (SVG in data URIs, where nothing in them can run), each in its model's
  * section (bagel_core draws none: the charts need Qt Charts, which the programs link). Every
  * string from the project is escaped. Written under a temporary name and
- * renamed, like the exports. Throws Error.
+ * renamed, like the exports. \a progress (may be null) hears the stage and is checked between
+ * its steps: once cancelled, the temporary file is dropped and Cancelled thrown. Throws Error.
  */
 void writeHtmlReport(const Project &project, const Report &report, const QString &path,
-                     const QVector<HtmlChart> &charts = {});
+                     const QVector<HtmlChart> &charts = {}, Progress *progress = nullptr);
 
 } // namespace bagel

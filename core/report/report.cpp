@@ -2,6 +2,7 @@
 
 #include "audit/audit.h"
 #include "catalog/classcatalog.h"
+#include "progress.h"
 #include "project.h"
 
 #include <QJsonArray>
@@ -29,6 +30,35 @@ QJsonValue number(const std::optional<double> &value)
 {
     return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
 }
+
+/** Counts the rows the report goes through; tells the Progress, and checks it, every 4096. */
+class RowCounter
+{
+public:
+    explicit RowCounter(Progress *progress)
+        : m_progress(progress)
+    {
+    }
+    void operator()()
+    {
+        if ((++m_done & 4095) == 0)
+            report();
+    }
+    void add(qint64 rows)
+    {
+        m_done += rows;
+        report();
+    }
+    void report() const
+    {
+        progressSetDone(m_progress, m_done);
+        progressCheck(m_progress);
+    }
+
+private:
+    Progress *m_progress;
+    qint64 m_done = 0;
+};
 
 QJsonObject countsJson(const SeverityCounts &c)
 {
@@ -72,11 +102,14 @@ std::optional<double> multiLabelAccuracy(const QHash<ItemId, int> &top1, const Q
     return sum / double(classes);
 }
 
-Report computeReport(const Project &project, ModelId onlyModel)
+Report computeReport(const Project &project, ModelId onlyModel, Progress *progress)
 {
+    progressStart(progress, QStringLiteral("Reading the project"));
+    progressCheck(progress);
     const Store &store = project.store();
     const ReadTransaction consistent(store);
     const AuditSnapshot snapshot = AuditSnapshot::load(project);
+    progressCheck(progress);
 
     QHash<ItemId, int> originalLabels;
     for (auto it = snapshot.items().constBegin(); it != snapshot.items().constEnd(); ++it) {
@@ -100,13 +133,27 @@ Report computeReport(const Project &project, ModelId onlyModel)
         afterEvaluated.insert(it.key(), after.value(it.key()));
     const QHash<ItemId, QVector<int>> real = store.allRealLabels();
     const QVector<ItemId> imagenetM = store.imagenetM();
+    progressCheck(progress);
+
+    // The rows gone through below: the units once, then per model the units (two passes), its
+    // predictions (two passes), the labels (multi-label accuracy before and after), ReaL and
+    // ImageNet-M.
+    const std::vector<AuditSnapshot::Unit> &units = snapshot.units();
+    qint64 rows = qint64(units.size()) + 1; // + 1: the agreement
+    for (const ModelRecord &model : snapshot.models()) {
+        if (!onlyModel || model.id == onlyModel)
+            rows += 2 * qint64(units.size()) + 2 * qint64(snapshot.top1().value(model.id).size()) + 2 * qint64(before.size())
+                    + qint64(real.size()) + qint64(imagenetM.size());
+    }
+    progressStart(progress, QStringLiteral("Computing the figures"), rows, Progress::Unit::Rows);
+    RowCounter row(progress);
 
     // Every unit's final state, once; the images a final verdict marks problematic.
-    const std::vector<AuditSnapshot::Unit> &units = snapshot.units();
     std::vector<FinalState> finals;
     finals.reserve(units.size());
     QSet<ItemId> problematicByVerdict;
     for (int i = 0; i < int(units.size()); ++i) {
+        row();
         finals.push_back(snapshot.finalState(i));
         if (finals.back().verdict == Verdict::Problematic)
             problematicByVerdict.insert(units[std::size_t(i)].item);
@@ -118,6 +165,7 @@ Report computeReport(const Project &project, ModelId onlyModel)
         options.model = onlyModel;
         options.statistics.bootstrapResamples = 0; // intervals: bagel-cli agreement
         report.agreement = agreementJson(snapshot, options, snapshot.agreement(options));
+        row.add(1);
     }
     for (const ModelRecord &model : snapshot.models()) {
         if (onlyModel && model.id != onlyModel)
@@ -130,6 +178,7 @@ Report computeReport(const Project &project, ModelId onlyModel)
 
         QHash<ItemId, int> unitOf; // item → index of this model's unit
         for (int i = 0; i < int(units.size()); ++i) {
+            row();
             if (units[std::size_t(i)].model == model.id)
                 unitOf.insert(units[std::size_t(i)].item, i);
         }
@@ -141,6 +190,7 @@ Report computeReport(const Project &project, ModelId onlyModel)
         qint64 right = 0;
         qint64 rightAfter = 0;
         for (auto it = top1.constBegin(); it != top1.constEnd(); ++it) {
+            row();
             const auto label = originalLabels.constFind(it.key());
             if (label == originalLabels.constEnd())
                 continue;
@@ -159,6 +209,7 @@ Report computeReport(const Project &project, ModelId onlyModel)
 
         m.mlaBefore = multiLabelAccuracy(top1, before, problematicBefore, originalLabels, &m.mlaItemsBefore);
         m.mlaAfter = multiLabelAccuracy(top1, afterEvaluated, problematicAfter, originalLabels, &m.mlaItemsAfter);
+        row.add(2 * qint64(before.size()));
 
         if (!real.isEmpty()) {
             qint64 inReal = 0;
@@ -171,6 +222,7 @@ Report computeReport(const Project &project, ModelId onlyModel)
             }
             if (m.realItems)
                 m.real = double(inReal) / double(m.realItems);
+            row.add(real.size());
         }
 
         if (!imagenetM.isEmpty()) {
@@ -184,6 +236,7 @@ Report computeReport(const Project &project, ModelId onlyModel)
             }
             if (m.imagenetMTotal)
                 m.imagenetM = mistakes;
+            row.add(imagenetM.size());
         }
 
         // The mistakes, each counted once, and by (label, prediction) in a 1000 × 1000 table.
@@ -197,6 +250,7 @@ Report computeReport(const Project &project, ModelId onlyModel)
         };
         // Units with a final verdict: Table 2 (wrong) and the apparent mistakes the review overturned.
         for (auto it = unitOf.constBegin(); it != unitOf.constEnd(); ++it) {
+            row();
             const AuditSnapshot::Unit &u = units[std::size_t(*it)];
             const FinalState &f = finals[std::size_t(*it)];
             if (!f.verdict)
@@ -225,6 +279,7 @@ Report computeReport(const Project &project, ModelId onlyModel)
         // Items without a final verdict: a mistake by the labels after the review, open when the
         // reviewers tie, else not reviewed yet.
         for (auto it = top1.constBegin(); it != top1.constEnd(); ++it) {
+            row();
             const auto unit = unitOf.constFind(it.key());
             const FinalState *f = unit == unitOf.constEnd() ? nullptr : &finals[std::size_t(*unit)];
             if ((f && f->verdict) || problematicAfter.contains(it.key()))
@@ -248,8 +303,11 @@ Report computeReport(const Project &project, ModelId onlyModel)
         }
         std::stable_sort(m.confusedPairs.begin(), m.confusedPairs.end(),
                          [](const ConfusedPair &a, const ConfusedPair &b) { return a.count > b.count; });
+        // The second pass over the units went through this model's only: the others count as done.
+        row.add(qint64(units.size()) - unitOf.size());
         report.models << m;
     }
+    row.report();
     return report;
 }
 

@@ -12,6 +12,7 @@
 namespace bagel {
 
 class AuditSnapshot;
+class Progress;
 class Project;
 
 /** One row of the paper's Table 2: mistakes of one category by severity. */
@@ -132,9 +133,12 @@ struct Report
 
 /**
  * The report of \a project, for every model or only \a model. Reads the project once (through
- * an AuditSnapshot, so the final state is the one the exports use). Throws Error.
+ * an AuditSnapshot, so the final state is the one the exports use). \a progress (may be null)
+ * hears two stages, "Reading the project" and "Computing the figures" (rows: the units, and
+ * each model's predictions and units), and is checked every few thousand rows: once it is
+ * cancelled the computation stops with Cancelled. Throws Error.
  */
-Report computeReport(const Project &project, ModelId model = 0);
+Report computeReport(const Project &project, ModelId model = 0, Progress *progress = nullptr);
 
 /** The `bagel-cli report --json` object: `models.<name>` with `top1`, `top1_after`, `mla_before`, `mla_after`, `real`, `imagenet_m`, `table2`, `mistakes`, … */
 QJsonObject reportJson(const Report &report);
