@@ -363,15 +363,6 @@ private:
     std::string m_lastBytes;
 };
 
-template<typename Enum>
-qint8 storedEnumValue(const SqliteStatement &q, int column, const QStringList &names)
-{
-    if (q.isNull(column))
-        return -1;
-    const std::optional<Enum> value = storedEnum<Enum>(q.utf8(column), names);
-    return value ? qint8(*value) : qint8(-1);
-}
-
 /** Adds the label edits of review_labels to reviews in id order, calling \a add(position, change). */
 template<typename Add>
 void readLabelEdits(SqliteStatement &labels, qsizetype count, const std::function<ReviewId(qsizetype)> &idAt, const QString &path, Add add)
@@ -435,22 +426,43 @@ QVector<ReviewRecord> SqliteStore::allReviews() const
     return all;
 }
 
+namespace {
+
+/** `((CASE column WHEN 'name0' THEN 1 … ELSE 0 END) << shift)`: a stored word as its index + 1. */
+std::string enumCode(const char *column, const QStringList &names, int shift)
+{
+    std::string sql = "((CASE ";
+    sql += column;
+    for (qsizetype i = 0; i < names.size(); ++i) {
+        Q_ASSERT(!names[i].contains(QLatin1Char('\'')));
+        sql += " WHEN '" + names[i].toStdString() + "' THEN " + std::to_string(i + 1);
+    }
+    sql += " ELSE 0 END) << " + std::to_string(shift) + ")"; // <<, & and | have one precedence in SQL
+    return sql;
+}
+
+} // namespace
+
 ReviewRows SqliteStore::reviewRows(Progress *progress) const
 {
     // On the native handle, in one pass, into rows of plain numbers: the audit reads every
     // review of a project, 250,000 for 50,000 units × 5 reviewers. QSqlQuery's per-value cost,
     // then a QString per row and value, then the size of a full record each, dominated that.
-    static const QStringList verdicts = verdictNames();
-    static const QStringList categories = categoryNames();
-    static const QStringList kinds = spuriousKindNames();
-    static const QStringList severities = severityNames();
+    // Each column read costs a call into SQLite (and its connection mutex): the four
+    // vocabulary words come as one number made by the statement, and the note and true
+    // object are read only where the statement says there is one.
+    static const std::string sql = "SELECT id, item_id, model_id, reviewer_id, created_at, "
+                                   + enumCode("verdict", verdictNames(), 0) + " | " + enumCode("category", categoryNames(), 4)
+                                   + " | " + enumCode("spurious_kind", spuriousKindNames(), 8) + " | "
+                                   + enumCode("severity", severityNames(), 12)
+                                   + ", source, retracts, note <> '' OR oov_wnid IS NOT NULL, note, oov_wnid "
+                                     "FROM reviews ORDER BY id";
     const ScanCache scan(*this);
     ReviewRows out;
     const qint64 count = countRows("SELECT COUNT(*) FROM reviews");
     progressStart(progress, QStringLiteral("Reading the reviews"), count, Progress::Unit::Rows);
     out.rows.reserve(qsizetype(count));
-    SqliteStatement &q = native("SELECT id, item_id, model_id, reviewer_id, created_at, verdict, category, "
-                                "spurious_kind, severity, note, source, retracts, oov_wnid FROM reviews ORDER BY id");
+    SqliteStatement &q = native(sql.c_str());
     SharedStrings sources(&out.sources);
     // The statement stays prepared for the next read: reset it however the loop ends.
     struct Reset
@@ -458,6 +470,7 @@ ReviewRows SqliteStore::reviewRows(Progress *progress) const
         SqliteStatement &q;
         ~Reset() { q.reset(); }
     } reset{q};
+    const auto word = [](qint64 codes, int shift) { return qint8(((codes >> shift) & 0xf) - 1); };
     while (q.step()) {
         if (progress && (out.rows.size() & 0x1fff) == 0) {
             progress->setDone(out.rows.size());
@@ -466,19 +479,20 @@ ReviewRows SqliteStore::reviewRows(Progress *progress) const
         ReviewRow &r = out.rows.emplace_back();
         r.id = q.int64(0);
         r.item = q.int64(1);
-        r.model = q.isNull(2) ? 0 : q.int64(2);
+        r.model = q.int64(2); // NULL reads as 0: the image alone
         r.reviewer = q.int64(3);
         const QDateTime time = fromStorageTime(q.utf8(4));
         r.time = time.isValid() ? time.toMSecsSinceEpoch() : ReviewRow::kNoTime;
-        r.verdict = storedEnumValue<Verdict>(q, 5, verdicts);
-        r.category = storedEnumValue<Category>(q, 6, categories);
-        r.spuriousKind = storedEnumValue<SpuriousKind>(q, 7, kinds);
-        r.severity = storedEnumValue<Severity>(q, 8, severities);
-        r.source = qint32(sources.index(q.utf8(10)));
-        r.retracts = q.isNull(11) ? 0 : q.int64(11);
-        if (!q.utf8(9).empty() || !q.isNull(12)) {
+        const qint64 codes = q.int64(5);
+        r.verdict = word(codes, 0);
+        r.category = word(codes, 4);
+        r.spuriousKind = word(codes, 8);
+        r.severity = word(codes, 12);
+        r.source = qint32(sources.index(q.utf8(6)));
+        r.retracts = q.int64(7); // NULL reads as 0: retracts nothing
+        if (q.int64(8)) {
             r.detail = qint32(out.details.size());
-            out.details.append(ReviewRows::Detail{q.utf8(9).empty() ? QString() : q.text(9), q.isNull(12) ? QString() : q.text(12), {}});
+            out.details.append(ReviewRows::Detail{q.utf8(9).empty() ? QString() : q.text(9), q.isNull(10) ? QString() : q.text(10), {}});
         }
     }
     q.reset();
