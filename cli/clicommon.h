@@ -3,6 +3,7 @@
 // What the command implementations of bagel-cli share.
 
 #include "error.h"
+#include "logging.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
@@ -44,20 +45,37 @@ struct Context
  * The progress line on a terminal: a thread that redraws the command's Progress on one line
  * of \a fd (carriage return, never more than ten times a second, first after a fifth of a
  * second so that quick commands draw nothing), and clears it when destroyed. It draws only
- * while a stage is running, and never anything but plain text and spaces.
+ * while a stage is running, and never anything but printable text and spaces: control
+ * characters in the stage (a file name holding a new line or an escape sequence) show as '?'.
+ * The line is measured in terminal columns (a CJK character takes two, a combining accent
+ * none) and is one column narrower than the terminal (TIOCGWINSZ; 80 when unknown). Log lines
+ * written to stderr meanwhile (--verbose) take it off first and have it drawn again below
+ * them (it is the StderrLine of core/logging.h).
  */
-class ProgressLine
+class ProgressLine final : public StderrLine
 {
 public:
     ProgressLine(const Progress &progress, int fd);
-    ~ProgressLine();
+    ~ProgressLine() override;
     ProgressLine(const ProgressLine &) = delete;
     ProgressLine &operator=(const ProgressLine &) = delete;
 
     /** Whether bagel-cli draws a progress line on \a fd: a terminal, and not --quiet. */
     static bool wanted(int fd, bool quiet);
-    /** The line for \a snapshot, at most \a width characters. */
+    /**
+     * The line for a snapshot described as \a described, with its \a fraction (negative:
+     * unknown), printable and at most \a width − 1 columns (nothing when \a width < 2).
+     */
     static QString text(const QString &described, double fraction, int width);
+    /** \a text with every control character (C0, DEL, C1, bidirectional overrides, line separators) as '?'. */
+    static QString printable(const QString &text);
+    /** How many terminal columns \a text takes (wcwidth): CJK 2, combining marks 0. */
+    static int columns(const QString &text);
+    /** The width of the terminal on \a fd in columns; 80 when it cannot be told. */
+    static int terminalWidth(int fd);
+
+    void hide() override;
+    void show() override;
 
 private:
     void draw(const QString &line);
@@ -65,7 +83,9 @@ private:
 
     const Progress &m_progress;
     int m_fd;
-    int m_drawn = 0; ///< characters on the line now
+    // Under stderrLock():
+    QByteArray m_line; ///< what is drawn (or was, while hidden), without the carriage return
+    int m_drawn = 0;   ///< columns on the terminal's line now
     std::atomic<bool> m_stop{false};
     std::thread m_thread;
 };

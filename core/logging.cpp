@@ -7,6 +7,7 @@
 #include <QFileInfo>
 #include <QStandardPaths>
 
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -14,11 +15,71 @@
 #include <cstdio>
 
 #include <sys/stat.h>
+#include <unistd.h>
+
 #include <vector>
 
 namespace bagel {
 
 namespace {
+
+StderrLine *g_stderrLine = nullptr; ///< guarded by stderrLock()
+
+/**
+ * The stderr sink, wrapped: each log line makes room for the StderrLine (the progress line)
+ * and, on a terminal, shows control characters in what is logged (a file name holding a new
+ * line or an escape sequence) as '?', so that a message never moves the cursor or recolours
+ * the terminal.
+ */
+class StderrLineSink final : public spdlog::sinks::sink
+{
+public:
+    explicit StderrLineSink(std::shared_ptr<spdlog::sinks::sink> inner, bool terminal)
+        : m_inner(std::move(inner))
+        , m_terminal(terminal)
+    {
+    }
+
+    void log(const spdlog::details::log_msg &message) override
+    {
+        const std::lock_guard lock(stderrLock());
+        if (g_stderrLine)
+            g_stderrLine->hide();
+        if (m_terminal) {
+            std::string payload(message.payload.data(), message.payload.size());
+            sanitise(payload);
+            spdlog::details::log_msg shown(message);
+            shown.payload = payload;
+            m_inner->log(shown);
+        } else {
+            m_inner->log(message);
+        }
+        m_inner->flush();
+        if (g_stderrLine)
+            g_stderrLine->show();
+    }
+    void flush() override { m_inner->flush(); }
+    void set_pattern(const std::string &pattern) override { m_inner->set_pattern(pattern); }
+    void set_formatter(std::unique_ptr<spdlog::formatter> formatter) override { m_inner->set_formatter(std::move(formatter)); }
+
+private:
+    /** C0 controls, DEL and the C1 controls (UTF-8 C2 80 … C2 9F) become '?'. */
+    static void sanitise(std::string &text)
+    {
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            const auto c = static_cast<unsigned char>(text[i]);
+            if (c < 0x20 || c == 0x7f) {
+                text[i] = '?';
+            } else if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80
+                       && static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+                text.replace(i, 2, "?");
+            }
+        }
+    }
+
+    std::shared_ptr<spdlog::sinks::sink> m_inner;
+    bool m_terminal;
+};
 
 void qtMessageToSpdlog(QtMsgType type, const QMessageLogContext &, const QString &message)
 {
@@ -42,6 +103,29 @@ void qtMessageToSpdlog(QtMsgType type, const QMessageLogContext &, const QString
 
 } // namespace
 
+std::mutex &stderrLock()
+{
+    static std::mutex lock;
+    return lock;
+}
+
+void setStderrLine(StderrLine *line)
+{
+    const std::lock_guard lock(stderrLock());
+    g_stderrLine = line;
+}
+
+void writeStderr(const std::string &text)
+{
+    const std::lock_guard lock(stderrLock());
+    if (g_stderrLine)
+        g_stderrLine->hide();
+    std::fputs(text.c_str(), stderr);
+    std::fflush(stderr);
+    if (g_stderrLine)
+        g_stderrLine->show();
+}
+
 QString defaultLogFilePath()
 {
     QString dir = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
@@ -54,7 +138,7 @@ void initLogging(const LoggingOptions &options)
 {
     std::vector<spdlog::sink_ptr> sinks;
 
-    auto stderrSink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+    auto stderrSink = std::make_shared<StderrLineSink>(std::make_shared<spdlog::sinks::stderr_color_sink_mt>(), ::isatty(STDERR_FILENO) == 1);
     stderrSink->set_level(options.verbose ? spdlog::level::debug : spdlog::level::off);
     sinks.push_back(stderrSink);
 
@@ -112,8 +196,7 @@ void initLogging(const LoggingOptions &options)
             if (!sink || sink->level() == spdlog::level::off)
                 return;
             sink->set_level(spdlog::level::off);
-            std::fprintf(stderr, "warning: the log file %s cannot be written (%s); logging to it stopped\n",
-                         shown.c_str(), message.c_str());
+            writeStderr("warning: the log file " + shown + " cannot be written (" + message + "); logging to it stopped\n");
         });
     }
     spdlog::set_default_logger(logger);
