@@ -108,7 +108,7 @@ Report computeReport(const Project &project, ModelId onlyModel, Progress *progre
     progressCheck(progress);
     const Store &store = project.store();
     const ReadTransaction consistent(store);
-    const AuditSnapshot snapshot = AuditSnapshot::load(project);
+    const AuditSnapshot snapshot = AuditSnapshot::load(project, progress); // its own stages: the items, the reviews, the units
     progressCheck(progress);
 
     QHash<ItemId, int> originalLabels;

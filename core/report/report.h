@@ -134,9 +134,9 @@ struct Report
 /**
  * The report of \a project, for every model or only \a model. Reads the project once (through
  * an AuditSnapshot, so the final state is the one the exports use). \a progress (may be null)
- * hears two stages, "Reading the project" and "Computing the figures" (rows: the units, and
- * each model's predictions and units), and is checked every few thousand rows: once it is
- * cancelled the computation stops with Cancelled. Throws Error.
+ * hears the stages of reading (AuditSnapshot::load()'s), then "Computing the figures" (rows:
+ * the units, and each model's predictions and units), and is checked every few thousand rows:
+ * once it is cancelled the computation stops with Cancelled. Throws Error.
  */
 Report computeReport(const Project &project, ModelId model = 0, Progress *progress = nullptr);
 
