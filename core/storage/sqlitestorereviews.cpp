@@ -3,6 +3,7 @@
 #include "sqlitestore.h"
 
 #include "error.h"
+#include "io/utf8.h"
 #include "progress.h"
 #include "sqlitehelpers.h"
 #include "sqlitestatement.h"
@@ -179,14 +180,27 @@ qint64 SqliteStore::predictionCount(ModelId model) const
 
 ReviewerId SqliteStore::reviewerId(const QString &name, bool create)
 {
+    // A name is one reviewer in every Unicode spelling ("José" typed with a combining accent is
+    // "José"): stored in NFC, looked up in NFC. A project written before names were normalised
+    // may hold a name in another form: when the NFC spelling is not stored, each stored name
+    // is compared in NFC, the oldest first.
+    const QString composed = nfc(name);
     SqliteStatement &q = native("SELECT id FROM reviewers WHERE name = ?");
-    q.bind(1, name);
-    const ReviewerId found = q.step() ? q.int64(0) : 0;
+    q.bind(1, composed);
+    ReviewerId found = q.step() ? q.int64(0) : 0;
     q.reset();
+    if (!found) {
+        SqliteStatement &all = native("SELECT id, name FROM reviewers ORDER BY id"); // a few rows
+        while (!found && all.step()) {
+            if (nfc(all.text(1)) == composed)
+                found = all.int64(0);
+        }
+        all.reset();
+    }
     if (found || !create)
         return found;
     SqliteStatement &ins = native("INSERT INTO reviewers (name, added_at) VALUES (?, ?)");
-    ins.bind(1, name);
+    ins.bind(1, composed);
     ins.bind(2, now());
     ins.run();
     return ins.lastInsertId();
