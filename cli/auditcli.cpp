@@ -155,7 +155,7 @@ void runAgreement(Context &ctx)
             throw UsageError(QStringLiteral("--by is one of model, class, superclass, category"));
     }
 
-    const AuditSnapshot snapshot = AuditSnapshot::load(*project);
+    const AuditSnapshot snapshot = AuditSnapshot::load(*project, ctx.progress);
     const QVector<ReviewerRecord> &reviewers = snapshot.reviewers();
     std::optional<QPair<int, int>> confusionPair;
     if (p.isSet(QStringLiteral("confusion"))) {
@@ -180,6 +180,7 @@ void runAgreement(Context &ctx)
         confusionPair = QPair<int, int>{a, b};
     }
 
+    options.statistics.progress = ctx.progress; // the resamples drawn, on the progress line
     const agreement::Result result = snapshot.agreement(options);
     QJsonObject json = agreementJson(snapshot, options, result);
 
@@ -326,7 +327,7 @@ void runDisagreements(Context &ctx)
         if (!ok || limit < 0)
             throw UsageError(QStringLiteral("--limit needs a non-negative number"));
     }
-    const AuditSnapshot snapshot = AuditSnapshot::load(*project);
+    const AuditSnapshot snapshot = AuditSnapshot::load(*project, ctx.progress);
     const QVector<Disagreement> queue = snapshot.disagreements(options);
     QJsonArray units;
     const int shown = limit == 0 ? int(queue.size()) : std::min(limit, int(queue.size()));

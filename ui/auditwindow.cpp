@@ -4,7 +4,9 @@
 #include "catalog/taxonomy.h"
 #include "catalog/wordnet.h"
 #include "error.h"
+#include "progress.h"
 #include "project.h"
+#include "taskprogress.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -87,16 +89,31 @@ AuditWindow::AuditWindow(QWidget *parent)
     , m_confusionB(new QComboBox(this))
     , m_status(new QLabel(this))
     , m_leads(new QLabel(this))
-    , m_busy(new QProgressBar(this))
+    , m_progress(new TaskProgress(this))
+    , m_again(new QPushButton(tr("Compute &again"), this))
     , m_tabs(new QTabWidget(this))
 {
     m_computing = new LatestResult<std::shared_ptr<const Results>>(this);
-    m_busy->setObjectName(QStringLiteral("auditBusy"));
-    m_busy->setRange(0, 0); // busy, however long it takes
-    m_busy->setTextVisible(false);
-    m_busy->setMaximumWidth(m_busy->fontMetrics().horizontalAdvance(QLatin1Char('m')) * 10);
-    m_busy->hide();
-    connect(m_computing, &LatestResultBase::busyChanged, m_busy, &QWidget::setVisible);
+    m_progress->setObjectName(QStringLiteral("auditProgress"));
+    m_progress->bar()->setObjectName(QStringLiteral("auditBusy"));
+    m_progress->cancelButton()->setObjectName(QStringLiteral("auditCancel"));
+    m_progress->cancelButton()->setToolTip(tr("Stop reading the project and computing; what is shown stays as it was"));
+    m_progress->watch(m_computing);
+    m_again->setObjectName(QStringLiteral("auditComputeAgain"));
+    m_again->hide();
+    m_status->setObjectName(QStringLiteral("auditStatus"));
+    m_status->setTextFormat(Qt::PlainText);
+    connect(m_computing, &LatestResultBase::progressed, this, [this](const Progress::Snapshot &s) {
+        if (!s.cancelled && !s.stage.isEmpty())
+            m_status->setText(tr("%1…").arg(s.stage));
+    });
+    connect(m_computing, &LatestResultBase::cancelled, this, &AuditWindow::showCancelled);
+    connect(m_again, &QPushButton::clicked, this, [this] {
+        if (m_cancelledRead || !m_snapshot)
+            refresh();
+        else
+            compute();
+    });
     setObjectName(QStringLiteral("auditWindow"));
     setWindowTitle(tr("Audit — Bagel"));
     m_field->setObjectName(QStringLiteral("auditField"));
@@ -178,8 +195,9 @@ AuditWindow::AuditWindow(QWidget *parent)
     layout->addLayout(controls);
     layout->addWidget(m_tabs, 1);
     auto *statusRow = new QHBoxLayout;
-    statusRow->addWidget(m_busy);
     statusRow->addWidget(m_status, 1);
+    statusRow->addWidget(m_progress);
+    statusRow->addWidget(m_again);
     m_leads->setObjectName(QStringLiteral("auditLeads"));
     statusRow->addWidget(m_leads);
     layout->addLayout(statusRow);
@@ -207,6 +225,7 @@ void AuditWindow::setProject(Project *project)
     if (!m_project) {
         // Results still on their way belong to the old project: drop them.
         m_computing->discard();
+        m_again->hide();
         m_snapshot.reset();
         m_results.reset();
         for (QTableWidget *t : {m_summary, m_heatmap, m_reviewerStats, m_breakdown, m_confusion, m_queue})
@@ -244,6 +263,8 @@ void AuditWindow::start(const QString &projectPath, std::shared_ptr<const AuditS
     // A computation still running is not waited for: its result is ignored when it arrives.
     // The task holds only values, never this window.
     m_status->setText(snapshot ? tr("Computing…") : tr("Reading the project…"));
+    m_again->hide();
+    m_cancelledRead = !snapshot;
     AuditOptions o = options();
     const QString modelName = m_model->currentIndex() > 0 ? m_model->currentText() : QString();
     const Breakdown by = parseBreakdown(m_by->currentText()).value_or(Breakdown::Model);
@@ -256,14 +277,19 @@ void AuditWindow::start(const QString &projectPath, std::shared_ptr<const AuditS
         adoptSnapshot(results->snapshot);
         showResults();
     };
-    m_computing->run([projectPath, snapshot, o, modelName, by]() mutable -> std::shared_ptr<const Results> {
+    m_computing->runWithProgress([projectPath, snapshot, o, modelName, by, hook = m_progressHook](Progress &progress) mutable
+                                 -> std::shared_ptr<const Results> {
         auto r = std::make_shared<Results>();
         r->snapshot = snapshot;
+        if (hook)
+            hook(progress);
         try {
             if (!r->snapshot) {
                 const std::unique_ptr<Project> project = Project::open(projectPath, true);
-                r->snapshot = std::make_shared<const AuditSnapshot>(AuditSnapshot::load(*project));
+                r->snapshot = std::make_shared<const AuditSnapshot>(AuditSnapshot::load(*project, &progress));
             }
+        } catch (const Cancelled &) {
+            throw; // no result: the window says so
         } catch (const Error &e) {
             r->error = e.message();
             return r;
@@ -275,6 +301,7 @@ void AuditWindow::start(const QString &projectPath, std::shared_ptr<const AuditS
                 o.model = m.id;
         }
         r->options = o;
+        o.statistics.progress = &progress; // the resamples drawn, and Cancel
         r->overall = r->snapshot->agreement(o);
         r->reviewers = r->snapshot->reviewerStats(o.model);
         r->queue = r->snapshot->disagreements(o);
@@ -290,6 +317,8 @@ void AuditWindow::start(const QString &projectPath, std::shared_ptr<const AuditS
             if (by == Breakdown::OriginalClass)
                 quick.statistics.bootstrapResamples = 0;
             r->breakdown = r->snapshot->breakdown(by, quick, taxonomy.get());
+        } catch (const Cancelled &) {
+            throw;
         } catch (const Error &e) {
             r->breakdownError = e.message();
         }
@@ -327,6 +356,20 @@ void AuditWindow::adoptSnapshot(std::shared_ptr<const AuditSnapshot> snapshot)
     m_confusionA->setCurrentIndex(std::max(0, m_confusionA->findText(a0)));
     const int keepB = m_confusionB->findText(b0);
     m_confusionB->setCurrentIndex(keepB >= 0 ? keepB : std::min(1, m_confusionB->count() - 1));
+}
+
+void AuditWindow::cancel()
+{
+    m_computing->cancel();
+}
+
+void AuditWindow::showCancelled()
+{
+    m_status->setText(m_results ? tr("Cancelled: the figures shown were computed before.")
+                                : tr("Cancelled: the project was not read."));
+    m_again->setText(m_cancelledRead || !m_snapshot ? tr("Read &again") : tr("Compute &again"));
+    m_again->show();
+    m_again->setFocus();
 }
 
 void AuditWindow::waitForResults()

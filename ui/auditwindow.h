@@ -5,25 +5,29 @@
 
 #include <QWidget>
 
+#include <functional>
 #include <memory>
 
 class QCheckBox;
 class QComboBox;
 class QLabel;
-class QProgressBar;
+class QPushButton;
 class QTabWidget;
 class QTableWidget;
 
 namespace bagel {
 
+class Progress;
 class Project;
+class TaskProgress;
 
 /**
  * The lead's audit: agreement statistics with their 95% intervals, a reviewer × reviewer heatmap
  * of Cohen's κ, reviewer statistics, breakdowns, the confusion matrix of two reviewers and the
  * disagreement queue, from which a unit opens in the review window for adjudication. The
  * project is read and the statistics computed on a worker thread, through a read-only
- * connection of the worker's own.
+ * connection of the worker's own; meanwhile the window shows the rows read and the resamples
+ * drawn, the rate and the time left, and a Cancel button.
  */
 class AuditWindow final : public QWidget
 {
@@ -39,8 +43,20 @@ public:
     void refresh();
     /** Waits for the computation in flight (tests). */
     void waitForResults();
-    /** Whether the project is being read or the statistics computed (a busy bar shows it). */
+    /** Whether the project is being read or the statistics computed (the progress strip shows it). */
     bool isBusy() const { return m_computing->isBusy(); }
+    /** Stops the reading or computing in flight (the Cancel button); what is shown stays as it was. */
+    void cancel();
+    /** The reading's and computation's progress: bar, done of total, rate, time left and Cancel. */
+    TaskProgress *progressStrip() const { return m_progress; }
+    /** Shown after a cancelled reading or computation: starts it again. */
+    QPushButton *computeAgainButton() const { return m_again; }
+    QLabel *statusLabel() const { return m_status; }
+    /**
+     * Tests: called on the worker with the computation's Progress before it starts, e.g. to set
+     * a check hook that holds the work at a chosen point.
+     */
+    void setProgressHookForTests(std::function<void(Progress &)> hook) { m_progressHook = std::move(hook); }
     /** What the window shows, once read. */
     std::shared_ptr<const AuditSnapshot> snapshot() const;
 
@@ -73,6 +89,7 @@ private:
     void start(const QString &projectPath, std::shared_ptr<const AuditSnapshot> snapshot);
     void adoptSnapshot(std::shared_ptr<const AuditSnapshot> snapshot);
     void showResults();
+    void showCancelled();
     void showConfusion();
     AuditOptions options() const;
 
@@ -89,7 +106,10 @@ private:
     QComboBox *m_confusionB;
     QLabel *m_status;
     QLabel *m_leads; ///< who may adjudicate, or that anyone may while no lead is named
-    QProgressBar *m_busy;
+    TaskProgress *m_progress;
+    QPushButton *m_again; ///< after Cancel: read or compute again
+    bool m_cancelledRead = false; ///< the cancelled task was reading the project, not only computing
+    std::function<void(Progress &)> m_progressHook;
     QTabWidget *m_tabs;
     QTableWidget *m_summary;
     QTableWidget *m_heatmap;
