@@ -2,6 +2,7 @@
 
 #include "catalog/classcatalog.h"
 #include "error.h"
+#include "io/utf8.h"
 #include "progress.h"
 #include "project.h"
 #include "storage/projectfiles.h"
@@ -9,6 +10,7 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QTemporaryDir>
 
 #include <spdlog/spdlog.h>
@@ -27,6 +29,16 @@ QString MergeReport::summary() const
                        .arg(reviewersAdded);
     if (adjudicationsRefused > 0)
         text += QStringLiteral("; %1 adjudications left out: made by someone who is not a lead of this project").arg(adjudicationsRefused);
+    if (!leadsNotCarried.isEmpty()) {
+        const QString names = leadsNotCarried.join(QLatin1String(", "));
+        text += targetNamesLeads
+                    ? QStringLiteral("\n  %1 also names as leads %2, who are not leads of this project; a merge leaves the leads as "
+                                     "they are (bagel-cli leads %3 --add NAME names one)")
+                          .arg(source, names, target)
+                    : QStringLiteral("\n  %1 names leads (%2), but this project names none, so anyone may adjudicate in it; a merge "
+                                     "leaves the leads as they are: name them with bagel-cli leads %3 --add NAME")
+                          .arg(source, names, target);
+    }
     return text;
 }
 
@@ -38,7 +50,9 @@ QJsonObject MergeReport::toJson() const
                        {QStringLiteral("adjudications_added"), adjudicationsAdded},
                        {QStringLiteral("adjudications_present"), adjudicationsPresent},
                        {QStringLiteral("adjudications_refused"), adjudicationsRefused},
-                       {QStringLiteral("reviewers_added"), reviewersAdded}};
+                       {QStringLiteral("reviewers_added"), reviewersAdded},
+                       {QStringLiteral("leads_not_carried"), QJsonArray::fromStringList(leadsNotCarried)},
+                       {QStringLiteral("target_names_leads"), targetNamesLeads}};
 }
 
 namespace {
@@ -190,6 +204,19 @@ MergeReport mergeProject(Project &target, const QString &sourcePath, Progress *p
     };
     MergeReport report;
     report.source = sourcePath;
+    report.target = target.path();
+    {
+        // Reported, never carried over: who may adjudicate is the target's own setting.
+        const QStringList mine = target.leads();
+        report.targetNamesLeads = !mine.isEmpty() || !target.leadsProblem().isEmpty();
+        QSet<QString> composed;
+        for (const QString &lead : mine)
+            composed.insert(nfc(lead));
+        for (const QString &lead : source->leads()) {
+            if (!composed.contains(nfc(lead)))
+                report.leadsNotCarried << nfc(lead);
+        }
+    }
     Transaction tx(to);
     // Every model the source's reviews name was matched above.
     auto modelFor = [&models](ModelId theirs) -> ModelId { return theirs ? models.value(theirs) : 0; };
