@@ -3,6 +3,7 @@
 #include "audit/audit.h"
 #include "catalog/classcatalog.h"
 #include "error.h"
+#include "io/utf8.h"
 #include "project.h"
 
 #include <QCheckBox>
@@ -181,7 +182,7 @@ void AdjudicationPanel::refresh()
     m_answers->horizontalHeader()->setStretchLastSection(true);
     if (allowed && !m_lead.isEmpty()) {
         for (const auto &[rater, review] : unit.latest) {
-            if (snapshot.reviewers()[rater].name == m_lead) {
+            if (nfc(snapshot.reviewers()[rater].name) == nfc(m_lead)) { // one reviewer in every Unicode spelling
                 const QString warning = tr("<b>You rated this unit yourself</b> (%1). Your adjudication decides it over "
                                            "the other reviewers and your own verdict alike.")
                                             .arg(answerText(review).toHtmlEscaped());
