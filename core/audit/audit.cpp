@@ -443,9 +443,12 @@ AuditSnapshot AuditSnapshot::build(Raw raw, Progress *progress)
     UnitNumbers numbers(itemOrder.size(), slotModels.size());
     auto mark = [&numbers](int rank, int slot) { numbers.mark(rank, slot); };
     std::vector<std::pair<qint64, qsizetype>> edited; // (time, row) of the reviews with label edits
-    QHash<ReviewerId, QVector<qint64>> &verdictTimes = s.m_verdictTimes;
-    ReviewerId lastReviewer = -1;
-    QVector<qint64> *lastTimes = nullptr;
+    // When each reviewer gave their verdicts, by the reviewer's place in the store's list.
+    QVector<ReviewerId> reviewerIds;
+    for (const ReviewerRecord &reviewer : std::as_const(raw.reviewers))
+        reviewerIds << reviewer.id;
+    const IdIndex reviewerAt(reviewerIds);
+    std::vector<QVector<qint64>> times(std::size_t(reviewerIds.size()));
     for (qsizetype i = 0; i < rows.size(); ++i) {
         if (progress && (i & 0xffff) == 0) {
             progress->setDone(i);
@@ -458,15 +461,17 @@ AuditSnapshot AuditSnapshot::build(Raw raw, Progress *progress)
             edited.emplace_back(r.time, i);
         if (!r.hasVerdict())
             continue;
-        if (r.reviewer != lastReviewer) {
-            lastReviewer = r.reviewer;
-            lastTimes = &verdictTimes[r.reviewer];
-        }
-        lastTimes->append(r.time);
+        if (const int at = reviewerAt(r.reviewer); at >= 0)
+            times[std::size_t(at)].append(r.time); // else never: both were read in one transaction
         forEachUnitOf(r.item, r.model, mark);
     }
-    for (QVector<qint64> &times : verdictTimes)
-        std::sort(times.begin(), times.end());
+    QHash<ReviewerId, QVector<qint64>> &verdictTimes = s.m_verdictTimes;
+    for (std::size_t at = 0; at < times.size(); ++at) {
+        if (!times[at].isEmpty()) {
+            std::sort(times[at].begin(), times[at].end());
+            verdictTimes.insert(reviewerIds[qsizetype(at)], std::move(times[at]));
+        }
+    }
     // Units only a lead decided are units too.
     shared->adjudications = std::move(raw.adjudications);
     const QVector<AdjudicationRecord> &adjudications = shared->adjudications;
