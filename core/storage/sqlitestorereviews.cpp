@@ -473,9 +473,11 @@ ReviewRows SqliteStore::reviewRows(Progress *progress) const
                                      "FROM reviews ORDER BY id";
     const ScanCache scan(*this);
     ReviewRows out;
-    const qint64 count = countRows("SELECT COUNT(*) FROM reviews");
+    // Review ids are dense (an append-only table): the largest is the count, found without
+    // reading the whole of an index as COUNT(*) does.
+    const qint64 count = countRows("SELECT COALESCE(MAX(id), 0) FROM reviews");
     progressStart(progress, QStringLiteral("Reading the reviews"), count, Progress::Unit::Rows);
-    out.rows.reserve(qsizetype(count));
+    out.rows.reserve(qsizetype(std::clamp<qint64>(count, 0, qint64(1) << 20))); // a damaged file may hold any id
     SqliteStatement &q = native(sql.c_str());
     SharedStrings sources(&out.sources);
     // The statement stays prepared for the next read: reset it however the loop ends.
@@ -510,7 +512,10 @@ ReviewRows SqliteStore::reviewRows(Progress *progress) const
         }
     }
     q.reset();
-    progressSetDone(progress, out.rows.size());
+    if (progress) {
+        progress->setTotal(out.rows.size());
+        progress->setDone(out.rows.size());
+    }
     readLabelEdits(native("SELECT review_id, class_index, edit FROM review_labels ORDER BY review_id, class_index"),
                    out.rows.size(), [&out](qsizetype i) { return out.rows[i].id; }, m_path, [&out](qsizetype i, const LabelChange &change) {
                        ReviewRow &r = out.rows[i];
