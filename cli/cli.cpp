@@ -129,8 +129,17 @@ void runInfo(Context &ctx)
     for (const ModelRecord &m : store.models())
         models << m.name;
     QStringList reviewers;
-    for (const ReviewerRecord &r : store.reviewers())
+    // A project written before names were normalised may hold one name in two spellings.
+    std::map<QString, QStringList> spellings; // NFC → the names stored
+    for (const ReviewerRecord &r : store.reviewers()) {
         reviewers << r.name;
+        spellings[nfc(r.name)] << r.name;
+    }
+    QStringList twoSpellings;
+    for (const auto &[composed, names] : spellings) {
+        if (names.size() > 1)
+            twoSpellings << composed;
+    }
     const int schema = project->schemaVersion();
 
     if (ctx.json) {
@@ -147,6 +156,7 @@ void runInfo(Context &ctx)
                                {QStringLiteral("predictions"), c.predictions},
                                {QStringLiteral("reviewers"), c.reviewers},
                                {QStringLiteral("reviewer_names"), QJsonArray::fromStringList(reviewers)},
+                               {QStringLiteral("reviewers_in_two_spellings"), QJsonArray::fromStringList(twoSpellings)},
                                {QStringLiteral("reviews"), c.reviews},
                                {QStringLiteral("adjudications"), c.adjudications},
                                {QStringLiteral("judgements"), c.judgements},
@@ -171,6 +181,10 @@ void runInfo(Context &ctx)
     line("Models:", models.isEmpty() ? QStringLiteral("0") : QStringLiteral("%1 (%2)").arg(c.models).arg(models.join(QLatin1String(", "))));
     line("Predictions:", QString::number(c.predictions));
     line("Reviewers:", reviewers.isEmpty() ? QStringLiteral("0") : QStringLiteral("%1 (%2)").arg(c.reviewers).arg(reviewers.join(QLatin1String(", "))));
+    for (const QString &name : twoSpellings)
+        line("", QStringLiteral("%1 is stored in two Unicode spellings, as two reviewers for the reviews made before names were "
+                                "normalised; new reviews go to one (see file-formats.md)")
+                     .arg(name));
     line("Reviews:", QString::number(c.reviews));
     line("Adjudications:", QString::number(c.adjudications));
     line("Judgements:", QString::number(c.judgements));

@@ -8,6 +8,7 @@
 #include "testsupport.h"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSqlDatabase>
@@ -164,4 +165,14 @@ TEST(ReviewerNames, AnOlderProjectIsLookedUpByItsNamesInNfc)
     EXPECT_EQ(project->store().reviewerId(kDecomposed, false), composed);
     EXPECT_EQ(project->store().reviewerId(kComposed, true), composed);
     EXPECT_EQ(project->store().reviewers().size(), 2);
+    project.reset();
+
+    // bagel-cli info says so, rather than listing two people.
+    const test::CliResult info = test::runCli({QStringLiteral("info"), path}, dir.path(QStringLiteral("xdg")));
+    ASSERT_EQ(info.exitCode, 0) << info.err.toStdString();
+    EXPECT_TRUE(info.out.contains(kComposed + QStringLiteral(" is stored in two Unicode spellings"))) << info.out.toStdString();
+    const test::CliResult json = test::runCli({QStringLiteral("info"), path, QStringLiteral("--json")}, dir.path(QStringLiteral("xdg")));
+    ASSERT_EQ(json.exitCode, 0) << json.err.toStdString();
+    EXPECT_EQ(QJsonDocument::fromJson(json.out.toUtf8()).object()[QStringLiteral("reviewers_in_two_spellings")].toArray(),
+              QJsonArray{kComposed});
 }
