@@ -306,6 +306,7 @@ TEST(ReportFigures, TheWindowShowsRowsDoneAndCancelStopsTheComputation)
     EXPECT_GT(strip->bar()->value(), 0);
     EXPECT_FALSE(window.computeAgainButton()->isVisible());
 
+    EXPECT_FALSE(window.findChild<QPushButton *>(QStringLiteral("reportSaveHtml"))->isEnabled()) << "no report to write yet";
     QTest::mouseClick(cancel, Qt::LeftButton);
     window.waitForResults();
     EXPECT_FALSE(window.isBusy());
@@ -322,4 +323,25 @@ TEST(ReportFigures, TheWindowShowsRowsDoneAndCancelStopsTheComputation)
     ASSERT_TRUE(window.report());
     EXPECT_EQ(window.report()->models.size(), 2);
     EXPECT_TRUE(window.statusLabel()->text().startsWith(QStringLiteral("Read"))) << window.statusLabel()->text().toStdString();
+
+    // Escape cancels too; the figures read before stay and the window says they are older.
+    window.setProgressHookForTests([reached, held](Progress &progress) {
+        *held = false;
+        progress.setCheckHook([&progress, reached, held] {
+            if (*held || progress.snapshot().stage != QStringLiteral("Computing the figures") || progress.snapshot().done == 0)
+                return;
+            *held = true;
+            reached->release();
+            while (!progress.isCancelled())
+                QThread::msleep(2);
+        });
+    });
+    reached->acquire(reached->available());
+    window.refresh();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return reached->available() > 0; }, 10000));
+    QTest::keyClick(&window, Qt::Key_Escape);
+    window.waitForResults();
+    EXPECT_TRUE(window.report()) << "the figures shown stay";
+    EXPECT_EQ(window.statusLabel()->text(), QStringLiteral("Cancelled: the figures shown were read before."));
+    EXPECT_TRUE(window.computeAgainButton()->isVisible());
 }

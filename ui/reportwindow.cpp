@@ -200,6 +200,8 @@ ReportWindow::ReportWindow(QWidget *parent)
     m_refresh->setToolTip(tr("Read the project again (F5)"));
     m_saveHtml = new QPushButton(tr("Save &HTML report…"), this);
     m_saveHtml->setToolTip(tr("One self-contained file: every model's figures, tables and charts, the agreement and the disputed units"));
+    m_saveHtml->setObjectName(QStringLiteral("reportSaveHtml"));
+    m_saveHtml->setEnabled(false); // until there is a report to write
     auto *top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Model:"), this));
     top->addWidget(m_model);
@@ -292,6 +294,8 @@ ReportWindow::ReportWindow(QWidget *parent)
     connect(m_saveHtml, &QPushButton::clicked, this, &ReportWindow::askToSaveHtml);
     auto *f5 = new QShortcut(QKeySequence::Refresh, this);
     connect(f5, &QShortcut::activated, this, &ReportWindow::refresh);
+    auto *escape = new QShortcut(QKeySequence(Qt::Key_Escape), this); // Cancel, as in a progress dialog
+    connect(escape, &QShortcut::activated, this, &ReportWindow::cancel);
     resize(1200, 800);
 }
 
