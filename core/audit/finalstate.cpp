@@ -80,7 +80,9 @@ QHash<ItemId, QVector<LabelJudgement>> AuditSnapshot::finalLabels(QHash<ItemId, 
     if (problematic)
         *problematic = m_importedProblematic;
     // The reviewers' explicit edits first, in the order they were made…
-    for (const ReviewRecord &review : m_shared->labelEdits) {
+    static const QVector<ReviewRecord> none; // a snapshot made without load() has no reviews
+    const QVector<ReviewRecord> &edits = m_shared ? m_shared->labelEdits : none;
+    for (const ReviewRecord &review : edits) {
         QVector<LabelJudgement> &current = labels[review.item];
         current = applyLabelChanges(std::move(current), review.labelChanges);
     }
