@@ -264,7 +264,6 @@ private:
     QVector<ReviewerRecord> m_reviewers;
     QVector<ModelRecord> m_models;
     std::vector<Unit> m_units;
-    QHash<QPair<ItemId, ModelId>, int> m_unitIndex;
     QHash<ReviewerId, QString> m_names; ///< every reviewer and lead
     QHash<ItemId, QVector<LabelJudgement>> m_imported;
     QHash<ItemId, ProblematicInfo> m_importedProblematic;

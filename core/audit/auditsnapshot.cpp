@@ -11,6 +11,9 @@
 
 namespace bagel {
 
+using auditdetail::IdIndex;
+using auditdetail::UnitNumbers;
+
 namespace {
 
 template<typename T>
@@ -134,107 +137,6 @@ AuditSnapshot AuditSnapshot::loadItem(const Project &project, ItemId item)
     return build(std::move(raw), nullptr);
 }
 
-namespace {
-
-/** The position of each id of a list: a table when the ids are dense enough, else a hash. */
-class IdIndex
-{
-public:
-    explicit IdIndex(const QVector<qint64> &ids)
-    {
-        qint64 max = -1;
-        bool nonNegative = true;
-        for (const qint64 id : ids) {
-            max = std::max(max, id);
-            nonNegative = nonNegative && id >= 0;
-        }
-        m_dense = nonNegative && max <= 4 * qint64(ids.size()) + 1024;
-        if (m_dense) {
-            m_table.assign(std::size_t(max + 1), -1);
-            for (int i = 0; i < int(ids.size()); ++i)
-                m_table[std::size_t(ids[i])] = i;
-        } else {
-            m_hash.reserve(ids.size());
-            for (int i = 0; i < int(ids.size()); ++i)
-                m_hash.insert(ids[i], i);
-        }
-    }
-
-    /** -1 for an id not in the list. */
-    int operator()(qint64 id) const
-    {
-        if (m_dense)
-            return id >= 0 && id < qint64(m_table.size()) ? m_table[std::size_t(id)] : -1;
-        return m_hash.value(id, -1);
-    }
-
-private:
-    bool m_dense = true;
-    std::vector<int> m_table;
-    QHash<qint64, int> m_hash;
-};
-
-/**
- * Numbers the units that occur, keyed by (item rank, model slot), in that order: a table over
- * every (rank, slot) while it is small enough, else the sorted keys.
- */
-class UnitNumbers
-{
-public:
-    UnitNumbers(qsizetype ranks, qsizetype slots)
-        : m_slots(slots)
-        , m_dense(qint64(ranks) * slots <= (qint64(1) << 22))
-    {
-        if (m_dense)
-            m_table.assign(std::size_t(ranks * slots), -1);
-    }
-
-    void mark(int rank, int slot)
-    {
-        const qint64 key = rank * m_slots + slot;
-        if (m_dense)
-            m_table[std::size_t(key)] = 0;
-        else
-            m_keys.push_back(key);
-    }
-
-    /** Numbers the marked units; returns their keys in order. */
-    std::vector<qint64> number()
-    {
-        if (m_dense) {
-            std::vector<qint64> keys;
-            for (std::size_t key = 0; key < m_table.size(); ++key) {
-                if (m_table[key] >= 0) {
-                    m_table[key] = int(keys.size());
-                    keys.push_back(qint64(key));
-                }
-            }
-            return keys;
-        }
-        std::sort(m_keys.begin(), m_keys.end());
-        m_keys.erase(std::unique(m_keys.begin(), m_keys.end()), m_keys.end());
-        return m_keys;
-    }
-
-    /** The number of a marked unit, once numbered. */
-    int operator()(int rank, int slot) const
-    {
-        const qint64 key = rank * m_slots + slot;
-        if (m_dense)
-            return m_table[std::size_t(key)];
-        const auto it = std::lower_bound(m_keys.begin(), m_keys.end(), key);
-        return it != m_keys.end() && *it == key ? int(it - m_keys.begin()) : -1;
-    }
-
-private:
-    qint64 m_slots;
-    bool m_dense;
-    std::vector<int> m_table;
-    std::vector<qint64> m_keys;
-};
-
-} // namespace
-
 AuditSnapshot AuditSnapshot::build(Raw raw, Progress *progress)
 {
     AuditSnapshot s;
@@ -261,13 +163,15 @@ AuditSnapshot AuditSnapshot::build(Raw raw, Progress *progress)
             break;
         }
     }
-    const IdIndex rankOf(itemOrder);
+    shared->ranks = IdIndex(itemOrder);
+    const IdIndex &rankOf = shared->ranks;
     // A unit's model slot: 0 for the image alone (an item no model predicted), then the models by id.
     QVector<ModelId> slotModels{0};
     for (const ModelRecord &m : std::as_const(raw.models))
         slotModels << m.id;
     std::sort(slotModels.begin() + 1, slotModels.end());
-    const IdIndex slotOf(slotModels);
+    shared->slots = IdIndex(slotModels);
+    const IdIndex &slotOf = shared->slots;
 
     // The units a review or adjudication is about: its model's, or for an image-level one that
     // of every model with a prediction for the item (none: the item alone). Reviews and
@@ -306,7 +210,8 @@ AuditSnapshot AuditSnapshot::build(Raw raw, Progress *progress)
 
     // Which units have a verdict, the reviewers who gave one and when, the label edits.
     progressStart(progress, QStringLiteral("Finding each reviewer's latest verdicts"), 2 * rows.size(), Progress::Unit::Rows);
-    UnitNumbers numbers(itemOrder.size(), slotModels.size());
+    shared->units = UnitNumbers(itemOrder.size(), slotModels.size());
+    UnitNumbers &numbers = shared->units;
     auto mark = [&numbers](int rank, int slot) { numbers.mark(rank, slot); };
     std::vector<std::pair<qint64, qsizetype>> edited; // (time, row) of the reviews with label edits
     // When each reviewer gave their verdicts, by the reviewer's place in the store's list.
@@ -363,7 +268,6 @@ AuditSnapshot AuditSnapshot::build(Raw raw, Progress *progress)
     const std::vector<qint64> keys = numbers.number();
     const qint64 slotCount = slotModels.size();
     s.m_units.resize(keys.size());
-    s.m_unitIndex.reserve(qsizetype(keys.size()));
     for (std::size_t i = 0; i < keys.size(); ++i) {
         Unit &u = s.m_units[i];
         u.item = itemOrder[qsizetype(keys[i] / slotCount)];
@@ -377,7 +281,6 @@ AuditSnapshot AuditSnapshot::build(Raw raw, Progress *progress)
             const auto tops = top1.constFind(u.model);
             u.top1 = tops == top1.constEnd() ? -1 : tops->value(u.item, -1);
         }
-        s.m_unitIndex.insert({u.item, u.model}, int(i));
     }
 
     // Each reviewer's latest verdict on each unit (by time, then id): one cell per unit and reviewer.
@@ -456,7 +359,11 @@ QString AuditSnapshot::reviewerName(ReviewerId reviewer) const
 
 int AuditSnapshot::unitIndex(ItemId item, ModelId model) const
 {
-    return m_unitIndex.value({item, model}, -1);
+    if (!m_shared)
+        return -1;
+    const int rank = m_shared->ranks(item);
+    const int slot = m_shared->slots(model); // the image alone (model 0) is slot 0
+    return rank < 0 || slot < 0 ? -1 : m_shared->units(rank, slot);
 }
 
 std::vector<int> AuditSnapshot::unitsOf(ModelId model) const
