@@ -1,6 +1,7 @@
 // The adjudication panel and the Leads dialog: adjudication is a lead's act once any is named.
 
 #include "adjudicationpanel.h"
+#include "review/reviewsession.h"
 #include "auditwindow.h"
 #include "leadsdialog.h"
 #include "project.h"
@@ -45,21 +46,23 @@ ItemId itemId(Project &project)
 TEST(AdjudicationPanelLeads, SuggestsLeadsRefusesOthersAndWarnsALeadWhoRatedTheUnit)
 {
     test::TempDir dir;
-    auto project = disputedProject(dir);
+    ReviewSession session;
+    session.open(disputedProject(dir));
+    Project *project = session.project();
     const ModelId model = project->store().modelId(QStringLiteral("m"), false);
     AdjudicationPanel panel;
     panel.show();
 
     // No leads: anyone may adjudicate, and the panel suggests naming them.
     panel.setLead(QStringLiteral("bo"));
-    panel.showUnit(project.get(), itemId(*project), model);
+    panel.showUnit(&session, itemId(*project), model);
     EXPECT_TRUE(panel.recordButton()->isEnabled());
     EXPECT_TRUE(panel.leadNotice()->isVisible());
     EXPECT_TRUE(panel.leadNotice()->text().contains(QLatin1String("No leads are named"))) << panel.leadNotice()->text().toStdString();
 
     // Named leads: bo is not one, so the controls are off and the panel says why.
     project->addLead(QStringLiteral("lee"));
-    panel.showUnit(project.get(), itemId(*project), model);
+    panel.showUnit(&session, itemId(*project), model);
     EXPECT_FALSE(panel.recordButton()->isEnabled());
     EXPECT_TRUE(panel.leadNotice()->isVisible());
     EXPECT_TRUE(panel.leadNotice()->text().contains(QLatin1String("Only a lead may adjudicate"))) << panel.leadNotice()->text().toStdString();
@@ -79,6 +82,8 @@ TEST(AdjudicationPanelLeads, SuggestsLeadsRefusesOthersAndWarnsALeadWhoRatedTheU
     panel.findChild<QLineEdit *>()->setText(QStringLiteral("the fins"));
     QTest::mouseClick(panel.recordButton(), Qt::LeftButton);
     EXPECT_EQ(project->store().counts().adjudications, before + 1);
+    // It is a step of the session's undo stack; the refused click above is not.
+    EXPECT_EQ(session.undoStack()->count(), 1);
 
     // ann is made a lead: she rated the unit herself and is warned.
     project->addLead(QStringLiteral("ann"));

@@ -1,5 +1,7 @@
 #include "adjudicationpanel.h"
 
+#include "review/reviewsession.h"
+
 #include "audit/audit.h"
 #include "catalog/classcatalog.h"
 #include "error.h"
@@ -106,9 +108,10 @@ AdjudicationPanel::AdjudicationPanel(QWidget *parent)
     showUnit(nullptr, 0, 0);
 }
 
-void AdjudicationPanel::showUnit(Project *project, ItemId item, ModelId model)
+void AdjudicationPanel::showUnit(ReviewSession *session, ItemId item, ModelId model)
 {
-    m_project = project;
+    m_session = session;
+    m_project = session ? session->project() : nullptr;
     m_item = item;
     m_model = model;
     refresh();
@@ -260,7 +263,8 @@ void AdjudicationPanel::record(bool withdraw)
         in.gold = m_gold->isChecked();
     }
     try {
-        m_project->adjudicate(in);
+        // Through the session: the adjudication becomes a step of the undo stack.
+        m_session->adjudicate(in);
     } catch (const Error &e) {
         QMessageBox::critical(this, tr("Adjudication not recorded"), e.message());
         return;

@@ -14,6 +14,7 @@ class QTableWidget;
 namespace bagel {
 
 class Project;
+class ReviewSession;
 
 /**
  * The lead's view of one unit (the item shown and the model chosen): every reviewer's verdict,
@@ -28,8 +29,11 @@ class AdjudicationPanel final : public QDockWidget
 public:
     explicit AdjudicationPanel(QWidget *parent = nullptr);
 
-    /** Shows the unit; \a project may be null (nothing to show). */
-    void showUnit(Project *project, ItemId item, ModelId model);
+    /**
+     * Shows the unit of \a session's project; \a session may be null or closed (nothing to show).
+     * Adjudications are recorded through the session, as steps its undo stack can take back.
+     */
+    void showUnit(ReviewSession *session, ItemId item, ModelId model);
     /** The lead's name adjudications are recorded under. */
     void setLead(const QString &name);
 
@@ -54,7 +58,8 @@ private:
     void record(bool withdraw);
     void refresh();
 
-    Project *m_project = nullptr;
+    ReviewSession *m_session = nullptr;
+    Project *m_project = nullptr; ///< the session's, while shown
     ItemId m_item = 0;
     ModelId m_model = 0;
     QString m_lead;

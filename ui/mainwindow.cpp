@@ -136,6 +136,7 @@ QList<ActionSpec> actionTable()
 MainWindow::MainWindow(Settings &settings, QWidget *parent)
     : QMainWindow(parent)
     , m_settings(settings)
+    , m_review(new ReviewSession(this))
     , m_queue(new QueueListModel(ClassCatalog::imagenet1k(), this))
 {
     setObjectName(QStringLiteral("mainWindow"));
@@ -226,13 +227,7 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     addDockWidget(Qt::BottomDockWidgetArea, m_adjudication);
     m_adjudication->hide();
     connect(m_adjudication, &AdjudicationPanel::leadsRequested, this, &MainWindow::showLeads);
-    connect(m_adjudication, &AdjudicationPanel::adjudicated, this, [this](const QString &fileName) {
-        statusBar()->showMessage(tr("Adjudication of %1 recorded").arg(fileName), 4000);
-        if (m_audit && m_audit->isVisible())
-            m_audit->refresh();
-        if (m_reports && m_reports->isVisible())
-            m_reports->refresh();
-    });
+    connectReviewSession();
     connect(m_adjudication, &QDockWidget::visibilityChanged, this, [this](bool visible) {
         const QSignalBlocker block(action(QStringLiteral("audit.adjudicate")));
         action(QStringLiteral("audit.adjudicate"))->setChecked(visible);
@@ -343,9 +338,9 @@ void MainWindow::createActions()
     connect(action(QStringLiteral("file.merge")), &QAction::triggered, this, &MainWindow::mergeReviews);
     connect(action(QStringLiteral("file.imagesFolder")), &QAction::triggered, this, &MainWindow::chooseImagesFolder);
     connect(action(QStringLiteral("file.export")), &QAction::triggered, this, [this] {
-        if (!m_project)
+        if (!project())
             return;
-        ExportDialog dialog(QFileInfo(m_project->path()).absolutePath(), m_queue->rowCount(), this);
+        ExportDialog dialog(QFileInfo(project()->path()).absolutePath(), m_queue->rowCount(), this);
         if (dialog.exec() != QDialog::Accepted)
             return;
         try {
@@ -370,10 +365,10 @@ void MainWindow::createActions()
             updateAdjudication();
     });
     connect(action(QStringLiteral("file.quit")), &QAction::triggered, this, &QWidget::close);
-    connect(action(QStringLiteral("edit.undo")), &QAction::triggered, &m_undo, &QUndoStack::undo);
-    connect(action(QStringLiteral("edit.redo")), &QAction::triggered, &m_undo, &QUndoStack::redo);
-    connect(&m_undo, &QUndoStack::canUndoChanged, action(QStringLiteral("edit.undo")), &QAction::setEnabled);
-    connect(&m_undo, &QUndoStack::canRedoChanged, action(QStringLiteral("edit.redo")), &QAction::setEnabled);
+    connect(action(QStringLiteral("edit.undo")), &QAction::triggered, m_review->undoStack(), &QUndoStack::undo);
+    connect(action(QStringLiteral("edit.redo")), &QAction::triggered, m_review->undoStack(), &QUndoStack::redo);
+    connect(m_review->undoStack(), &QUndoStack::canUndoChanged, action(QStringLiteral("edit.undo")), &QAction::setEnabled);
+    connect(m_review->undoStack(), &QUndoStack::canRedoChanged, action(QStringLiteral("edit.redo")), &QAction::setEnabled);
     action(QStringLiteral("edit.undo"))->setEnabled(false);
     action(QStringLiteral("edit.redo"))->setEnabled(false);
     connect(action(QStringLiteral("edit.reviewer")), &QAction::triggered, this, &MainWindow::changeReviewer);
@@ -528,20 +523,20 @@ QueuePanel *MainWindow::createQueuePanel()
 
 bool MainWindow::ensureReviewer()
 {
-    if (!m_reviewer.isEmpty())
+    if (!m_review->reviewer().isEmpty())
         return true;
-    m_reviewer = m_settings.reviewer();
-    if (!m_reviewer.isEmpty())
+    m_review->setReviewer(m_settings.reviewer());
+    if (!m_review->reviewer().isEmpty())
         return true;
     const QString name = askReviewerName(this, QString(), true);
     if (!name.isEmpty())
         adoptReviewer(name);
-    return !m_reviewer.isEmpty();
+    return !m_review->reviewer().isEmpty();
 }
 
 void MainWindow::changeReviewer()
 {
-    const QString name = askReviewerName(this, m_reviewer, m_reviewer.isEmpty());
+    const QString name = askReviewerName(this, m_review->reviewer(), m_review->reviewer().isEmpty());
     if (!name.isEmpty())
         adoptReviewer(name);
 }
@@ -559,19 +554,19 @@ void MainWindow::adoptReviewer(const QString &name)
 
 void MainWindow::setReviewer(const QString &name)
 {
-    m_reviewer = name;
+    m_review->setReviewer(name);
     m_settings.setReviewer(name);
     statusBar()->showMessage(tr("Reviewing as %1").arg(name), 4000);
-    if (m_project)
+    if (project())
         loadQueue();
 }
 
 void MainWindow::toggleBlindMode(bool on)
 {
     m_blind = on;
-    if (m_project && !m_project->store().isReadOnly()) {
+    if (project() && !project()->store().isReadOnly()) {
         flushWrites();
-        m_project->setBlindMode(on);
+        project()->setBlindMode(on);
     }
     showCurrent();
 }

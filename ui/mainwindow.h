@@ -6,12 +6,11 @@
 #include "import/importer.h"
 #include "queuepanel.h"
 #include "review/reviewqueue.h"
-#include "review/reviewwriter.h"
+#include "review/reviewsession.h"
 
 #include <QElapsedTimer>
 #include <QHash>
 #include <QMainWindow>
-#include <QUndoStack>
 
 #include <functional>
 #include <memory>
@@ -78,7 +77,9 @@ public:
     /** The message box that reported the last import, export or merge, while it is open. */
     QWidget *taskSummary() const;
 
-    Project *project() const { return m_project.get(); }
+    Project *project() const { return m_review->project(); }
+    /** The reviewer's work on the open project: the writer, undo, what is saving or failed. */
+    ReviewSession *reviewSession() const { return m_review; }
     QAction *action(const QString &id) const { return m_actions.value(id); }
     QList<QAction *> actions() const { return m_actions.values(); }
     QueueListModel *queueModel() const { return m_queue; }
@@ -123,10 +124,10 @@ public:
     QString goToItem(const QString &text);
     /** Puts back the model, filters and item that showing one item set aside. */
     void restoreQueue();
-    QUndoStack *undoStack() { return &m_undo; }
+    QUndoStack *undoStack() { return m_review->undoStack(); }
     ImageLoader *imageLoader() { return &m_loader; }
     /** The thread that saves reviews, while a project is open. */
-    ReviewWriter *reviewWriter() const { return m_writer.get(); }
+    ReviewWriter *reviewWriter() const { return m_review->writer(); }
 
     /** The item shown, or empty. */
     QString currentFileName() const;
@@ -140,12 +141,8 @@ public:
     /** Turns decoding the next items ahead of time on or off (benchmarks of the cold path). */
     void setPrefetchEnabled(bool on) { m_prefetch = on; }
 
-    // Used by the undo commands.
-    void submitRecord(const ReviewInput &input, const ReviewWriter::Handle &handle, ItemId item);
-    void submitRetract(const QString &fileName, const ReviewWriter::Handle &handle);
-    void submitRepeat(const QString &fileName, const ReviewWriter::Handle &handle);
     /** Reviews the writer could not save (a full disk, a lost file), kept to be sent again. */
-    int failedWrites() const { return int(m_failedWrites.size()); }
+    int failedWrites() const { return m_review->failedCount(); }
     /** Sends every failed request again, in the order they were first made. */
     void retryFailedWrites();
 
@@ -161,13 +158,6 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
-    /** A request to the writer, kept until it is committed so that a failed one can be sent again. */
-    struct PendingWrite
-    {
-        QString fileName;
-        std::function<quint64()> send; ///< sends the request (again); returns its ticket
-    };
-
     // mainwindow.cpp: the window, its actions and menus, settings; mainwindow_project.cpp: opening,
     // closing and importing into projects, the getting-started page, the images folder
     void createActions();
@@ -235,10 +225,11 @@ private:
     void recordVerdict(Verdict verdict);
     void recordLabelEdit(int classIndex, LabelEdit edit);
     void showComparison();
-    void onWriteDone(quint64 ticket, ReviewId id);
-    void onWriteFailed(quint64 ticket, const QString &message);
-    /** Sends \a write to the writer and remembers it until it is committed. */
-    void send(PendingWrite write);
+    /** Connects the review session's signals: what is saving, saved and failed, shown in the panels. */
+    void connectReviewSession();
+    void onSending(ItemId item, const QString &fileName, ReviewSession::Request request, const QString &what);
+    void onWritten(ItemId item, const QString &fileName);
+    void onWriteFailed(ItemId item, const QString &fileName, const QString &message);
     void updateRetry();
     void refreshItem(const QString &fileName);
     void updateProgress();
@@ -247,20 +238,15 @@ private:
     QString imagePathOf(const QueueRow &row) const;
 
     Settings &m_settings;
-    std::unique_ptr<Project> m_project;
-    std::unique_ptr<ReviewWriter> m_writer;
+    ReviewSession *m_review; ///< the project, the writer, undo; a child of the window
     ImageLoader m_loader;
-    QUndoStack m_undo;
     QHash<QString, QAction *> m_actions;
-    QHash<quint64, PendingWrite> m_pendingWrites; ///< ticket → request in flight
-    QVector<PendingWrite> m_failedWrites;         ///< requests the writer could not commit, in order
     QPushButton *m_retryButton = nullptr;
     QLabel *m_readOnlyBanner = nullptr;
     QWidget *m_missingBanner = nullptr;
     QLabel *m_missingText = nullptr;
     QStackedWidget *m_viewStack = nullptr;
     QLabel *m_gettingStartedText = nullptr;
-    QString m_reviewer;
     bool m_blind = true;
     int m_position = -1;
     bool m_prefetch = true;
@@ -271,8 +257,6 @@ private:
     quint64 m_detailsShown = 0;   ///< the ticket whose facts are shown
     bool m_detailsAfterImage = false; ///< the facts wait for the image being decoded
     QString m_shownPath;
-    QElapsedTimer m_session;
-    int m_sessionReviews = 0;
 
     QueueListModel *m_queue = nullptr;
     QSplitter *m_splitter = nullptr;

@@ -26,7 +26,7 @@ namespace bagel {
 
 ExportReport MainWindow::exportTo(ExportFormat format, const QString &path, bool queueOnly)
 {
-    if (!m_project)
+    if (!project())
         throw Error(QStringLiteral("no project is open"));
     flushWrites(); // the verdicts just given are part of it
     ExportFilter filter;
@@ -36,7 +36,7 @@ ExportReport MainWindow::exportTo(ExportFormat format, const QString &path, bool
             items.insert(m_queue->rowAt(i)->item);
         filter.items = items;
     }
-    const QString projectPath = m_project->path();
+    const QString projectPath = project()->path();
     ExportReport report;
     const TaskResult result = runInBackground(this, {tr("Exporting %1").arg(QFileInfo(path).fileName())}, [&](Progress &progress) {
         // A connection of the worker's own, read-only: the export changes nothing.
@@ -52,11 +52,11 @@ ExportReport MainWindow::exportTo(ExportFormat format, const QString &path, bool
 
 void MainWindow::checkForOtherWriters()
 {
-    if (!m_project)
+    if (!project())
         return;
     qint64 version = 0;
     try {
-        version = m_project->store().dataVersion();
+        version = project()->store().dataVersion();
     } catch (const Error &) {
         return; // the file is busy or gone; the next turn tries again
     }
@@ -70,17 +70,17 @@ void MainWindow::checkForOtherWriters()
 
 void MainWindow::mergeReviews()
 {
-    if (!m_project)
+    if (!project())
         return;
     const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Import reviews from other project files"),
-                                                            QFileInfo(m_project->path()).absolutePath(),
+                                                            QFileInfo(project()->path()).absolutePath(),
                                                             tr("Bagel projects (*.bagel);;All files (*)"));
     if (paths.isEmpty())
         return;
     flushWrites();
     // On a worker with a connection of its own; each file is merged in a transaction of its
     // own, so Cancel keeps the files merged before it and drops the one being merged.
-    const QString projectPath = m_project->path();
+    const QString projectPath = project()->path();
     QStringList summaries;
     bool failed = false;
     const TaskResult result = runInBackground(this, {tr("Importing reviews")}, [&](Progress &progress) {
@@ -115,7 +115,7 @@ void MainWindow::mergeReviews()
 
 void MainWindow::showAudit()
 {
-    if (!m_project)
+    if (!project())
         return;
     if (!m_audit) {
         m_audit = new AuditWindow(this);
@@ -123,7 +123,7 @@ void MainWindow::showAudit()
         connect(m_audit, &AuditWindow::aboutToRead, this, &MainWindow::flushWrites); // my pending verdicts count too
     }
     flushWrites();
-    m_audit->setProject(m_project.get());
+    m_audit->setProject(project());
     m_audit->show();
     m_audit->raise();
     m_audit->activateWindow();
@@ -131,14 +131,14 @@ void MainWindow::showAudit()
 
 void MainWindow::showReports()
 {
-    if (!m_project)
+    if (!project())
         return;
     if (!m_reports) {
         m_reports = new ReportWindow(this);
         connect(m_reports, &ReportWindow::openPairRequested, this, &MainWindow::showPair);
         connect(m_reports, &ReportWindow::aboutToRead, this, &MainWindow::flushWrites); // my pending verdicts count too
     }
-    m_reports->setProject(m_project.get());
+    m_reports->setProject(project());
     m_reports->show();
     m_reports->raise();
     m_reports->activateWindow();
@@ -147,7 +147,7 @@ void MainWindow::showReports()
 void MainWindow::showPair(const QString &model, int label, int prediction)
 {
     const ClassCatalog &catalog = ClassCatalog::imagenet1k();
-    if (!m_project || label < 0 || label >= catalog.size() || prediction < 0 || prediction >= catalog.size())
+    if (!project() || label < 0 || label >= catalog.size() || prediction < 0 || prediction >= catalog.size())
         return;
     if (!model.isEmpty() && m_modelBox->currentText() != model) {
         const int index = m_modelBox->findText(model);
@@ -171,13 +171,13 @@ void MainWindow::showPair(const QString &model, int label, int prediction)
 void MainWindow::updateAdjudication()
 {
     const QueueRow *row = m_queue ? m_queue->rowAt(m_position) : nullptr;
-    m_adjudication->setLead(m_reviewer.isEmpty() ? m_settings.reviewer() : m_reviewer);
-    m_adjudication->showUnit(m_project.get(), row ? row->item : 0, currentModel());
+    m_adjudication->setLead(m_review->reviewer().isEmpty() ? m_settings.reviewer() : m_review->reviewer());
+    m_adjudication->showUnit(m_review, row ? row->item : 0, currentModel());
 }
 
 bool MainWindow::showUnit(const QString &fileName, const QString &model)
 {
-    if (!m_project)
+    if (!project())
         return false;
     // The reviewer's own queue (model, filters, item) is set aside only when it must be, and
     // visibly, with a button that brings it back.
@@ -188,7 +188,7 @@ bool MainWindow::showUnit(const QString &fileName, const QString &model)
             return false;
         }
         if (!m_setAside)
-            m_setAside = SetAside{m_project->path(), m_queuePanel->fields(), currentFileName()};
+            m_setAside = SetAside{project()->path(), m_queuePanel->fields(), currentFileName()};
         {
             const QSignalBlocker block(m_modelBox);
             m_modelBox->setCurrentIndex(index);
@@ -210,12 +210,12 @@ bool MainWindow::showUnit(const QString &fileName, const QString &model)
 
 void MainWindow::showLeads()
 {
-    if (!m_project)
+    if (!project())
         return;
     flushWrites(); // the writer's connection holds no lock while the leads are written
     // While nobody is named, the reviewer's own name is the likely first lead.
-    const QString me = m_reviewer.isEmpty() ? m_settings.reviewer() : m_reviewer;
-    LeadsDialog dialog(*m_project, m_project->leads().isEmpty() ? me : QString(), this);
+    const QString me = m_review->reviewer().isEmpty() ? m_settings.reviewer() : m_review->reviewer();
+    LeadsDialog dialog(*project(), project()->leads().isEmpty() ? me : QString(), this);
     connect(&dialog, &LeadsDialog::leadsChanged, this, [this] {
         if (m_adjudication->isVisible())
             updateAdjudication();

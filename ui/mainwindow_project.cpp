@@ -59,7 +59,6 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
-#include <spdlog/spdlog.h>
 
 namespace bagel {
 
@@ -81,9 +80,9 @@ bool MainWindow::openProject(const QString &path)
         statusBar()->showMessage(tr("An import, export or merge is running: cancel it or wait for it before opening another project."), 6000);
         return false;
     }
-    std::unique_ptr<Project> project;
+    std::unique_ptr<Project> opened;
     try {
-        project = Project::openWritableIfPossible(path);
+        opened = Project::openWritableIfPossible(path);
     } catch (const Error &e) {
         QMessageBox::critical(this, tr("Cannot open the project"), e.message());
         m_settings.removeRecentProject(path);
@@ -94,43 +93,38 @@ bool MainWindow::openProject(const QString &path)
     if (!settleFailedWrites())
         return false;
     closeProject();
-    m_project = std::move(project);
-    m_writer = std::make_unique<ReviewWriter>(m_project->path());
-    connect(m_writer.get(), &ReviewWriter::done, this, &MainWindow::onWriteDone);
-    connect(m_writer.get(), &ReviewWriter::failed, this, &MainWindow::onWriteFailed);
-    m_blind = m_project->blindMode();
+    m_review->open(std::move(opened));
+    m_blind = project()->blindMode();
     {
         const QSignalBlocker block(action(QStringLiteral("edit.blind")));
         action(QStringLiteral("edit.blind"))->setChecked(m_blind);
     }
-    m_settings.addRecentProject(m_project->path());
+    m_settings.addRecentProject(project()->path());
     rebuildRecentMenu();
-    const QString readOnly = m_project->store().isReadOnly() ? Project::whyReadOnly(m_project->path()) : QString();
-    setWindowTitle(QStringLiteral("%1%2 — Bagel").arg(QFileInfo(m_project->path()).fileName(), m_project->store().isReadOnly() ? tr(" [read-only]") : QString()));
+    const QString readOnly = project()->store().isReadOnly() ? Project::whyReadOnly(project()->path()) : QString();
+    setWindowTitle(QStringLiteral("%1%2 — Bagel").arg(QFileInfo(project()->path()).fileName(), project()->store().isReadOnly() ? tr(" [read-only]") : QString()));
     m_readOnlyBanner->setText(tr("<b>Read-only.</b> %1, so Bagel opened it read-only: you can look, search, filter, "
                                  "report and export, but verdicts and label edits cannot be saved. To review, copy the file "
                                  "to a folder you can write in, or ask for write access.")
                                   .arg(readOnly.isEmpty() ? tr("The project cannot be written") : readOnly.left(1).toUpper() + readOnly.mid(1).toHtmlEscaped()));
-    m_readOnlyBanner->setVisible(m_project->store().isReadOnly());
+    m_readOnlyBanner->setVisible(project()->store().isReadOnly());
     // Nothing can be saved: the verdict, category and severity commands are greyed out.
     for (QAction *a : std::as_const(m_actions)) {
         const QString id = a->objectName();
         if (id.startsWith(QLatin1String("verdict.")) || id.startsWith(QLatin1String("category."))
             || id.startsWith(QLatin1String("severity.")) || id.startsWith(QLatin1String("spurious.")))
-            a->setEnabled(!m_project->store().isReadOnly());
+            a->setEnabled(!project()->store().isReadOnly());
     }
-    m_session.start();
-    m_sessionReviews = 0;
-    m_classPanel->setProject(m_project.get());
-    m_dataVersion = m_project->store().dataVersion();
+    m_classPanel->setProject(project());
+    m_dataVersion = project()->store().dataVersion();
     if (m_audit && m_audit->isVisible())
-        m_audit->setProject(m_project.get());
+        m_audit->setProject(project());
     if (m_reports && m_reports->isVisible())
-        m_reports->setProject(m_project.get());
+        m_reports->setProject(project());
 
     const QSignalBlocker block(m_modelBox);
     m_modelBox->clear();
-    for (const ModelRecord &m : m_project->store().models())
+    for (const ModelRecord &m : project()->store().models())
         m_modelBox->addItem(m.name, m.id);
     loadQueue();
     updateGettingStarted();
@@ -158,18 +152,12 @@ void MainWindow::openStartupProject(const QString &demoDirectory)
 
 void MainWindow::closeProject()
 {
-    if (!m_project)
+    if (!project())
         return;
     if (const QueueRow *row = m_queue->rowAt(m_position))
-        m_settings.setLastItem(m_project->path(), row->fileName);
+        m_settings.setLastItem(project()->path(), row->fileName);
     flushWrites();
-    if (!m_failedWrites.isEmpty()) {
-        spdlog::warn("closing {} with {} review(s) that could not be saved", m_project->path().toStdString(), m_failedWrites.size());
-        m_failedWrites.clear();
-    }
-    updateRetry();
-    m_undo.clear();
-    m_writer.reset();
+    // The writer finishes and the project goes last: the lead's views below still hold it.
     m_queue->setRows({});
     m_classPanel->setProject(nullptr);
     // The lead's views hold the project too: let go of it before it goes.
@@ -179,7 +167,8 @@ void MainWindow::closeProject()
         m_audit->setProject(nullptr);
     if (m_reports)
         m_reports->setProject(nullptr);
-    m_project.reset();
+    m_review->close();
+    updateRetry();
     m_readOnlyBanner->hide();
     m_missingBanner->hide();
     // Nothing of the last project stays on screen.
@@ -194,9 +183,8 @@ void MainWindow::closeProject()
 
 void MainWindow::flushWrites()
 {
-    if (m_writer) {
-        m_writer->flush();
-        QCoreApplication::sendPostedEvents(this); // deliver done() before returning
+    if (m_review->writer()) {
+        m_review->flush(); // delivers the writer's answers to the session, which tells the window
         QCoreApplication::processEvents(QEventLoop::ExcludeUserInputEvents);
     }
 }
@@ -230,9 +218,9 @@ void MainWindow::importFile()
 
 void MainWindow::runImportDialog(const QString &path)
 {
-    if (!m_project)
+    if (!project())
         return;
-    ImportDialog dialog(QFileInfo(m_project->path()).absolutePath(), this);
+    ImportDialog dialog(QFileInfo(project()->path()).absolutePath(), this);
     if (!path.isEmpty())
         dialog.setPath(path);
     if (dialog.exec() != QDialog::Accepted)
@@ -243,12 +231,12 @@ void MainWindow::runImportDialog(const QString &path)
 TaskResult MainWindow::importInBackground(ImportFormat format, const QString &path, const ImportOptions &options)
 {
     TaskResult result;
-    if (!m_project) {
+    if (!project()) {
         result.status = TaskResult::Status::Failed;
         result.error = tr("no project is open");
         return result;
     }
-    const QString projectPath = m_project->path();
+    const QString projectPath = project()->path();
     flushWrites(); // the import's transaction waits for nothing of ours
     ImportReport report;
     result = runInBackground(this, {tr("Importing %1").arg(QFileInfo(path).fileName())}, [&](Progress &progress) {
@@ -301,7 +289,7 @@ void MainWindow::openDroppedPath(const QString &path)
         openProject(path);
         return;
     }
-    if (!m_project) {
+    if (!project()) {
         QMessageBox::information(this, tr("Import"), tr("Open or create a project first; then drop %1 on the window to import it.")
                                                          .arg(info.fileName()));
         return;
@@ -358,8 +346,8 @@ void MainWindow::updateGettingStarted()
 {
     // A project with nothing to review says what to import, with the commands right there.
     QString text;
-    if (m_project) {
-        const ProjectCounts counts = m_project->store().counts();
+    if (project()) {
+        const ProjectCounts counts = project()->store().counts();
         if (counts.items == 0) {
             text = tr("<h2>This project is empty</h2>"
                       "<p>Bring in what you want to review with <b>File ▸ Import…</b>:</p><ul>"
@@ -382,19 +370,19 @@ void MainWindow::updateGettingStarted()
 
 void MainWindow::chooseImagesFolder()
 {
-    if (!m_project)
+    if (!project())
         return;
-    if (m_project->store().isReadOnly()) {
+    if (project()->store().isReadOnly()) {
         QMessageBox::information(this, tr("Images folder"), tr("The project is open read-only: its images folder cannot be changed."));
         return;
     }
-    const QString start = m_project->imagesRoot().isEmpty() ? QFileInfo(m_project->path()).absolutePath() : m_project->imagesRoot();
+    const QString start = project()->imagesRoot().isEmpty() ? QFileInfo(project()->path()).absolutePath() : project()->imagesRoot();
     const QString folder = QFileDialog::getExistingDirectory(this, tr("The folder that holds the project's images"), start);
     if (folder.isEmpty())
         return;
     try {
-        Transaction tx(m_project->store());
-        m_project->setImagesRoot(folder);
+        Transaction tx(project()->store());
+        project()->setImagesRoot(folder);
         tx.commit();
     } catch (const Error &e) {
         QMessageBox::critical(this, tr("Images folder not changed"), e.message());
@@ -411,7 +399,7 @@ void MainWindow::checkImagesFound()
     // Looks at up to 40 items spread over the queue: when none of them is on disk, the images
     // folder is wrong (or unset), and the banner offers to locate it.
     m_missingBanner->hide();
-    if (!m_project)
+    if (!project())
         return;
     const QVector<QueueRow> &rows = m_queue->allRows();
     if (rows.isEmpty())
@@ -422,7 +410,7 @@ void MainWindow::checkImagesFound()
         if (QFileInfo(imagePathOf(row)).isFile())
             return;
     }
-    const QString root = m_project->imagesRoot().isEmpty() ? QFileInfo(m_project->path()).absolutePath() : m_project->imagesRoot();
+    const QString root = project()->imagesRoot().isEmpty() ? QFileInfo(project()->path()).absolutePath() : project()->imagesRoot();
     m_missingText->setText(tr("<b>No images found.</b> None of the %1 items looked at is under %2. "
                               "Locate the folder that holds the images (it is kept in the project).")
                                .arg(samples)

@@ -19,18 +19,19 @@ namespace bagel {
 
 void MainWindow::loadQueue(const QString &keep)
 {
-    if (!m_project)
+    if (!project())
         return;
-    if (m_reviewer.isEmpty())
-        m_reviewer = m_settings.reviewer();
-    if (m_setAside && m_setAside->project != m_project->path()) {
+    if (m_review->reviewer().isEmpty())
+        m_review->setReviewer(m_settings.reviewer());
+    if (m_setAside && m_setAside->project != project()->path()) {
         m_setAside.reset(); // set aside in another project: nothing to go back to
         m_queuePanel->hideSetAside();
     }
     const QString name = !keep.isEmpty()                ? keep
-                         : currentFileName().isEmpty() ? m_settings.lastItem(m_project->path())
+                         : currentFileName().isEmpty() ? m_settings.lastItem(project()->path())
                                                        : currentFileName();
-    m_queue->setRows(bagel::loadQueue(*m_project, currentModel(), me()));
+    m_review->setModel(currentModel());
+    m_queue->setRows(bagel::loadQueue(*project(), currentModel(), me()));
     m_queue->arrange(m_queuePanel->filter(), m_queuePanel->sort());
     m_position = -1;
     const int found = m_queue->positionOf(name);
@@ -45,7 +46,7 @@ void MainWindow::setFilter(const QueueFilter &filter)
 
 void MainWindow::applyFilter(const QString &keep)
 {
-    if (!m_project)
+    if (!project())
         return;
     const QueueRow *row = m_queue->rowAt(m_position);
     const ItemId shown = row ? row->item : 0;
@@ -67,7 +68,7 @@ void MainWindow::applyFilter(const QString &keep)
 
 void MainWindow::goTo(int position)
 {
-    if (!m_project)
+    if (!project())
         return;
     if (m_queue->rowCount() == 0) {
         m_position = -1;
@@ -101,7 +102,7 @@ void MainWindow::step(int delta)
 
 void MainWindow::goToNextNotReviewed()
 {
-    if (!m_project)
+    if (!project())
         return;
     const int next = m_queue->nextNotReviewed(m_position);
     if (next < 0) {
@@ -115,7 +116,7 @@ void MainWindow::goToNextNotReviewed()
 
 void MainWindow::chooseItem()
 {
-    if (!m_project)
+    if (!project())
         return;
     QStringList names;
     names.reserve(m_queue->allRows().size());
@@ -128,7 +129,7 @@ void MainWindow::chooseItem()
 QString MainWindow::goToItem(const QString &text)
 {
     const QString wanted = text.trimmed();
-    if (!m_project)
+    if (!project())
         return tr("No project is open.");
     if (wanted.isEmpty())
         return tr("Type a file name.");
@@ -157,7 +158,7 @@ QString MainWindow::goToItem(const QString &text)
             .arg(wanted, holding.mid(0, 2).join(QLatin1String(", ")));
     }
     if (found.isEmpty()) {
-        if (m_project->store().itemByFileName(wanted))
+        if (project()->store().itemByFileName(wanted))
             return tr("%1 is in the project, but %2 has no prediction for it: it is in no queue of that model.")
                 .arg(wanted, m_modelBox->currentText());
         return tr("No item of the queue of %1 is named “%2” or has it in its name.").arg(m_modelBox->currentText(), wanted);
@@ -173,7 +174,7 @@ bool MainWindow::reveal(const QString &fileName, const QString &why)
         if (!m_queue->holds(fileName))
             return false;
         if (!m_setAside)
-            m_setAside = SetAside{m_project->path(), m_queuePanel->fields(), currentFileName()};
+            m_setAside = SetAside{project()->path(), m_queuePanel->fields(), currentFileName()};
         QueueFilter everything;
         everything.mistakesOnly = false;
         m_queuePanel->setFilter(everything);
@@ -189,7 +190,7 @@ bool MainWindow::reveal(const QString &fileName, const QString &why)
 void MainWindow::restoreQueue()
 {
     m_queuePanel->hideSetAside();
-    if (!m_setAside || !m_project)
+    if (!m_setAside || !project())
         return;
     const SetAside saved = *std::exchange(m_setAside, std::nullopt);
     const bool otherModel = saved.fields.model != m_modelBox->currentIndex();

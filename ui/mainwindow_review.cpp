@@ -2,6 +2,8 @@
 
 #include "mainwindow.h"
 
+#include "adjudicationpanel.h"
+#include "auditwindow.h"
 #include "catalog/classcatalog.h"
 #include "classsearchpanel.h"
 #include "image/thumbnailcache.h"
@@ -10,8 +12,8 @@
 #include "imageview.h"
 #include "project.h"
 #include "queuepanel.h"
+#include "reportwindow.h"
 #include "review/queuelistmodel.h"
-#include "reviewcommand.h"
 #include "settings.h"
 #include "verdictpanel.h"
 
@@ -40,7 +42,7 @@ ModelId MainWindow::currentModel() const
 
 ReviewerId MainWindow::me() const
 {
-    return m_project && !m_reviewer.isEmpty() ? m_project->store().reviewerId(m_reviewer, false) : 0;
+    return m_review->reviewerId();
 }
 
 QString MainWindow::currentFileName() const
@@ -51,13 +53,13 @@ QString MainWindow::currentFileName() const
 
 QString MainWindow::imagePathOf(const QueueRow &row) const
 {
-    return m_project->absoluteImagePath(ItemRecord{row.item, row.fileName, row.imagePath, row.originalLabel});
+    return project()->absoluteImagePath(ItemRecord{row.item, row.fileName, row.imagePath, row.originalLabel});
 }
 
 void MainWindow::showCurrent()
 {
     const QueueRow *row = m_queue->rowAt(m_position);
-    if (!row || !m_project)
+    if (!row || !project())
         return;
     const QString path = imagePathOf(*row);
     m_shownPath = path;
@@ -82,26 +84,26 @@ void MainWindow::showCurrent()
 void MainWindow::showDetails()
 {
     const QueueRow *row = m_queue->rowAt(m_position);
-    if (!row || !m_project)
+    if (!row || !project())
         return;
     m_queuePanel->showPosition(m_position);
-    m_facts->showItem(*m_project, row->item, currentModel(), me(), m_blind);
+    m_facts->showItem(*project(), row->item, currentModel(), me(), m_blind);
     VerdictPanel::Mine mine;
-    for (const ReviewRecord &r : m_project->latestReviews(row->item)) {
+    for (const ReviewRecord &r : project()->latestReviews(row->item)) {
         if (r.reviewer == me() && r.model == currentModel())
             mine = {r.verdict, r.category, r.spuriousKind, r.severity, r.note, r.oovWnid};
     }
     m_verdicts->resetDraft(mine);
     // The class panel suggests the item's label and the model's top-5 until something is typed.
     QVector<int> suggestions{row->originalLabel};
-    for (const ModelPrediction &p : m_project->store().predictions(row->item)) {
+    for (const ModelPrediction &p : project()->store().predictions(row->item)) {
         if (p.model == currentModel()) {
             for (const ClassScore &s : p.topk)
                 suggestions << s.classIndex;
         }
     }
     m_classPanel->setSuggestions(suggestions, imagePathOf(*row));
-    m_settings.setLastItem(m_project->path(), row->fileName);
+    m_settings.setLastItem(project()->path(), row->fileName);
     updateProgress();
 }
 
@@ -162,55 +164,44 @@ void MainWindow::prefetchAhead()
 void MainWindow::recordVerdict(Verdict verdict)
 {
     const QueueRow *row = m_queue->rowAt(m_position);
-    if (!row || !m_project)
+    if (!row || !project())
         return;
-    if (m_project->store().isReadOnly()) {
+    if (m_review->isReadOnly()) {
         statusBar()->showMessage(tr("Not saved: the project is open read-only (see the banner above)."), 6000);
         return;
     }
     if (!ensureReviewer())
         return;
-    ReviewInput input;
-    input.fileName = row->fileName;
-    input.reviewer = m_reviewer;
-    input.model = m_modelBox->currentText();
-    input.verdict = verdict;
-    if (verdict == Verdict::Wrong) {
-        input.category = m_verdicts->category();
-        input.severity = m_verdicts->severity();
-        input.spuriousKind = m_verdicts->spuriousKind();
-        if (input.category == Category::FineGrainedOov)
-            input.oovWnid = m_verdicts->trueObject();
-    }
-    input.note = m_verdicts->note();
-    input.source = QStringLiteral("bagel");
+    ReviewSession::Draft draft;
+    draft.verdict = verdict;
+    draft.category = m_verdicts->category();
+    draft.severity = m_verdicts->severity();
+    draft.spuriousKind = m_verdicts->spuriousKind();
+    draft.oovWnid = m_verdicts->trueObject();
+    draft.note = m_verdicts->note();
     const ItemId item = row->item;
+    const QString fileName = row->fileName;
     // The next image first (painted before this handler returns), then the write, which is
     // shown as saving until the writer thread has committed it.
     if (m_verdicts->autoAdvance())
         step(1);
-    m_undo.push(new ReviewCommand(*this, input, item));
-    ++m_sessionReviews;
+    if (const QString refused = m_review->recordVerdict(item, fileName, draft); !refused.isEmpty())
+        statusBar()->showMessage(refused, 6000);
 }
 
 void MainWindow::recordLabelEdit(int classIndex, LabelEdit edit)
 {
     const QueueRow *row = m_queue->rowAt(m_position);
-    if (!row || !m_project || m_project->store().isReadOnly() || !ensureReviewer())
+    if (!row || !project() || m_review->isReadOnly() || !ensureReviewer())
         return;
-    ReviewInput input;
-    input.fileName = row->fileName;
-    input.reviewer = m_reviewer;
-    input.model = m_modelBox->currentText();
-    input.labelChanges = {LabelChange{classIndex, edit}};
-    input.source = QStringLiteral("bagel");
-    m_undo.push(new ReviewCommand(*this, input, row->item));
+    if (const QString refused = m_review->recordLabelEdit(row->item, row->fileName, classIndex, edit); !refused.isEmpty())
+        statusBar()->showMessage(refused, 6000);
 }
 
 void MainWindow::showComparison()
 {
     const QueueRow *row = m_queue->rowAt(m_position);
-    if (!row || !m_project)
+    if (!row || !project())
         return;
     const ClassCatalog &catalog = ClassCatalog::imagenet1k();
     QDialog dialog(this);
@@ -248,93 +239,69 @@ void MainWindow::showComparison()
     dialog.exec();
 }
 
-void MainWindow::send(PendingWrite write)
+void MainWindow::connectReviewSession()
 {
-    const quint64 ticket = write.send();
-    m_pendingWrites.insert(ticket, std::move(write));
+    connect(m_review, &ReviewSession::sending, this, &MainWindow::onSending);
+    connect(m_review, &ReviewSession::written, this, &MainWindow::onWritten);
+    connect(m_review, &ReviewSession::writeFailed, this, &MainWindow::onWriteFailed);
+    connect(m_review, &ReviewSession::failedCountChanged, this, &MainWindow::updateRetry);
+    // Recorded from the adjudication panel, or undone and redone from the stack.
+    connect(m_review, &ReviewSession::adjudicated, this, [this](const QString &fileName) {
+        statusBar()->showMessage(tr("Adjudication of %1 recorded").arg(fileName), 4000);
+        refreshItem(fileName);
+        if (m_adjudication->isVisible())
+            updateAdjudication();
+        if (m_audit && m_audit->isVisible())
+            m_audit->refresh();
+        if (m_reports && m_reports->isVisible())
+            m_reports->refresh();
+    });
+    connect(m_review, &ReviewSession::adjudicationFailed, this, [this](const QString &fileName, const QString &message) {
+        statusBar()->showMessage(tr("The adjudication of %1 was not changed: %2").arg(fileName, message), 8000);
+        if (m_adjudication->isVisible())
+            updateAdjudication();
+    });
 }
 
-void MainWindow::submitRecord(const ReviewInput &given, const ReviewWriter::Handle &handle, ItemId item)
+void MainWindow::onSending(ItemId item, const QString &fileName, ReviewSession::Request request, const QString &what)
 {
-    // Stamped now, when the reviewer gave it: a verdict saved only on a retry must not pass
-    // for newer than the ones given after it.
-    ReviewInput input = given;
-    if (!input.time.isValid())
-        input.time = QDateTime::currentDateTimeUtc();
-    send({input.fileName, [this, input, handle] { return m_writer->record(input, handle); }});
     m_queue->setPending(item, true);
-    m_verdicts->setStatus(VerdictPanel::Status::Saving,
-                          tr("Saving %1 on %2…").arg(input.verdict ? toString(*input.verdict) : tr("a label edit"), input.fileName));
-}
-
-void MainWindow::submitRetract(const QString &fileName, const ReviewWriter::Handle &handle)
-{
-    send({fileName, [this, handle] { return m_writer->retract(handle); }});
-    m_verdicts->setStatus(VerdictPanel::Status::Saving, tr("Undoing the review of %1…").arg(fileName));
-    // Undo takes the reviewer back to the item.
-    for (int i = 0; i < m_queue->rowCount(); ++i) {
-        if (m_queue->rowAt(i)->fileName == fileName) {
-            goTo(i);
-            break;
-        }
+    m_verdicts->setStatus(VerdictPanel::Status::Saving, what);
+    if (request == ReviewSession::Request::Retract) {
+        // Undo takes the reviewer back to the item.
+        if (const int position = m_queue->positionOf(item); position >= 0)
+            goTo(position);
+    } else if (request == ReviewSession::Request::Retry) {
+        refreshItem(fileName);
     }
 }
 
-void MainWindow::submitRepeat(const QString &fileName, const ReviewWriter::Handle &handle)
+void MainWindow::onWritten(ItemId, const QString &fileName)
 {
-    send({fileName, [this, handle] { return m_writer->repeat(handle); }});
-    m_verdicts->setStatus(VerdictPanel::Status::Saving, tr("Redoing the review of %1…").arg(fileName));
-}
-
-void MainWindow::onWriteDone(quint64 ticket, ReviewId)
-{
-    const auto write = m_pendingWrites.constFind(ticket);
-    if (write == m_pendingWrites.constEnd())
-        return;
-    const QString fileName = write->fileName;
-    m_pendingWrites.erase(write);
     refreshItem(fileName);
     m_verdicts->setStatus(VerdictPanel::Status::Saved, tr("Saved: %1").arg(fileName));
-    updateRetry();
 }
 
-void MainWindow::onWriteFailed(quint64 ticket, const QString &message)
+void MainWindow::onWriteFailed(ItemId, const QString &fileName, const QString &message)
 {
-    const auto write = m_pendingWrites.constFind(ticket);
-    if (write == m_pendingWrites.constEnd())
-        return;
-    // Kept, in order, to be sent again: the verdict is not lost because the disk was full.
-    // Tickets grow, so a request that failed after an earlier one goes after it.
-    const QString fileName = write->fileName;
-    m_failedWrites << *write;
-    m_pendingWrites.erase(write);
     refreshItem(fileName);
     m_verdicts->setStatus(VerdictPanel::Status::Failed,
                           tr("NOT saved (%1): %2. Nothing saved before is affected; Ctrl+R tries again.").arg(fileName, message));
     statusBar()->showMessage(tr("A review could not be saved: %1").arg(message));
-    updateRetry();
 }
 
 void MainWindow::retryFailedWrites()
 {
-    if (!m_writer || m_failedWrites.isEmpty())
-        return;
-    const QVector<PendingWrite> failed = std::exchange(m_failedWrites, {});
-    for (const PendingWrite &write : failed) {
-        send(write);
-        refreshItem(write.fileName);
-    }
-    m_verdicts->setStatus(VerdictPanel::Status::Saving, tr("Saving %n review(s) again…", nullptr, int(failed.size())));
-    updateRetry();
+    m_review->retryFailed();
 }
 
 bool MainWindow::settleFailedWrites()
 {
     flushWrites();
-    while (!m_failedWrites.isEmpty()) {
+    while (m_review->failedCount() > 0) {
         QMessageBox box(QMessageBox::Warning, tr("Reviews not saved"),
-                        tr("%n review(s) could not be saved to %1. Closing now loses them.", nullptr, int(m_failedWrites.size()))
-                            .arg(m_project ? QFileInfo(m_project->path()).fileName() : QString()),
+                        tr("%n review(s) could not be saved to %1. Closing now loses them.", nullptr, m_review->failedCount())
+                            .arg(project() ? QFileInfo(project()->path()).fileName() : QString()),
                         QMessageBox::NoButton, this);
         QPushButton *retry = box.addButton(tr("Try again"), QMessageBox::AcceptRole);
         QPushButton *discard = box.addButton(tr("Close without them"), QMessageBox::DestructiveRole);
@@ -345,7 +312,7 @@ bool MainWindow::settleFailedWrites()
             retryFailedWrites();
             flushWrites();
         } else if (box.clickedButton() == discard) {
-            m_failedWrites.clear();
+            m_review->discardFailed();
         } else {
             return false;
         }
@@ -355,7 +322,7 @@ bool MainWindow::settleFailedWrites()
 
 void MainWindow::updateRetry()
 {
-    const int failed = int(m_failedWrites.size());
+    const int failed = m_review->failedCount();
     m_retryButton->setText(tr("Retry saving %n review(s)", nullptr, failed));
     m_retryButton->setVisible(failed > 0);
     action(QStringLiteral("edit.retry"))->setEnabled(failed > 0);
@@ -363,27 +330,22 @@ void MainWindow::updateRetry()
 
 void MainWindow::refreshItem(const QString &fileName)
 {
-    if (!m_project || fileName.isEmpty())
+    if (!project() || fileName.isEmpty())
         return;
-    const auto item = m_project->store().itemByFileName(fileName);
+    const auto item = project()->store().itemByFileName(fileName);
     if (!item)
         return;
     for (const QueueRow &row : m_queue->allRows()) {
         if (row.item == item->id) {
             QueueRow updated = row;
-            refreshRow(*m_project, currentModel(), me(), updated);
+            refreshRow(*project(), currentModel(), me(), updated);
             m_queue->updateRow(updated);
             break;
         }
     }
-    bool pending = false;
-    for (const PendingWrite &write : std::as_const(m_pendingWrites))
-        pending = pending || write.fileName == fileName;
-    for (const PendingWrite &write : std::as_const(m_failedWrites))
-        pending = pending || write.fileName == fileName;
-    m_queue->setPending(item->id, pending);
+    m_queue->setPending(item->id, m_review->isUnsaved(item->id));
     if (fileName == currentFileName())
-        m_facts->showItem(*m_project, item->id, currentModel(), me(), m_blind);
+        m_facts->showItem(*project(), item->id, currentModel(), me(), m_blind);
     updateProgress();
 }
 
@@ -392,14 +354,14 @@ void MainWindow::updateProgress()
     const int reviewed = m_queue->shownReviewedCount();
     const int total = m_queue->rowCount();
     QString text = tr("Item %1 of %2").arg(m_position + 1).arg(total);
-    const double hours = double(m_session.elapsed()) / 3.6e6;
-    if (m_sessionReviews >= 3 && hours > 0) {
-        const double rate = m_sessionReviews / hours;
+    const double hours = double(m_review->elapsedMs()) / 3.6e6;
+    if (m_review->recordedCount() >= 3 && hours > 0) {
+        const double rate = m_review->recordedCount() / hours;
         const double left = (total - reviewed) / rate;
         text += tr(" · %1 per hour · about %2 left").arg(qRound(rate)).arg(left < 1.0 ? tr("%1 min").arg(qRound(left * 60)) : tr("%1 h").arg(left, 0, 'f', 1));
     }
-    if (!m_reviewer.isEmpty())
-        text += tr(" · reviewer %1").arg(m_reviewer);
+    if (!m_review->reviewer().isEmpty())
+        text += tr(" · reviewer %1").arg(m_review->reviewer());
     m_queuePanel->setProgress(reviewed, total, text);
 }
 

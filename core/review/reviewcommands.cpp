@@ -1,0 +1,97 @@
+#include "reviewcommands.h"
+
+#include "error.h"
+#include "review/reviewsession.h"
+
+#include <QObject>
+
+namespace bagel {
+
+ReviewCommand::ReviewCommand(ReviewSession &session, ItemId item, ReviewInput input)
+    : m_session(session)
+    , m_item(item)
+    , m_input(std::move(input))
+    , m_handle(std::make_shared<ReviewId>(0))
+{
+    setText(QObject::tr("%1 on %2").arg(m_input.verdict ? toString(*m_input.verdict) : QObject::tr("label edit"), m_input.fileName));
+}
+
+void ReviewCommand::redo()
+{
+    if (!m_recorded) {
+        m_session.submitRecord(m_item, m_input, m_handle);
+        m_recorded = true;
+    } else {
+        m_session.submitRepeat(m_item, m_input.fileName, m_handle);
+    }
+}
+
+void ReviewCommand::undo()
+{
+    m_session.submitRetract(m_item, m_input.fileName, m_handle);
+}
+
+AdjudicationCommand::AdjudicationCommand(ReviewSession &session, AdjudicationInput input, std::optional<AdjudicationRecord> previous)
+    : m_session(session)
+    , m_input(std::move(input))
+    , m_previous(std::move(previous))
+{
+    setText(QObject::tr("adjudication %1 on %2").arg(m_input.verdict ? toString(*m_input.verdict) : QObject::tr("withdrawn"), m_input.fileName));
+}
+
+AdjudicationInput AdjudicationCommand::restoring() const
+{
+    AdjudicationInput back;
+    back.fileName = m_input.fileName;
+    back.model = m_input.model;
+    back.lead = m_input.lead;
+    if (m_previous && m_previous->verdict && m_input.verdict) {
+        // Back to the final word the unit had before.
+        back.verdict = m_previous->verdict;
+        back.category = m_previous->category;
+        back.severity = m_previous->severity;
+        back.gold = m_previous->gold;
+        back.reason = QObject::tr("undo, back to the earlier adjudication: %1").arg(m_previous->reason);
+    } else if (m_input.verdict) {
+        back.reason = QObject::tr("undo of the adjudication: %1").arg(m_input.reason);
+    } else {
+        // This one withdrew the unit's adjudication (m_previous, which had a verdict): put it back.
+        if (m_previous && m_previous->verdict) {
+            back.verdict = m_previous->verdict;
+            back.category = m_previous->category;
+            back.severity = m_previous->severity;
+            back.gold = m_previous->gold;
+        }
+        back.reason = QObject::tr("undo of the withdrawal: %1").arg(m_previous ? m_previous->reason : m_input.reason);
+    }
+    return back;
+}
+
+void AdjudicationCommand::redo()
+{
+    if (std::exchange(m_first, false))
+        return; // recorded before it was pushed
+    AdjudicationInput again = m_input;
+    again.time = {};
+    apply(again);
+}
+
+void AdjudicationCommand::undo()
+{
+    apply(restoring());
+}
+
+void AdjudicationCommand::apply(AdjudicationInput input)
+{
+    Project *project = m_session.project();
+    if (!project)
+        return;
+    try {
+        project->adjudicate(input);
+        Q_EMIT m_session.adjudicated(input.fileName);
+    } catch (const Error &e) {
+        Q_EMIT m_session.adjudicationFailed(input.fileName, e.message());
+    }
+}
+
+} // namespace bagel
