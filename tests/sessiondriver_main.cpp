@@ -1,8 +1,8 @@
 // bagel-session-driver PROJECT REVIEWER [--churn]
 //
-// Holds a project open the way the review window does: a main connection on the main thread
-// that reads (and polls `PRAGMA data_version` every 200 ms, as the window's live refresh does)
-// and a ReviewWriter whose thread has its own connection. With --churn, two more threads keep
+// Holds a project open the way the review window does, through the window's ReviewSession: a main
+// connection on the main thread that reads (and polls `PRAGMA data_version` every 200 ms, as the
+// window's live refresh does) and the session's ReviewWriter, whose thread has its own connection. With --churn, two more threads keep
 // opening, reading and closing read-only connections, as the audit, report and class-search
 // workers do. Commands arrive one per line on standard input:
 //
@@ -18,7 +18,7 @@
 
 #include "error.h"
 #include "project.h"
-#include "review/reviewwriter.h"
+#include "review/reviewsession.h"
 #include "storage/store.h"
 
 #include <QCoreApplication>
@@ -32,6 +32,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <deque>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -74,17 +75,20 @@ int main(int argc, char *argv[])
     const QString reviewer = args[2];
     const bool churn = args.contains(QStringLiteral("--churn"));
 
-    std::unique_ptr<Project> project;
+    // The window's session: the main connection that reads, and the writer thread with its own.
+    ReviewSession session;
     try {
-        project = Project::open(path);
+        session.open(Project::open(path));
     } catch (const Error &e) {
         std::fprintf(stderr, "%s\n", qPrintable(e.message()));
         return 1;
     }
+    Project *project = session.project();
+    session.setReviewer(reviewer);
     QStringList files;
     project->store().forEachItem([&files](const ItemRecord &item) { files << item.fileName; });
-    const QString model = project->store().models().value(0).name;
-    if (files.isEmpty() || model.isEmpty()) {
+    const ModelRecord model = project->store().models().value(0);
+    if (files.isEmpty() || model.name.isEmpty()) {
         std::fprintf(stderr, "bagel-session-driver: %s has no items or no model\n", qPrintable(path));
         return 2;
     }
@@ -124,14 +128,15 @@ int main(int argc, char *argv[])
         }
     }
 
-    ReviewWriter writer(path);
+    session.setModel(model.id);
     qint64 sent = 0;
-    QHash<quint64, QString> notes;
-    QObject::connect(&writer, &ReviewWriter::done, &app, [&](quint64 ticket, ReviewId id) {
-        say(QStringLiteral("ack %1 %2").arg(notes.take(ticket)).arg(id));
+    std::deque<QString> notes; // the writer answers in the order it was asked
+    QObject::connect(&session, &ReviewSession::written, &app, [&](ItemId, const QString &, ReviewId id) {
+        say(QStringLiteral("ack %1 %2").arg(notes.front()).arg(id));
+        notes.pop_front();
     });
-    QObject::connect(&writer, &ReviewWriter::failed, &app, [&](quint64 ticket, const QString &message) {
-        notes.remove(ticket);
+    QObject::connect(&session, &ReviewSession::writeFailed, &app, [&](ItemId, const QString &, const QString &message) {
+        notes.pop_front();
         say(QStringLiteral("fail %1").arg(QString(message).replace(QLatin1Char('\n'), QLatin1Char(' '))));
     });
 
@@ -142,17 +147,18 @@ int main(int argc, char *argv[])
             const QString command = QString::fromStdString(line).trimmed();
             QMetaObject::invokeMethod(&app, [&, command] {
                 if (command == QLatin1String("review")) {
-                    ReviewInput in;
-                    in.fileName = files[int(sent % files.size())];
-                    in.reviewer = reviewer;
-                    in.model = model;
-                    in.verdict = sent % 2 ? Verdict::Correct : Verdict::Wrong;
-                    if (in.verdict == Verdict::Wrong) {
-                        in.category = Category::FineGrained;
-                        in.severity = Severity::Minor;
+                    const QString fileName = files[int(sent % files.size())];
+                    ReviewSession::Draft draft;
+                    draft.verdict = sent % 2 ? Verdict::Correct : Verdict::Wrong;
+                    draft.category = Category::FineGrained;
+                    draft.severity = Severity::Minor;
+                    draft.note = QStringLiteral("%1-%2").arg(reviewer).arg(sent++);
+                    notes.push_back(draft.note);
+                    if (const QString refused = session.recordVerdict(project->store().itemByFileName(fileName)->id, fileName, draft);
+                        !refused.isEmpty()) {
+                        notes.pop_back();
+                        say(QStringLiteral("fail %1").arg(refused));
                     }
-                    in.note = QStringLiteral("%1-%2").arg(reviewer).arg(sent++);
-                    notes.insert(writer.record(in), in.note);
                 } else if (command == QLatin1String("count")) {
                     say(QStringLiteral("count %1").arg(project->store().counts().reviews));
                 } else if (command == QLatin1String("fds")) {
@@ -168,7 +174,7 @@ int main(int argc, char *argv[])
     });
 
     const int code = QCoreApplication::exec();
-    writer.flush();
+    session.flush();
     stop = true;
     for (std::thread &t : workers)
         t.join();

@@ -28,7 +28,7 @@ void ReviewSession::open(std::unique_ptr<Project> project)
         return;
     m_project = std::move(project);
     m_writer = std::make_unique<ReviewWriter>(m_project->path());
-    connect(m_writer.get(), &ReviewWriter::done, this, [this](quint64 ticket, ReviewId) { onDone(ticket); });
+    connect(m_writer.get(), &ReviewWriter::done, this, &ReviewSession::onDone);
     connect(m_writer.get(), &ReviewWriter::failed, this, &ReviewSession::onFailed);
     m_reviewerId = 0;
     m_model = 0;
@@ -209,7 +209,7 @@ void ReviewSession::submitRepeat(ItemId item, const QString &fileName, const Rev
          tr("Redoing the review of %1…").arg(fileName));
 }
 
-void ReviewSession::onDone(quint64 ticket)
+void ReviewSession::onDone(quint64 ticket, ReviewId id)
 {
     const auto write = m_pending.constFind(ticket);
     if (write == m_pending.constEnd())
@@ -217,7 +217,7 @@ void ReviewSession::onDone(quint64 ticket)
     const ItemId item = write->item;
     const QString fileName = write->fileName;
     m_pending.erase(write);
-    Q_EMIT written(item, fileName);
+    Q_EMIT written(item, fileName, id);
 }
 
 void ReviewSession::onFailed(quint64 ticket, const QString &message)

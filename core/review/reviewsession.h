@@ -121,8 +121,11 @@ public:
 Q_SIGNALS:
     /** A request about \a fileName went to the writer; \a what describes it in a few words. */
     void sending(bagel::ItemId item, const QString &fileName, bagel::ReviewSession::Request request, const QString &what);
-    /** A request about \a fileName is committed: what the reviewer sees as saved. */
-    void written(bagel::ItemId item, const QString &fileName);
+    /**
+     * A request about \a fileName is committed: what the reviewer sees as saved. \a id is the
+     * review it appended (the review, its retraction or its copy).
+     */
+    void written(bagel::ItemId item, const QString &fileName, bagel::ReviewId id);
     /** A request about \a fileName could not be committed; it is kept for retryFailed(). */
     void writeFailed(bagel::ItemId item, const QString &fileName, const QString &message);
     /** The number of failed requests changed. */
@@ -149,7 +152,7 @@ private:
     void submitRetract(ItemId item, const QString &fileName, const ReviewWriter::Handle &handle);
     void submitRepeat(ItemId item, const QString &fileName, const ReviewWriter::Handle &handle);
     void send(Pending write, Request request, const QString &what);
-    void onDone(quint64 ticket);
+    void onDone(quint64 ticket, ReviewId id);
     void onFailed(quint64 ticket, const QString &message);
     QString refusal() const;
 
