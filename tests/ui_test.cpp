@@ -450,6 +450,17 @@ TEST_F(ReviewWindow, DisagreementQueueOpensTheUnitForAdjudicationAndTheFinalStat
     // The audit window follows: the unit is marked as adjudicated.
     audit->waitForResults();
     ASSERT_TRUE(waitUntil([&] { return audit->disagreementTable()->item(0, 5)->text().contains(QStringLiteral("adjudicated")); }));
+
+    // Edit ▸ Undo takes the adjudication back (appending a withdrawal), and the panel says so;
+    // Redo decides again.
+    window->action(QStringLiteral("edit.undo"))->trigger();
+    EXPECT_TRUE(panel->finalLabel()->text().contains(QStringLiteral("tied"))) << panel->finalLabel()->text().toStdString();
+    {
+        auto project = Project::open(projectPath, true);
+        EXPECT_EQ(project->store().counts().adjudications, 2) << "undo appends; the history keeps both";
+    }
+    window->action(QStringLiteral("edit.redo"))->trigger();
+    EXPECT_TRUE(panel->finalLabel()->text().contains(QStringLiteral("adjudicated by ann"))) << panel->finalLabel()->text().toStdString();
 }
 
 TEST_F(ReviewWindow, ReviewsAnotherProgramWritesAppearOnTheItemShown)
