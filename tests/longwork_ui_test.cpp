@@ -113,12 +113,20 @@ TEST_F(LongWork, AnImportRunsOffTheGuiThreadWithProgressAndTheQueueReloads)
     const ProjectCounts after = countsOf(projectPath);
     EXPECT_EQ(after.models, before.models + 1);
     EXPECT_EQ(after.predictions, before.predictions + 40000);
-    // The window read the project again: the new model is there, the queue was rebuilt.
-    bool hasModel = false;
-    for (const ModelRecord &m : window->project()->store().models())
-        hasModel = hasModel || m.name == QLatin1String("big");
-    EXPECT_TRUE(hasModel);
+    // The window reads the project again on a worker, and goes on meanwhile: the new model is
+    // then offered, the queue rebuilt, and the item shown stays.
+    const QString shown = window->currentFileName();
+    EXPECT_TRUE(window->isReloading());
+    EXPECT_EQ(reset.count(), 0) << "the queue is not read on the GUI thread";
+    // A verdict given while it reads is in the queue once it is shown, whichever came first.
+    window->action(QStringLiteral("verdict.unclear"))->trigger();
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !window->isReloading(); }, 20000));
+    window->flushWrites();
     EXPECT_GE(reset.count(), 1);
+    EXPECT_GE(window->queuePanel()->modelBox()->findText(QStringLiteral("big")), 0);
+    const QueueRow *row = window->queueModel()->rowAt(window->queueModel()->positionOf(shown));
+    ASSERT_NE(row, nullptr);
+    EXPECT_EQ(row->myVerdict, Verdict::Unclear);
     // The summary does not block the window.
     QWidget *summary = window->taskSummary();
     ASSERT_NE(summary, nullptr);

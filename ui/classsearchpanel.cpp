@@ -220,12 +220,24 @@ void ClassSearchPanel::setProject(Project *project)
     m_suggestions.clear();
     m_currentImage.clear();
     m_search->clear();
-    if (project) {
-        project->store().forEachItem([&](const ItemRecord &item) {
-            if (item.originalLabel >= 0)
-                m_itemsByClass[item.originalLabel] << item; // paths are checked when a class is shown
-        });
-    }
+    if (project)
+        m_itemsByClass = itemsByClass(*project);
+    showSelection();
+}
+
+QHash<int, QVector<ItemRecord>> ClassSearchPanel::itemsByClass(Project &project)
+{
+    QHash<int, QVector<ItemRecord>> items;
+    project.store().forEachItem([&](const ItemRecord &item) {
+        if (item.originalLabel >= 0)
+            items[item.originalLabel] << item; // paths are checked when a class is shown
+    });
+    return items;
+}
+
+void ClassSearchPanel::setItemsByClass(QHash<int, QVector<ItemRecord>> items)
+{
+    m_itemsByClass = std::move(items);
     showSelection();
 }
 

@@ -44,6 +44,13 @@ public:
     ~ClassSearchPanel() override;
 
     /** Examples come from \a project's items and its examples folder (a project setting). */
+    /** Every item of \a project by original label, as setProject() reads them (for a worker). */
+    static QHash<int, QVector<ItemRecord>> itemsByClass(Project &project);
+    /**
+     * The project's items read again on a worker (after an import): keeps the query and the
+     * selection, unlike setProject().
+     */
+    void setItemsByClass(QHash<int, QVector<ItemRecord>> items);
     void setProject(Project *project);
     /**
      * Without a query, the panel suggests these classes (the item's label and predictions).

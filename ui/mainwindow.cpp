@@ -137,6 +137,7 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     : QMainWindow(parent)
     , m_settings(settings)
     , m_review(new ReviewSession(this))
+    , m_reload(new LatestResult<Reload>(this))
     , m_queue(new QueueListModel(ClassCatalog::imagenet1k(), this))
 {
     setObjectName(QStringLiteral("mainWindow"));

@@ -3,6 +3,7 @@
 #include "backgroundtask.h"
 #include "export/exporter.h"
 #include "image/imageloader.h"
+#include "latestresult.h"
 #include "import/importer.h"
 #include "queuepanel.h"
 #include "review/reviewqueue.h"
@@ -138,6 +139,10 @@ public:
     bool ensureReviewer();
     /** Waits until every review sent to the writer is committed. */
     void flushWrites();
+    /** Whether the queue and the class panel's items are being read again on a worker (after an import or a merge). */
+    bool isReloading() const { return m_reload->isBusy(); }
+    /** Waits until what reloadInBackground() reads is shown (tests, benchmarks). */
+    void waitForReload() { m_reload->waitForFinished(); }
     /** Turns decoding the next items ahead of time on or off (benchmarks of the cold path). */
     void setPrefetchEnabled(bool on) { m_prefetch = on; }
 
@@ -195,6 +200,24 @@ private:
     void closeProject();
     void restoreState();
 
+    /** What reloadInBackground() reads on its worker. */
+    struct Reload
+    {
+        QString project;                ///< the path it was read from
+        QVector<ModelRecord> models;
+        ModelId model = 0;              ///< the model whose queue \a rows is
+        QVector<QueueRow> rows;
+        QHash<int, QVector<ItemRecord>> itemsByClass;
+        QString error;
+    };
+    /**
+     * After an import or a merge: the models, the queue and the class panel's items are read
+     * again on a worker with a connection of its own, while the window goes on showing (and
+     * saving) what it has; then shown at once, staying on the item shown.
+     */
+    void reloadInBackground();
+    void applyReload(Reload reload);
+
     // mainwindow_queue.cpp: the queue, its filters and moving through it
     /** Reads the queue of the model chosen; stays on the item shown (or \a keep, or the last one). */
     void loadQueue(const QString &keep = {});
@@ -239,6 +262,8 @@ private:
 
     Settings &m_settings;
     ReviewSession *m_review; ///< the project, the writer, undo; a child of the window
+    LatestResult<Reload> *m_reload;
+    QStringList m_writtenDuringReload; ///< items saved while the reload read: shown again after it
     ImageLoader m_loader;
     QHash<QString, QAction *> m_actions;
     QPushButton *m_retryButton = nullptr;

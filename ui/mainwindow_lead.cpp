@@ -105,7 +105,7 @@ void MainWindow::mergeReviews()
     } else {
         showTaskSummary(tr("Import reviews"), summaries.join(QLatin1String("\n\n")), failed || !result.done());
     }
-    loadQueue(); // others' verdicts change the queue's columns and what "not reviewed" means
+    reloadInBackground(); // others' verdicts change the queue's columns and what "not reviewed" means
     refreshItem(currentFileName());
     if (m_audit && m_audit->isVisible())
         m_audit->refresh();

@@ -158,6 +158,7 @@ void MainWindow::closeProject()
         m_settings.setLastItem(project()->path(), row->fileName);
     flushWrites();
     // The writer finishes and the project goes last: the lead's views below still hold it.
+    m_reload->discard(); // a reload in flight is for this project
     m_queue->setRows({});
     m_classPanel->setProject(nullptr);
     // The lead's views hold the project too: let go of it before it goes.
@@ -254,10 +255,81 @@ TaskResult MainWindow::importInBackground(ImportFormat format, const QString &pa
         showTaskSummary(tr("Import failed; nothing was imported"), result.error, true);
         return result;
     }
-    openProject(projectPath); // the queue and the models, read again
+    reloadInBackground(); // the models, the queue and the class panel's items, read again
+    if (m_audit && m_audit->isVisible())
+        m_audit->refresh();
+    if (m_reports && m_reports->isVisible())
+        m_reports->refresh();
     statusBar()->showMessage(tr("Imported %1 in %2").arg(QFileInfo(path).fileName(), formatSeconds(result.seconds)), 8000);
     showTaskSummary(tr("Import"), report.summary(), false);
     return result;
+}
+
+void MainWindow::reloadInBackground()
+{
+    if (!project())
+        return;
+    Reload request;
+    request.project = project()->path();
+    request.model = currentModel();
+    const QString reviewer = m_review->reviewer();
+    m_writtenDuringReload.clear();
+    m_queuePanel->setProgress(m_queue->shownReviewedCount(), m_queue->rowCount(), tr("Reading the queue again…"));
+    m_reload->run(
+        [request, reviewer]() mutable {
+            Reload r = std::move(request);
+            try {
+                // A connection of the worker's own; it sees everything committed before it opened.
+                const auto project = Project::open(r.project, true);
+                r.models = project->store().models();
+                const bool known = std::any_of(r.models.begin(), r.models.end(), [&](const ModelRecord &m) { return m.id == r.model; });
+                if (!known)
+                    r.model = r.models.isEmpty() ? 0 : r.models.first().id;
+                const ReviewerId me = reviewer.isEmpty() ? 0 : project->store().reviewerId(reviewer, false);
+                r.rows = bagel::loadQueue(*project, r.model, me);
+                r.itemsByClass = ClassSearchPanel::itemsByClass(*project);
+            } catch (const Error &e) {
+                r.error = e.message();
+            }
+            return r;
+        },
+        [this](Reload r) { applyReload(std::move(r)); });
+}
+
+void MainWindow::applyReload(Reload reload)
+{
+    if (!project() || project()->path() != reload.project)
+        return; // another project meanwhile
+    m_dataVersion = project()->store().dataVersion();
+    if (!reload.error.isEmpty()) {
+        // The worker could not read it: read it here, as opening does.
+        statusBar()->showMessage(tr("Reading the queue again on this thread: %1").arg(reload.error), 6000);
+        m_classPanel->setItemsByClass(ClassSearchPanel::itemsByClass(*project()));
+        loadQueue();
+    } else {
+        {
+            const QSignalBlocker block(m_modelBox);
+            m_modelBox->clear();
+            for (const ModelRecord &m : std::as_const(reload.models))
+                m_modelBox->addItem(m.name, m.id);
+            m_modelBox->setCurrentIndex(std::max(0, m_modelBox->findData(reload.model)));
+        }
+        m_review->setModel(reload.model);
+        const QString keep = currentFileName();
+        m_queue->setRows(std::move(reload.rows));
+        m_queue->arrange(m_queuePanel->filter(), m_queuePanel->sort());
+        // What was saved or sent while the worker read is shown as it is now.
+        for (const ItemId item : m_review->unsavedItems())
+            m_queue->setPending(item, true);
+        for (const QString &fileName : std::exchange(m_writtenDuringReload, {}))
+            refreshItem(fileName);
+        m_classPanel->setItemsByClass(std::move(reload.itemsByClass));
+        m_position = -1;
+        const int found = m_queue->positionOf(keep.isEmpty() ? m_settings.lastItem(project()->path()) : keep);
+        goTo(found >= 0 ? found : 0);
+    }
+    updateGettingStarted();
+    checkImagesFound();
 }
 
 void MainWindow::showTaskSummary(const QString &title, const QString &text, bool failed)
@@ -346,9 +418,10 @@ void MainWindow::updateGettingStarted()
 {
     // A project with nothing to review says what to import, with the commands right there.
     QString text;
-    if (project()) {
-        const ProjectCounts counts = project()->store().counts();
-        if (counts.items == 0) {
+    // Only a project without models needs its items counted (not every table, as counts() does).
+    if (project() && project()->store().models().isEmpty()) {
+        const qint64 items = project()->store().itemCount();
+        if (items == 0) {
             text = tr("<h2>This project is empty</h2>"
                       "<p>Bring in what you want to review with <b>File ▸ Import…</b>:</p><ul>"
                       "<li><b>image-folder</b>: the images, one folder per class (wnid) or a flat folder with a "
@@ -357,11 +430,11 @@ void MainWindow::updateGettingStarted()
                       "<li><b>tfds-multilabel</b> or <b>real</b>: multi-labels to judge the predictions against;</li>"
                       "<li><b>reviews</b> or another project's reviews (<b>Import reviews from project…</b>).</li></ul>"
                       "<p>Then point Bagel at the images with <b>Set the images folder…</b> if they are not beside the project.</p>");
-        } else if (counts.models == 0) {
+        } else {
             text = tr("<h2>No predictions yet</h2>"
                       "<p>The project has %n item(s) but no model's predictions, so there are no mistakes to review. "
                       "Import a model's top-k with <b>File ▸ Import…</b>, format <b>predictions</b>.</p>",
-                      nullptr, int(counts.items));
+                      nullptr, int(items));
         }
     }
     m_gettingStartedText->setText(text);

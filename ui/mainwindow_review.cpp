@@ -278,6 +278,8 @@ void MainWindow::onSending(ItemId item, const QString &fileName, ReviewSession::
 
 void MainWindow::onWritten(ItemId, const QString &fileName)
 {
+    if (m_reload->isBusy())
+        m_writtenDuringReload << fileName;
     refreshItem(fileName);
     m_verdicts->setStatus(VerdictPanel::Status::Saved, tr("Saved: %1").arg(fileName));
 }

@@ -646,6 +646,11 @@ qint64 SqliteStore::dataVersion() const
     return version;
 }
 
+qint64 SqliteStore::itemCount() const
+{
+    return countRows("SELECT COUNT(*) FROM items");
+}
+
 ProjectCounts SqliteStore::counts() const
 {
     ProjectCounts c;

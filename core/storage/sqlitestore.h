@@ -131,6 +131,7 @@ public:
     QSet<QString> adjudicationUids() const override;
 
     ProjectCounts counts() const override;
+    qint64 itemCount() const override;
     qint64 dataVersion() const override;
 
     /** The connection's native handle, for what the Store interface does not cover (tests, diagnostics). */

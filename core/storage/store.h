@@ -117,6 +117,8 @@ public:
     virtual QSet<QString> adjudicationUids() const = 0;
 
     virtual ProjectCounts counts() const = 0;
+    /** counts().items alone: cheap where counts() reads every table. */
+    virtual qint64 itemCount() const = 0;
 
     /** Changes whenever another connection (another program, or another thread) commits to the project. */
     virtual qint64 dataVersion() const = 0;
