@@ -174,6 +174,16 @@ bool ReviewSession::isUnsaved(ItemId item) const
     return std::any_of(m_failed.begin(), m_failed.end(), [item](const Pending &write) { return write.item == item; });
 }
 
+QVector<ItemId> ReviewSession::unsavedItems() const
+{
+    QVector<ItemId> items;
+    for (const Pending &write : m_pending)
+        items << write.item;
+    for (const Pending &write : m_failed)
+        items << write.item;
+    return items;
+}
+
 void ReviewSession::send(Pending write, Request request, const QString &what)
 {
     const ItemId item = write.item;

@@ -107,6 +107,8 @@ public:
     int failedCount() const { return int(m_failed.size()); }
     /** Whether something about \a item is saving or failed to save. */
     bool isUnsaved(ItemId item) const;
+    /** The items with something saving or failed to save. */
+    QVector<ItemId> unsavedItems() const;
     /** Sends every failed request again, in the order they were first made. */
     void retryFailed();
     /** Gives up the failed requests (the reviewer chose to close without them). */
