@@ -1,4 +1,5 @@
 #include "adjudicationpanel.h"
+#include "demowindow.h"
 #include "audit/audit.h"
 #include "auditwindow.h"
 #include "classsearchpanel.h"
@@ -57,33 +58,9 @@ bool waitUntil(Predicate done, int ms = 5000)
     return true;
 }
 
-class ReviewWindow : public ::testing::Test
+class ReviewWindow : public test::DemoWindowTest
 {
 protected:
-    void SetUp() override
-    {
-        projectPath = createDemoProject(dir.path(QStringLiteral("demo")))->path();
-        settings = std::make_unique<Settings>(dir.path(QStringLiteral("bagel.ini")));
-        settings->setReviewer(QStringLiteral("ann"));
-    }
-
-    std::unique_ptr<MainWindow> openWindow()
-    {
-        auto window = std::make_unique<MainWindow>(*settings);
-        window->resize(1200, 800);
-        window->show();
-        window->activateWindow();
-        EXPECT_TRUE(QTest::qWaitForWindowActive(window.get()));
-        EXPECT_TRUE(window->openProject(projectPath));
-        return window;
-    }
-
-    /** Presses \a key as a user would: the event goes to the focused widget and on to the shortcuts. */
-    void press(MainWindow &window, int key, Qt::KeyboardModifiers modifiers = Qt::NoModifier)
-    {
-        QTest::keyClick(window.imageView(), Qt::Key(key), modifiers);
-    }
-
     /** The latest verdicts on \a file, read through a connection of its own. */
     QVector<ReviewRecord> latest(const QString &file)
     {
@@ -91,10 +68,6 @@ protected:
         const auto item = project->store().itemByFileName(file);
         return item ? project->latestReviews(item->id) : QVector<ReviewRecord>{};
     }
-
-    test::TempDir dir;
-    QString projectPath;
-    std::unique_ptr<Settings> settings;
 };
 
 } // namespace
