@@ -236,6 +236,22 @@ TEST(LongWork, ExportCountsItemsAndACancelledExportLeavesNoFile)
         EXPECT_TRUE(cancelled) << toString(format).toStdString();
     }
 
+    // Cancel while the export still reads the project (its review history) stops there too.
+    {
+        Progress reading;
+        QStringList stages;
+        reading.setCheckHook([&reading, &stages] {
+            const QString stage = reading.snapshot().stage;
+            if (stages.isEmpty() || stages.last() != stage)
+                stages << stage;
+            if (stage == QLatin1String("Reading the items"))
+                reading.cancel();
+        });
+        EXPECT_THROW(exportFile(*open, ExportFormat::TfdsMultilabel, outDir + QStringLiteral("/reading.json"), {}, &reading), Cancelled);
+        EXPECT_TRUE(stages.contains(QStringLiteral("Reading the items"))) << stages.join(QLatin1String(", ")).toStdString();
+        EXPECT_TRUE(QDir(outDir).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot).isEmpty());
+    }
+
     // An export over an existing file, cancelled, leaves the old file as it was.
     const QByteArray old = "the previous export\n";
     const QString existing = test::writeFile(outDir + QStringLiteral("/existing.csv"), old);

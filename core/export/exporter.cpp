@@ -150,10 +150,10 @@ struct ExportState
     QHash<ItemId, ProblematicInfo> importedProblematic;
     QVector<ItemRecord> items; ///< the items the filter accepts, in file-name order
 
-    ExportState(const Project &p, const ExportFilter &filter)
+    ExportState(const Project &p, const ExportFilter &filter, Progress *progress)
         : project(p)
         , catalog(p.catalog())
-        , snapshot(AuditSnapshot::load(p))
+        , snapshot(AuditSnapshot::load(p, progress)) // its own stages: the items, the reviews, the units
     {
         labels = snapshot.finalLabels(&problematic);
         imported = snapshot.importedLabels();
@@ -556,7 +556,7 @@ ExportReport exportFile(const Project &project, ExportFormat format, const QStri
     std::optional<ExportState> loaded;
     try {
         progressCheck(progress);
-        loaded.emplace(project, filter);
+        loaded.emplace(project, filter, progress);
         progressCheck(progress);
     } catch (const Cancelled &) {
         output.cancel();
