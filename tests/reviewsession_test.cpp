@@ -306,12 +306,54 @@ TEST_F(ReviewSessionTest, AdjudicationIsAnUndoableStep)
     EXPECT_EQ(adjudicated(4), Verdict::Correct);
     EXPECT_EQ(adjudicatedSpy.size(), 6);
 
-    // The lead is removed meanwhile: undo is refused by the project and says so.
-    project().addLead(QStringLiteral("max"));
-    project().removeLead(QStringLiteral("lee"));
+    // Whoever undoes is who the project checks, and whom the file names: bo is not a lead.
     QSignalSpy failedSpy(&m_session, &ReviewSession::adjudicationFailed);
+    m_session.setReviewer(QStringLiteral("bo"));
     m_session.undoStack()->undo();
     ASSERT_EQ(failedSpy.size(), 1);
     EXPECT_TRUE(failedSpy[0][1].toString().contains(QLatin1String("lead"))) << failedSpy[0][1].toString().toStdString();
     EXPECT_EQ(adjudicated(4), Verdict::Correct);
+    EXPECT_EQ(project().store().counts().adjudications, appended + 2) << "nothing written";
+    // The refused step left the stack, so Undo and Redo stay in step with the file.
+    EXPECT_EQ(m_session.undoStack()->count(), 1);
+    EXPECT_FALSE(m_session.undoStack()->canRedo());
+}
+
+TEST_F(ReviewSessionTest, UndoNeverOverridesALaterAdjudicationBySomeoneElse)
+{
+    for (const auto &[who, verdict] : {std::pair{QStringLiteral("ann"), Verdict::Wrong}, std::pair{QStringLiteral("bo"), Verdict::Correct}}) {
+        ReviewInput in;
+        in.fileName = fileOf(5);
+        in.reviewer = who;
+        in.model = QStringLiteral("m");
+        in.verdict = verdict;
+        project().recordReview(in);
+    }
+    m_session.setReviewer(QStringLiteral("lee"));
+    AdjudicationInput in;
+    in.fileName = fileOf(5);
+    in.verdict = Verdict::Wrong;
+    in.reason = QStringLiteral("mine");
+    m_session.adjudicate(in);
+
+    // Another program: carol decides otherwise.
+    {
+        auto other = Project::open(m_path);
+        AdjudicationInput carol;
+        carol.fileName = fileOf(5);
+        carol.model = QStringLiteral("m");
+        carol.lead = QStringLiteral("carol");
+        carol.verdict = Verdict::Correct;
+        carol.reason = QStringLiteral("hers");
+        other->adjudicate(carol);
+    }
+    ASSERT_EQ(adjudicated(5), Verdict::Correct);
+    const qint64 before = project().store().counts().adjudications;
+    QSignalSpy failedSpy(&m_session, &ReviewSession::adjudicationFailed);
+    m_session.undoStack()->undo();
+    ASSERT_EQ(failedSpy.size(), 1);
+    EXPECT_TRUE(failedSpy[0][1].toString().contains(QLatin1String("adjudicated again"))) << failedSpy[0][1].toString().toStdString();
+    EXPECT_EQ(adjudicated(5), Verdict::Correct) << "carol's word stays";
+    EXPECT_EQ(project().store().counts().adjudications, before);
+    EXPECT_EQ(m_session.undoStack()->count(), 0);
 }

@@ -143,6 +143,18 @@ TEST_F(WindowPanels, VerdictButtonsShowTheirKeysAndRevisitingShowsMyVerdictCateg
     press(*window, Qt::Key_F);
     EXPECT_FALSE(spuriousRow->isVisible());
     EXPECT_FALSE(window->verdictPanel()->spuriousKind());
+
+    // Undo takes my verdict back: the panel says so once the retraction is saved, and redo
+    // shows it again.
+    window->action(QStringLiteral("edit.undo"))->trigger();
+    window->flushWrites();
+    ASSERT_EQ(window->currentFileName(), first);
+    EXPECT_FALSE(window->verdictPanel()->myVerdict().has_value());
+    EXPECT_FALSE(wrong->property("mine").toBool());
+    window->action(QStringLiteral("edit.redo"))->trigger();
+    window->flushWrites();
+    EXPECT_EQ(window->verdictPanel()->myVerdict(), Verdict::Wrong);
+    EXPECT_TRUE(wrong->property("mine").toBool());
 }
 
 TEST_F(WindowPanels, AnEmptyProjectSaysWhatToImportAndSwitchingProjectsClearsEveryPanel)

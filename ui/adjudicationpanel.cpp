@@ -129,7 +129,8 @@ void AdjudicationPanel::refresh()
     const bool valid = m_project && m_item;
     // Adjudication is a lead's act: once the project names leads, nobody else gets the controls.
     const QString refusal = valid && !m_lead.isEmpty() ? m_project->adjudicationRefusal(m_lead) : QString();
-    const bool allowed = valid && refusal.isEmpty();
+    const bool readOnly = valid && m_project->store().isReadOnly();
+    const bool allowed = valid && refusal.isEmpty() && !readOnly;
     for (QWidget *w : {static_cast<QWidget *>(m_verdict), static_cast<QWidget *>(m_reason), static_cast<QWidget *>(m_gold),
                        static_cast<QWidget *>(m_record), static_cast<QWidget *>(m_withdraw)})
         w->setEnabled(allowed);
@@ -142,7 +143,10 @@ void AdjudicationPanel::refresh()
         return;
     }
     const QString leadsLink = tr("<a href=\"leads\">Lead ▸ Leads…</a>");
-    if (!refusal.isEmpty()) {
+    if (readOnly) {
+        m_leadNotice->setText(tr("<b>Read-only.</b> The project is open read-only: the answers are shown, but an adjudication cannot be saved."));
+        m_leadNotice->show();
+    } else if (!refusal.isEmpty()) {
         m_leadNotice->setText(tr("<b>Only a lead may adjudicate.</b> %1 is not one of this project's leads (%2). "
                                  "The answers are shown; the decision is theirs. %3")
                                   .arg(m_lead.toHtmlEscaped(), m_project->leads().join(QLatin1String(", ")).toHtmlEscaped(), leadsLink));

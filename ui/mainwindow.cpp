@@ -250,7 +250,8 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
 
     m_info = new QLabel(this);
     m_info->setObjectName(QStringLiteral("infoLine"));
-    statusBar()->addPermanentWidget(m_info, 1);
+    // At the right, at its own width: the stretch goes to the messages the window shows.
+    statusBar()->addPermanentWidget(m_info);
     m_retryButton = new QPushButton(this);
     m_retryButton->setObjectName(QStringLiteral("retrySaving"));
     m_retryButton->setStyleSheet(QStringLiteral("color: #c0392b; font-weight: bold"));

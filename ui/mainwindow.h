@@ -11,6 +11,7 @@
 
 #include <QElapsedTimer>
 #include <QHash>
+#include <QSet>
 #include <QMainWindow>
 
 #include <functional>
@@ -241,6 +242,8 @@ private:
     void showCurrent();
     void showDetails();
     void showImage(const QString &path, const DecodedImage &image);
+    /** The verdict panel shows my verdict, category and severity on \a item, as saved. */
+    void showMine(ItemId item);
     void onImageReady(const QString &path, QSize target, const DecodedImage &image);
     /** showDetails() for the item shown under \a ticket, once, unless another item came since. */
     void showDetailsFor(quint64 ticket);
@@ -264,6 +267,7 @@ private:
     ReviewSession *m_review; ///< the project, the writer, undo; a child of the window
     LatestResult<Reload> *m_reload;
     QStringList m_writtenDuringReload; ///< items saved while the reload read: shown again after it
+    QSet<ItemId> m_undoneOrRedone; ///< items an undo or redo is saving for: the verdict panel follows once saved
     ImageLoader m_loader;
     QHash<QString, QAction *> m_actions;
     QPushButton *m_retryButton = nullptr;

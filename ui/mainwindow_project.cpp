@@ -342,7 +342,12 @@ void MainWindow::showTaskSummary(const QString &title, const QString &text, bool
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setWindowModality(Qt::NonModal);
     box->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Shown beside the window without taking the keyboard: the reviewer's next keys go on to
+    // the review.
+    box->setAttribute(Qt::WA_ShowWithoutActivating);
     box->show();
+    activateWindow();
+    m_view->setFocus();
 }
 
 QWidget *MainWindow::taskSummary() const

@@ -17,6 +17,7 @@
 #include "settings.h"
 #include "verdictpanel.h"
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialog>
@@ -88,12 +89,7 @@ void MainWindow::showDetails()
         return;
     m_queuePanel->showPosition(m_position);
     m_facts->showItem(*project(), row->item, currentModel(), me(), m_blind);
-    VerdictPanel::Mine mine;
-    for (const ReviewRecord &r : project()->latestReviews(row->item)) {
-        if (r.reviewer == me() && r.model == currentModel())
-            mine = {r.verdict, r.category, r.spuriousKind, r.severity, r.note, r.oovWnid};
-    }
-    m_verdicts->resetDraft(mine);
+    showMine(row->item);
     // The class panel suggests the item's label and the model's top-5 until something is typed.
     QVector<int> suggestions{row->originalLabel};
     for (const ModelPrediction &p : project()->store().predictions(row->item)) {
@@ -105,6 +101,16 @@ void MainWindow::showDetails()
     m_classPanel->setSuggestions(suggestions, imagePathOf(*row));
     m_settings.setLastItem(project()->path(), row->fileName);
     updateProgress();
+}
+
+void MainWindow::showMine(ItemId item)
+{
+    VerdictPanel::Mine mine;
+    for (const ReviewRecord &r : project()->latestReviews(item)) {
+        if (r.reviewer == me() && r.model == currentModel())
+            mine = {r.verdict, r.category, r.spuriousKind, r.severity, r.note, r.oovWnid};
+    }
+    m_verdicts->resetDraft(mine);
 }
 
 void MainWindow::showImage(const QString &path, const DecodedImage &image)
@@ -248,6 +254,9 @@ void MainWindow::connectReviewSession()
     // Recorded from the adjudication panel, or undone and redone from the stack.
     connect(m_review, &ReviewSession::adjudicated, this, [this](const QString &fileName) {
         statusBar()->showMessage(tr("Adjudication of %1 recorded").arg(fileName), 4000);
+        // The keys go back to the review (Ctrl+Z then takes the adjudication back, not the reason's text).
+        if (m_adjudication->isAncestorOf(QApplication::focusWidget()))
+            m_view->setFocus();
         refreshItem(fileName);
         if (m_adjudication->isVisible())
             updateAdjudication();
@@ -267,6 +276,8 @@ void MainWindow::onSending(ItemId item, const QString &fileName, ReviewSession::
 {
     m_queue->setPending(item, true);
     m_verdicts->setStatus(VerdictPanel::Status::Saving, what);
+    if (request == ReviewSession::Request::Retract || request == ReviewSession::Request::Repeat)
+        m_undoneOrRedone.insert(item); // the verdict panel shows my verdict as it is once saved
     if (request == ReviewSession::Request::Retract) {
         // Undo takes the reviewer back to the item.
         if (const int position = m_queue->positionOf(item); position >= 0)
@@ -276,11 +287,13 @@ void MainWindow::onSending(ItemId item, const QString &fileName, ReviewSession::
     }
 }
 
-void MainWindow::onWritten(ItemId, const QString &fileName)
+void MainWindow::onWritten(ItemId item, const QString &fileName)
 {
     if (m_reload->isBusy())
         m_writtenDuringReload << fileName;
     refreshItem(fileName);
+    if (m_undoneOrRedone.remove(item) && !m_review->isUnsaved(item) && fileName == currentFileName())
+        showMine(item);
     m_verdicts->setStatus(VerdictPanel::Status::Saved, tr("Saved: %1").arg(fileName));
 }
 

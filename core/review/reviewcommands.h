@@ -38,12 +38,17 @@ private:
  * A lead's adjudication, already recorded when the command is pushed, as an undoable step.
  * Adjudications are appended, never rewritten either: undo appends one that restores the
  * unit's earlier final word (\a previous, the latest adjudication of the unit before this one)
- * or, when there was none, withdraws this one; redo appends it again.
+ * or, when there was none, withdraws this one; redo appends it again. Both are recorded under
+ * the session's reviewer now, so the project checks that they may adjudicate, and both are
+ * refused when someone else has adjudicated the unit since: undo never overrides a later word.
+ * A refused step is reported by ReviewSession::adjudicationFailed() and leaves the stack.
  */
 class AdjudicationCommand final : public QUndoCommand
 {
 public:
-    AdjudicationCommand(ReviewSession &session, AdjudicationInput input, std::optional<AdjudicationRecord> previous);
+    /** \a input is already appended, as the adjudication of \a item for \a model. */
+    AdjudicationCommand(ReviewSession &session, AdjudicationInput input, std::optional<AdjudicationRecord> previous,
+                        ItemId item, ModelId model);
 
     void redo() override;
     void undo() override;
@@ -57,6 +62,8 @@ private:
     ReviewSession &m_session;
     AdjudicationInput m_input;
     std::optional<AdjudicationRecord> m_previous;
+    ItemId m_item;
+    ModelId m_model;
     bool m_first = true;
 };
 

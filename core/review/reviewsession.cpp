@@ -47,6 +47,7 @@ void ReviewSession::close()
         Q_EMIT failedCountChanged(0);
     }
     m_undo.clear();
+    m_lastAdjudication.clear();
     m_writer.reset();
     m_pending.clear();
     m_project.reset();
@@ -151,17 +152,23 @@ void ReviewSession::adjudicate(AdjudicationInput input)
     const qint64 id = m_project->adjudicate(input);
     // The unit's final word before this one, for undo: the latest other adjudication of the unit.
     std::optional<AdjudicationRecord> previous;
-    if (const auto item = m_project->store().itemByFileName(input.fileName)) {
-        const QVector<AdjudicationRecord> all = m_project->store().adjudications(item->id);
+    ItemId item = 0;
+    ModelId model = 0;
+    if (const auto found = m_project->store().itemByFileName(input.fileName)) {
+        item = found->id;
+        const QVector<AdjudicationRecord> all = m_project->store().adjudications(item);
         const auto mine = std::find_if(all.begin(), all.end(), [id](const AdjudicationRecord &a) { return a.id == id; });
+        if (mine != all.end())
+            model = mine->model;
         for (const AdjudicationRecord &a : all) {
-            if (mine == all.end() || a.id == id || a.model != mine->model)
+            if (mine == all.end() || a.id == id || a.model != model)
                 continue;
             if (!previous || a.time > previous->time || (a.time == previous->time && a.id > previous->id))
                 previous = a;
         }
     }
-    m_undo.push(new AdjudicationCommand(*this, input, previous));
+    m_lastAdjudication.insert({item, model}, id);
+    m_undo.push(new AdjudicationCommand(*this, input, previous, item, model));
     Q_EMIT adjudicated(input.fileName);
 }
 

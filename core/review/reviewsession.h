@@ -158,6 +158,9 @@ private:
     void onFailed(quint64 ticket, const QString &message);
     QString refusal() const;
 
+    /** The adjudication this session appended last for a unit: its final word while nobody else spoke. */
+    QHash<QPair<ItemId, ModelId>, qint64> m_lastAdjudication;
+
     std::unique_ptr<Project> m_project;
     std::unique_ptr<ReviewWriter> m_writer;
     QUndoStack m_undo;
