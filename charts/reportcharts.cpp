@@ -147,7 +147,7 @@ std::unique_ptr<QChart> table2Chart(const ModelReport &model)
     auto *series = new QHorizontalStackedBarSeries;
     auto *major = new QBarSet(QCoreApplication::translate("ReportCharts", "major"));
     auto *minor = new QBarSet(QCoreApplication::translate("ReportCharts", "minor (borderline included)"));
-    auto *none = new QBarSet(QCoreApplication::translate("ReportCharts", "no severity given"));
+    auto *none = new QBarSet(QCoreApplication::translate("ReportCharts", "no severity agreed"));
     auto *open = new QBarSet(QCoreApplication::translate("ReportCharts", "open: the reviewers tie"));
     major->setColor(kMajor);
     minor->setColor(kMinor);
@@ -197,10 +197,16 @@ std::unique_ptr<QChart> table2Chart(const ModelReport &model)
     x->setTickAnchor(0);
     x->setTickInterval(interval);
     x->setLabelFormat(QStringLiteral("%d"));
-    QString axisTitle = QCoreApplication::translate("ReportCharts", "mistakes: %1 wrong (%2 major, %3 minor)")
-                            .arg(model.table2Total.total)
-                            .arg(model.table2Total.major)
-                            .arg(model.table2Total.minor);
+    const qint64 noSeverity = model.table2Total.total - model.table2Total.major - model.table2Total.minor;
+    QString axisTitle = (noSeverity > 0 ? QCoreApplication::translate("ReportCharts", "mistakes: %1 wrong (%2 major, %3 minor, %4 without a severity agreed)")
+                                              .arg(model.table2Total.total)
+                                              .arg(model.table2Total.major)
+                                              .arg(model.table2Total.minor)
+                                              .arg(noSeverity)
+                                        : QCoreApplication::translate("ReportCharts", "mistakes: %1 wrong (%2 major, %3 minor)")
+                                              .arg(model.table2Total.total)
+                                              .arg(model.table2Total.major)
+                                              .arg(model.table2Total.minor));
     if (model.mistakesOpen)
         axisTitle += QCoreApplication::translate("ReportCharts", ", %1 open").arg(model.mistakesOpen);
     if (model.mistakesUnreviewed)

@@ -119,6 +119,9 @@ TEST(ReportCharts, Table2ChartShowsMistakesWithoutASeverity)
     auto *series = qobject_cast<QHorizontalStackedBarSeries *>(chart->series().first());
     ASSERT_EQ(series->count(), 3);
     EXPECT_EQ(series->barSets()[2]->at(4), 2.0) << "5 mistakes, 2 major, 1 minor: 2 without a severity";
+    // The axis title adds up: the mistakes without a severity are named beside major and minor.
+    const QString title = chart->axes(Qt::Horizontal).value(0)->titleText();
+    EXPECT_TRUE(title.contains(QStringLiteral("5 wrong (2 major, 1 minor, 2 without a severity agreed)"))) << title.toStdString();
 }
 
 TEST(ReportCharts, LongTailPointsAreExactAtEveryPointAndFewForManyPairs)
@@ -339,7 +342,7 @@ TEST_F(ReportsWindow, ShowsTheReportOfEveryModelAndTheChartsOfTheOneChosen)
         ASSERT_NE(m, nullptr);
         EXPECT_EQ(m->name, window.modelBox()->currentText());
         const int total = m->name == QLatin1String("vit3b") ? 378 : 249;
-        EXPECT_EQ(window.table2Table()->item(5, 0)->text(), QStringLiteral("no category given"));
+        EXPECT_EQ(window.table2Table()->item(5, 0)->text(), QStringLiteral("no category agreed"));
         EXPECT_EQ(window.table2Table()->item(6, 0)->text(), QStringLiteral("total"));
         EXPECT_EQ(window.table2Table()->item(6, 3)->text(), QString::number(total));
         for (int c = 0; c < 5; ++c) {

@@ -129,7 +129,7 @@ TEST(ReportFigures, EveryCountOfTheMistakesAgreesInJsonHtmlWindowAndCharts)
     // The command line prints the same.
     const test::CliResult text = test::runCli({QStringLiteral("report"), path, QStringLiteral("--model"), kModel}, dir.path());
     ASSERT_EQ(text.exitCode, 0) << text.err.toStdString();
-    EXPECT_TRUE(text.out.contains(QRegularExpression(QStringLiteral("no category given\\s+0\\s+1\\s+1\\n")))) << text.out.toStdString();
+    EXPECT_TRUE(text.out.contains(QRegularExpression(QStringLiteral("no category agreed\\s+0\\s+1\\s+1\\n")))) << text.out.toStdString();
     EXPECT_TRUE(text.out.contains(QRegularExpression(QStringLiteral("open: the reviewers tie\\s+1\\n")))) << text.out.toStdString();
     EXPECT_EQ(numberAfter(text.out, QStringLiteral("Mistakes after the review")), all) << text.out.toStdString();
     const test::CliResult asJson = test::runCli({QStringLiteral("report"), path, QStringLiteral("--json")}, dir.path());
@@ -145,7 +145,7 @@ TEST(ReportFigures, EveryCountOfTheMistakesAgreesInJsonHtmlWindowAndCharts)
     const qsizetype section = html.indexOf(QStringLiteral("<h2>Model ") + kModel);
     ASSERT_GE(section, 0);
     const QString vit = html.mid(section, html.indexOf(QStringLiteral("<h2>"), section + 4) - section);
-    EXPECT_TRUE(vit.contains(QStringLiteral("<tr><td>no category given</td><td class=n>0</td><td class=n>1</td><td class=n>1</td></tr>"))) << vit.toStdString();
+    EXPECT_TRUE(vit.contains(QStringLiteral("<tr><td>no category agreed</td><td class=n>0</td><td class=n>1</td><td class=n>1</td></tr>"))) << vit.toStdString();
     EXPECT_TRUE(vit.contains(QStringLiteral("<tr><td>open: the reviewers tie</td><td></td><td></td><td class=n>1</td></tr>"))) << vit.toStdString();
     EXPECT_EQ(numberAfter(vit, QStringLiteral("<th>Mistakes after the review</th><td class=n>")), all);
     EXPECT_EQ(numberAfter(vit, QStringLiteral("Most-confused classes")), all) << "its heading counts the mistakes it is of";

@@ -317,7 +317,7 @@ QVector<Table2Row> table2Rows(const ModelReport &m, bool withEmpty)
     for (int c = 0; c < int(m.table2.size()); ++c)
         rows << Table2Row{Table2Row::Kind::Category, Category(c), toString(Category(c)), toString(Category(c)), m.table2[std::size_t(c)]};
     if (withEmpty || m.table2NoCategory.total)
-        rows << Table2Row{Table2Row::Kind::NoCategory, std::nullopt, QStringLiteral("no-category"), QStringLiteral("no category given"), m.table2NoCategory};
+        rows << Table2Row{Table2Row::Kind::NoCategory, std::nullopt, QStringLiteral("no-category"), QStringLiteral("no category agreed"), m.table2NoCategory};
     rows << Table2Row{Table2Row::Kind::Total, std::nullopt, QStringLiteral("total"), QStringLiteral("total"), m.table2Total};
     if (withEmpty || m.mistakesOpen)
         rows << Table2Row{Table2Row::Kind::Open, std::nullopt, QString(), QStringLiteral("open: the reviewers tie"), SeverityCounts{0, 0, m.mistakesOpen}};

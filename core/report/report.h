@@ -20,7 +20,7 @@ struct SeverityCounts
 {
     qint64 major = 0;
     qint64 minor = 0; ///< borderline included, as the paper counts it
-    qint64 total = 0; ///< also mistakes whose severity nobody gave
+    qint64 total = 0; ///< also mistakes without a severity agreed (nobody gave one, or the reviewers tie)
 
     friend bool operator==(const SeverityCounts &, const SeverityCounts &) = default;
 };
@@ -104,7 +104,7 @@ struct Table2Row
 {
     enum class Kind {
         Category,   ///< final verdict wrong, of one category
-        NoCategory, ///< final verdict wrong, no category given
+        NoCategory, ///< final verdict wrong, no category agreed: nobody gave one, or the reviewers tied
         Total,      ///< final verdict wrong: the sum of the rows above
         Open,       ///< the reviewers tie: only a total
     };
