@@ -22,6 +22,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QDialogButtonBox>
 #include <QTableView>
 #include <QTest>
 #include <QTimer>
@@ -152,9 +153,14 @@ TEST_F(Queue, GoToItemFindsAnItemTheFiltersHideAndSaysWhenThereIsNone)
     QTimer::singleShot(0, window.get(), [&] {
         auto *dialog = window->findChild<GoToItemDialog *>();
         ASSERT_NE(dialog, nullptr);
-        QTest::keyClicks(dialog->field(), QStringLiteral("zzz-nothing"));
+        QTest::keyClicks(dialog->field(), QStringLiteral("zzz-nothing-") + QString(60, QLatin1Char('q')));
         dialog->accept();
         shownMessage = dialog->message()->isVisible() ? dialog->message()->text() : QString();
+        // The whole message is on screen, above the buttons: the dialog grew for its lines.
+        QCoreApplication::processEvents();
+        const QWidget *buttons = dialog->findChild<QDialogButtonBox *>();
+        EXPECT_GE(dialog->message()->height(), dialog->message()->heightForWidth(dialog->message()->width()));
+        EXPECT_LE(dialog->message()->geometry().bottom(), buttons->geometry().top());
         dialog->field()->setText(target);
         dialog->accept();
         accepted = dialog->result() == QDialog::Accepted;

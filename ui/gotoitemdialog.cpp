@@ -49,6 +49,7 @@ void GoToItemDialog::accept()
     }
     m_message->setText(problem);
     m_message->show();
+    adjustSize(); // the message wraps over lines: the dialog grows to show all of them
     m_field->selectAll();
 }
 
