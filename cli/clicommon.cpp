@@ -111,7 +111,7 @@ ProgressLine::ProgressLine(const Progress &progress, int fd)
                 continue; // a quick command draws nothing
             const Progress::Snapshot s = m_progress.snapshot();
             if (!s.stage.isEmpty())
-                draw(text(s.describe(), s.fraction().value_or(-1.0), terminalWidth(m_fd)));
+                draw(text(s.stage, s.fraction().value_or(-1.0), terminalWidth(m_fd), s.figures()));
             for (int i = 0; i < 4 && !m_stop.load(); ++i) // ten lines a second at most
                 std::this_thread::sleep_for(20ms);
         }
@@ -156,27 +156,42 @@ int ProgressLine::columns(const QString &text)
     return width;
 }
 
-QString ProgressLine::text(const QString &described, double fraction, int width)
+namespace {
+
+/** The first code points of \a text that take at most \a room columns, accents kept with their letter. */
+QString cutToColumns(const QString &text, int room)
 {
-    const QString line = printable(fraction >= 0.0 ? QStringLiteral("%1% ").arg(int(std::floor(fraction * 100.0)), 3) + described
-                                                   : described);
+    QString cut;
+    int used = 0;
+    for (const char32_t c : text.toUcs4()) {
+        const int w = ProgressLine::columns(QString::fromUcs4(&c, 1));
+        if (used + w > room)
+            break;
+        used += w;
+        cut += QString::fromUcs4(&c, 1);
+    }
+    return cut;
+}
+
+} // namespace
+
+QString ProgressLine::text(const QString &described, double fraction, int width, const QString &figures)
+{
+    const QString percent = fraction >= 0.0 ? QStringLiteral("%1% ").arg(int(std::floor(fraction * 100.0)), 3) : QString();
+    const QString line = printable(percent + described + figures);
     // One column short of the width: a full line would wrap on some terminals.
     const int room = width - 1;
     if (room < 1)
         return {};
     if (columns(line) <= room)
         return line;
+    // A long stage (a long file name) is cut before the figures are: they are what changes.
+    const QString tail = printable(figures);
+    const int stageRoom = room - columns(percent) - columns(tail) - 1;
+    if (!tail.isEmpty() && stageRoom >= 8)
+        return percent + cutToColumns(printable(described), stageRoom) + QChar(0x2026) + tail;
     // Cut at a character (with the accents on it) so that the text and "…" fit in the room.
-    QString cut;
-    int used = 0;
-    for (const char32_t c : line.toUcs4()) {
-        const int w = codePointColumns(c);
-        if (used + w > room - 1)
-            break;
-        used += w;
-        cut += QString::fromUcs4(&c, 1);
-    }
-    return cut + QChar(0x2026);
+    return cutToColumns(line, room - 1) + QChar(0x2026);
 }
 
 void ProgressLine::draw(const QString &line)

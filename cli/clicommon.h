@@ -64,9 +64,11 @@ public:
     static bool wanted(int fd, bool quiet);
     /**
      * The line for a snapshot described as \a described, with its \a fraction (negative:
-     * unknown), printable and at most \a width − 1 columns (nothing when \a width < 2).
+     * unknown), printable and at most \a width − 1 columns (nothing when \a width < 2). When
+     * \a figures (the amounts, rate and time left) follow \a described and the line is too long,
+     * \a described is cut instead, so that the figures stay in view.
      */
-    static QString text(const QString &described, double fraction, int width);
+    static QString text(const QString &described, double fraction, int width, const QString &figures = {});
     /** \a text with every control character (C0, DEL, C1, bidirectional overrides, line separators) as '?'. */
     static QString printable(const QString &text);
     /** How many terminal columns \a text takes (wcwidth): CJK 2, combining marks 0. */

@@ -62,7 +62,12 @@ std::optional<double> Progress::Snapshot::fraction() const
 
 QString Progress::Snapshot::describe() const
 {
-    QString line = stage;
+    return stage + figures();
+}
+
+QString Progress::Snapshot::figures() const
+{
+    QString line;
     if (done > 0 || total > 0) {
         line += QStringLiteral(": ") + formatAmount(done, unit);
         if (total > 0)

@@ -50,6 +50,8 @@ public:
         std::optional<double> fraction() const;
         /** One line: "Reading predictions.csv: 120 MB of 418 MB · 65 MB/s · 5 s left". */
         QString describe() const;
+        /** describe() without the stage: ": 120 MB of 418 MB · 65 MB/s · 5 s left" (or empty). */
+        QString figures() const;
     };
 
     Progress() = default;

@@ -213,7 +213,9 @@ TEST(CliProgress, AFileNameOfWideCharactersAndControlsStaysOnOneLineWithinTheTer
         widest = std::max(widest, terminalColumns(line));
         if (line.contains(QStringLiteral("Reading e\u0301t\u00e9??[31m?red_\u4e88"))) {
             drawnName = true;
-            EXPECT_TRUE(line.endsWith(QChar(0x2026))) << "cut with an ellipsis: " << segment.toStdString();
+            // The name is cut with an ellipsis, the figures after it kept.
+            EXPECT_TRUE(line.contains(QStringLiteral("\u2026: "))) << "cut with an ellipsis: " << segment.toStdString();
+            EXPECT_TRUE(line.contains(QStringLiteral(" MB"))) << "the figures stay: " << segment.toStdString();
         }
     }
     EXPECT_TRUE(drawnName) << run.terminal.toStdString();
@@ -283,4 +285,13 @@ TEST(ProgressLineText, MeasuresColumnsCutsAndStripsControls)
     const QString accents = ProgressLine::text(QStringLiteral("e\u0301e\u0301e\u0301e\u0301"), -1.0, 4);
     EXPECT_EQ(accents, QStringLiteral("e\u0301e\u0301\u2026"));
     EXPECT_TRUE(ProgressLine::text(QStringLiteral("anything"), -1.0, 1).isEmpty());
+    // A long file name in the stage is cut, not the figures after it.
+    const QString figures = QStringLiteral(": 120 MB of 418 MB · 65 MB/s · 5 s left");
+    const QString longStage = QStringLiteral("Reading ") + QString(200, QLatin1Char('L')) + QStringLiteral(".csv");
+    const QString line = ProgressLine::text(longStage, 0.46, 80, figures);
+    EXPECT_LE(ProgressLine::columns(line), 79);
+    EXPECT_TRUE(line.startsWith(QStringLiteral(" 46% Reading LLL"))) << line.toStdString();
+    EXPECT_TRUE(line.endsWith(QStringLiteral("\u2026") + figures)) << line.toStdString();
+    // Too narrow to keep them: the line is cut at its end as before.
+    EXPECT_LE(ProgressLine::columns(ProgressLine::text(longStage, 0.46, 30, figures)), 29);
 }
