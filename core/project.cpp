@@ -179,6 +179,9 @@ bool Project::addLead(const QString &name)
 void Project::removeLead(const QString &name)
 {
     Transaction tx(*m_store);
+    if (const QString problem = leadsProblem(); !problem.isEmpty())
+        throw Error(QStringLiteral("the project's list of leads cannot be read (%1), so nobody may adjudicate; "
+                                   "name the leads again with --add").arg(problem));
     QStringList current = leads();
     if (!current.removeOne(name)) {
         throw Error(QStringLiteral("'%1' is not a lead of this project (leads: %2)")

@@ -748,6 +748,13 @@ TEST(Leads, ADamagedListIsNeverShownAsOpenToEveryone)
     const test::CliResult info = test::runCli({QStringLiteral("info"), path}, dir.path());
     EXPECT_TRUE(info.out.contains(QLatin1String("cannot be read"))) << info.out.toStdString();
     EXPECT_FALSE(info.out.contains(QLatin1String("anyone may adjudicate"))) << info.out.toStdString();
+    // Removing a name from it says why it cannot, never "(leads: none)".
+    const QByteArray before = test::fileHash(path);
+    const test::CliResult remove = test::runCli({QStringLiteral("leads"), path, QStringLiteral("--remove"), QStringLiteral("lee")}, dir.path());
+    EXPECT_EQ(remove.exitCode, 1);
+    EXPECT_TRUE(remove.err.contains(QLatin1String("nobody may adjudicate"))) << remove.err.toStdString();
+    EXPECT_FALSE(remove.err.contains(QLatin1String("none"))) << remove.err.toStdString();
+    EXPECT_EQ(test::fileHash(path), before);
 }
 
 TEST(Leads, ANameTypedWithCombiningAccentsIsTheSameLead)
