@@ -49,25 +49,19 @@ AdjudicationInput AdjudicationCommand::restoring() const
     back.fileName = m_input.fileName;
     back.model = m_input.model;
     back.lead = m_session.reviewer(); // whoever undoes it now: the project checks they may
-    if (m_previous && m_previous->verdict && m_input.verdict) {
-        // Back to the final word the unit had before.
+    // Back to the final word the unit had before, when it had one; else this one is withdrawn.
+    if (m_previous && m_previous->verdict) {
         back.verdict = m_previous->verdict;
         back.category = m_previous->category;
         back.severity = m_previous->severity;
         back.gold = m_previous->gold;
-        back.reason = QObject::tr("undo, back to the earlier adjudication: %1").arg(m_previous->reason);
-    } else if (m_input.verdict) {
-        back.reason = QObject::tr("undo of the adjudication: %1").arg(m_input.reason);
-    } else {
-        // This one withdrew the unit's adjudication (m_previous, which had a verdict): put it back.
-        if (m_previous && m_previous->verdict) {
-            back.verdict = m_previous->verdict;
-            back.category = m_previous->category;
-            back.severity = m_previous->severity;
-            back.gold = m_previous->gold;
-        }
-        back.reason = QObject::tr("undo of the withdrawal: %1").arg(m_previous ? m_previous->reason : m_input.reason);
     }
+    if (!m_input.verdict)
+        back.reason = QObject::tr("undo of the withdrawal: %1").arg(m_previous ? m_previous->reason : m_input.reason);
+    else if (back.verdict)
+        back.reason = QObject::tr("undo, back to the earlier adjudication: %1").arg(m_previous->reason);
+    else
+        back.reason = QObject::tr("undo of the adjudication: %1").arg(m_input.reason);
     return back;
 }
 

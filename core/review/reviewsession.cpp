@@ -32,6 +32,7 @@ void ReviewSession::open(std::unique_ptr<Project> project)
     connect(m_writer.get(), &ReviewWriter::failed, this, &ReviewSession::onFailed);
     m_reviewerId = 0;
     m_model = 0;
+    m_modelName.clear();
     m_recorded = 0;
     m_clock.start();
 }
@@ -53,6 +54,7 @@ void ReviewSession::close()
     m_project.reset();
     m_reviewerId = 0;
     m_model = 0;
+    m_modelName.clear();
     m_clock.invalidate();
 }
 
@@ -79,18 +81,25 @@ ReviewerId ReviewSession::reviewerId() const
 
 void ReviewSession::setModel(ModelId id)
 {
+    // Looked up once here, not on every verdict: models are never renamed.
     m_model = id;
+    m_modelName.clear();
+    if (m_project) {
+        for (const ModelRecord &m : m_project->store().models()) {
+            if (m.id == id)
+                m_modelName = m.name;
+        }
+    }
 }
 
-QString ReviewSession::modelName() const
+ReviewInput ReviewSession::newInput(const QString &fileName) const
 {
-    if (!m_project)
-        return {};
-    for (const ModelRecord &m : m_project->store().models()) {
-        if (m.id == m_model)
-            return m.name;
-    }
-    return {};
+    ReviewInput input;
+    input.fileName = fileName;
+    input.reviewer = m_reviewer;
+    input.model = m_modelName;
+    input.source = QStringLiteral("bagel");
+    return input;
 }
 
 QString ReviewSession::refusal() const
@@ -108,10 +117,7 @@ QString ReviewSession::recordVerdict(ItemId item, const QString &fileName, const
 {
     if (QString why = refusal(); !why.isEmpty())
         return why;
-    ReviewInput input;
-    input.fileName = fileName;
-    input.reviewer = m_reviewer;
-    input.model = modelName();
+    ReviewInput input = newInput(fileName);
     input.verdict = draft.verdict;
     if (draft.verdict == Verdict::Wrong) {
         input.category = draft.category;
@@ -121,7 +127,6 @@ QString ReviewSession::recordVerdict(ItemId item, const QString &fileName, const
             input.oovWnid = draft.oovWnid;
     }
     input.note = draft.note;
-    input.source = QStringLiteral("bagel");
     m_undo.push(new ReviewCommand(*this, item, std::move(input)));
     ++m_recorded;
     return {};
@@ -131,12 +136,8 @@ QString ReviewSession::recordLabelEdit(ItemId item, const QString &fileName, int
 {
     if (QString why = refusal(); !why.isEmpty())
         return why;
-    ReviewInput input;
-    input.fileName = fileName;
-    input.reviewer = m_reviewer;
-    input.model = modelName();
+    ReviewInput input = newInput(fileName);
     input.labelChanges = {LabelChange{classIndex, edit}};
-    input.source = QStringLiteral("bagel");
     m_undo.push(new ReviewCommand(*this, item, std::move(input)));
     return {};
 }
@@ -148,7 +149,7 @@ void ReviewSession::adjudicate(AdjudicationInput input)
     if (input.lead.isEmpty())
         input.lead = m_reviewer;
     if (input.model.isEmpty())
-        input.model = modelName();
+        input.model = m_modelName;
     const qint64 id = m_project->adjudicate(input);
     // The unit's final word before this one, for undo: the latest other adjudication of the unit.
     std::optional<AdjudicationRecord> previous;

@@ -81,7 +81,7 @@ public:
     /** The model whose predictions are reviewed. */
     void setModel(ModelId id);
     ModelId model() const { return m_model; }
-    QString modelName() const;
+    QString modelName() const { return m_modelName; }
 
     /**
      * Records the verdict \a draft on item \a item (named \a fileName) as an undoable command and sends it to the writer.
@@ -157,6 +157,8 @@ private:
     void onDone(quint64 ticket, ReviewId id);
     void onFailed(quint64 ticket, const QString &message);
     QString refusal() const;
+    /** A review of \a fileName by the reviewer, about the model, from Bagel. */
+    ReviewInput newInput(const QString &fileName) const;
 
     /** The adjudication this session appended last for a unit: its final word while nobody else spoke. */
     QHash<QPair<ItemId, ModelId>, qint64> m_lastAdjudication;
@@ -169,6 +171,7 @@ private:
     QString m_reviewer;
     mutable ReviewerId m_reviewerId = 0; ///< cached once the project knows the reviewer
     ModelId m_model = 0;
+    QString m_modelName;
     QElapsedTimer m_clock;
     int m_recorded = 0;
 };
