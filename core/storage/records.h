@@ -179,6 +179,19 @@ struct AdjudicationRecord
     QString uid;
 };
 
+/**
+ * One reviewer's assignment to one unit (an item and the model whose prediction is judged):
+ * the lead hands out the queue so that each unit gets K reviewers (`bagel-cli assign`).
+ */
+struct AssignmentRecord
+{
+    ItemId item = 0;
+    ModelId model = 0;
+    ReviewerId reviewer = 0;
+
+    friend bool operator==(const AssignmentRecord &, const AssignmentRecord &) = default;
+};
+
 /** What the review queue needs of one prediction: its top-1, score and top-1/top-2 margin. */
 struct PredictionSummary
 {

@@ -116,6 +116,12 @@ public:
     virtual void forEachAdjudication(const std::function<void(const AdjudicationRecord &)> &visit) const = 0;
     virtual QSet<QString> adjudicationUids() const = 0;
 
+    // Assignments: which reviewers are to review which unit
+    /** Replaces every assignment of \a model with \a assignments (each of which names \a model). */
+    virtual void replaceAssignments(ModelId model, const QVector<AssignmentRecord> &assignments) = 0;
+    /** Every assignment, ordered by model, item and reviewer id. */
+    virtual QVector<AssignmentRecord> assignments() const = 0;
+
     virtual ProjectCounts counts() const = 0;
     /** counts().items alone: cheap where counts() reads every table. */
     virtual qint64 itemCount() const = 0;
