@@ -215,6 +215,7 @@ struct ProjectCounts
     qint64 imagenetM = 0;
     qint64 realLabelled = 0;
     qint64 adjudications = 0;
+    qint64 assignments = 0;
 };
 
 } // namespace bagel

@@ -146,6 +146,18 @@ const char *const kVersion5[] = {
        BEGIN SELECT RAISE(ABORT, 'adjudications are append-only'); END)",
 };
 
+// Version 6: assignments. A lead hands out a model's units so that each gets K reviewers; the
+// current hand-out of a model replaces the previous one (this table is not a history).
+const char *const kVersion6[] = {
+    R"(CREATE TABLE assignments (
+        item_id     INTEGER NOT NULL REFERENCES items(id),
+        model_id    INTEGER NOT NULL REFERENCES models(id),
+        reviewer_id INTEGER NOT NULL REFERENCES reviewers(id),
+        assigned_at TEXT NOT NULL,
+        PRIMARY KEY (model_id, item_id, reviewer_id)))",
+    "CREATE INDEX assignments_by_reviewer ON assignments (reviewer_id, model_id)",
+};
+
 template<std::size_t N>
 void run(QSqlDatabase &db, int version, const char *const (&statements)[N])
 {
@@ -249,6 +261,8 @@ void migrate(QSqlDatabase &db, int from, int to)
         run(db, 5, kVersion5);
         assignLegacyUids(db);
     }
+    if (from < 6 && to >= 6)
+        run(db, 6, kVersion6);
 
     QSqlQuery query(db);
     query.prepare(QStringLiteral(

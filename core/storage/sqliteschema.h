@@ -8,7 +8,7 @@ class QSqlDatabase;
 namespace bagel::sqliteschema {
 
 /** The schema version this build writes; older project files are migrated up to it. */
-constexpr int kCurrentVersion = 5;
+constexpr int kCurrentVersion = 6;
 
 /** `PRAGMA application_id` of a Bagel project: "BAGL". */
 constexpr int kApplicationId = 0x4241474C;

@@ -665,6 +665,7 @@ ProjectCounts SqliteStore::counts() const
     c.imagenetM = countRows("SELECT COUNT(*) FROM imagenet_m");
     c.realLabelled = countRows("SELECT COUNT(*) FROM real_labels");
     c.adjudications = countRows("SELECT COUNT(*) FROM adjudications");
+    c.assignments = countRows("SELECT COUNT(*) FROM assignments");
     return c;
 }
 

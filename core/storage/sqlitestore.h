@@ -130,6 +130,9 @@ public:
     void forEachAdjudication(const std::function<void(const AdjudicationRecord &)> &visit) const override;
     QSet<QString> adjudicationUids() const override;
 
+    void replaceAssignments(ModelId model, const QVector<AssignmentRecord> &assignments) override;
+    QVector<AssignmentRecord> assignments() const override;
+
     ProjectCounts counts() const override;
     qint64 itemCount() const override;
     qint64 dataVersion() const override;

@@ -672,4 +672,32 @@ QSet<QString> SqliteStore::adjudicationUids() const
     return out;
 }
 
+void SqliteStore::replaceAssignments(ModelId model, const QVector<AssignmentRecord> &assignments)
+{
+    SqliteStatement &remove = native("DELETE FROM assignments WHERE model_id = ?");
+    remove.bind(1, model);
+    remove.run();
+    SqliteStatement &insert = native("INSERT INTO assignments (item_id, model_id, reviewer_id, assigned_at) VALUES (?, ?, ?, ?)");
+    const QString time = now();
+    for (const AssignmentRecord &a : assignments) {
+        if (a.model != model)
+            throw Error(QStringLiteral("%1: an assignment of model %2 given with those of model %3").arg(m_path).arg(a.model).arg(model));
+        insert.bind(1, a.item);
+        insert.bind(2, a.model);
+        insert.bind(3, a.reviewer);
+        insert.bind(4, time);
+        insert.run();
+    }
+}
+
+QVector<AssignmentRecord> SqliteStore::assignments() const
+{
+    SqliteStatement &q = native("SELECT item_id, model_id, reviewer_id FROM assignments ORDER BY model_id, item_id, reviewer_id");
+    QVector<AssignmentRecord> out;
+    while (q.step())
+        out.append(AssignmentRecord{q.int64(0), q.int64(1), q.int64(2)});
+    q.reset();
+    return out;
+}
+
 } // namespace bagel
