@@ -159,6 +159,7 @@ void runInfo(Context &ctx)
                                {QStringLiteral("reviewers_in_two_spellings"), QJsonArray::fromStringList(twoSpellings)},
                                {QStringLiteral("reviews"), c.reviews},
                                {QStringLiteral("adjudications"), c.adjudications},
+                               {QStringLiteral("assignments"), c.assignments},
                                {QStringLiteral("judgements"), c.judgements},
                                {QStringLiteral("problematic"), c.problematic},
                                {QStringLiteral("imagenet_m"), c.imagenetM},
@@ -187,6 +188,7 @@ void runInfo(Context &ctx)
                      .arg(name));
     line("Reviews:", QString::number(c.reviews));
     line("Adjudications:", QString::number(c.adjudications));
+    line("Assignments:", QString::number(c.assignments));
     line("Judgements:", QString::number(c.judgements));
     line("Problematic images:", QString::number(c.problematic));
     line("ImageNet-M:", QString::number(c.imagenetM));
@@ -528,6 +530,13 @@ const std::vector<Command> &commands()
          "List, name or remove the project's leads. While none is named anyone may adjudicate; once one is, "
          "only the leads may.",
          addLeadsOptions, runLeads},
+        {"assign", "assign PROJECT --reviewers A,B,C --per-unit K [--model M] [--all-items] [--seed S] [--lead NAME] [--json]",
+         "Hand out the model's units (its mistakes, or with --all-items every item it has a prediction for) so that each "
+         "gets K distinct reviewers and the reviewers' loads differ by at most one; the same seed gives the same "
+         "assignments. Replaces the model's earlier assignments. Once the project names leads, only a lead may assign.",
+         addAssignOptions, runAssign},
+        {"assignments", "assignments PROJECT [--reviewer R] [--model M] [--json]",
+         "List the assignments: item, model and reviewer, one per line.", addAssignmentsOptions, runAssignments},
         {"report", "report PROJECT [--model M] [--pairs N] [--json] [--html OUT] [--charts DIR]",
          "What the review changed, per model: top-1 accuracy, multi-label accuracy before and after the review, "
          "ReaL accuracy, the ImageNet-M count, the paper's Table 2 (mistake category × severity), the share of "

@@ -115,6 +115,12 @@ void runAdjudicate(Context &ctx);
 void addLeadsOptions(QCommandLineParser &parser);
 void runLeads(Context &ctx);
 
+// Handing out units to reviewers (assigncli.cpp)
+void addAssignOptions(QCommandLineParser &parser);
+void runAssign(Context &ctx);
+void addAssignmentsOptions(QCommandLineParser &parser);
+void runAssignments(Context &ctx);
+
 // The maintainers' report (reportcli.cpp)
 void addReportOptions(QCommandLineParser &parser);
 void runReport(Context &ctx);
