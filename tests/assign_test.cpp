@@ -7,6 +7,7 @@
 #include "io/utf8.h"
 #include "project.h"
 #include "review/assignment.h"
+#include "review/reviewqueue.h"
 #include "storage/projectcheck.h"
 #include "storage/sqliteschema.h"
 #include "storage/sqlitestore.h"
@@ -643,4 +644,29 @@ TEST_F(AssignCli, AProjectThatCannotBeWrittenIsListedButNotAssigned)
     EXPECT_EQ(listed.out.count(QLatin1Char('\n')), 5) << listed.err.toStdString();
     EXPECT_EQ(test::fileHash(path), before);
     QFile::setPermissions(dir.path(), folder | QFileDevice::WriteOwner);
+}
+
+TEST(AssignQueue, TheQueueMarksTheUnitsAssignedToTheReviewerAndCanShowThoseAlone)
+{
+    test::TempDir dir;
+    auto project = Project::open(test::makeProject(dir, QStringLiteral("p.bagel"), 20));
+    assignReviewers(*project, request({QStringLiteral("ann"), QStringLiteral("bob")}, 1));
+    const ModelId m = project->store().modelId(QStringLiteral("m"), false);
+    const ReviewerId ann = project->store().reviewerId(QStringLiteral("ann"), false);
+    const QVector<QueueRow> rows = loadQueue(*project, m, ann);
+    const QVector<ItemId> mine = assignedItems(*project, m, ann);
+    ASSERT_TRUE(mine.size() == 9 || mine.size() == 10) << mine.size(); // 19 mistakes over two
+    int marked = 0;
+    for (const QueueRow &row : rows) {
+        EXPECT_EQ(row.assignedToMe, mine.contains(row.item)) << row.fileName.toStdString();
+        marked += row.assignedToMe ? 1 : 0;
+    }
+    EXPECT_EQ(marked, mine.size());
+    QueueFilter filter;
+    filter.assignedToMeOnly = true;
+    EXPECT_EQ(arrangeQueue(rows, filter).size(), mine.size());
+    filter.assignedToMeOnly = false;
+    EXPECT_EQ(arrangeQueue(rows, filter).size(), 19);
+    for (const QueueRow &row : loadQueue(*project, m, 0)) // nobody: nothing is theirs
+        EXPECT_FALSE(row.assignedToMe);
 }

@@ -7,6 +7,7 @@
 #include "demo.h"
 #include "error.h"
 #include "adjudicationpanel.h"
+#include "assignmentpanel.h"
 #include "auditwindow.h"
 #include "reportwindow.h"
 #include "classsearchpanel.h"
@@ -124,6 +125,7 @@ QList<ActionSpec> actionTable()
         {"audit.open", QT_TRANSLATE_NOOP("MainWindow", "&Audit: agreement and disagreements…"), {K(Qt::CTRL | Qt::SHIFT | Qt::Key_A)}},
         {"audit.adjudicate", QT_TRANSLATE_NOOP("MainWindow", "A&djudication panel"), {K(Qt::CTRL | Qt::SHIFT | Qt::Key_J)}},
         {"audit.leads", QT_TRANSLATE_NOOP("MainWindow", "&Leads: who may adjudicate…"), {}},
+        {"audit.assignments", QT_TRANSLATE_NOOP("MainWindow", "A&ssignments: assigned and done per reviewer"), {}},
         {"report.open", QT_TRANSLATE_NOOP("MainWindow", "&Reports: accuracy, Table 2, confused pairs…"), {K(Qt::CTRL | Qt::SHIFT | Qt::Key_R)}},
         {"help.shortcuts", QT_TRANSLATE_NOOP("MainWindow", "&Keyboard shortcuts"), {K(Qt::Key_F1), K(Qt::Key_Question)}},
         {"help.vocabulary", QT_TRANSLATE_NOOP("MainWindow", "&Verdicts and categories explained"), {}},
@@ -241,6 +243,17 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
             updateAdjudication();
     });
 
+    m_assignments = new AssignmentPanel(this);
+    addDockWidget(Qt::BottomDockWidgetArea, m_assignments);
+    m_assignments->hide();
+    connect(m_assignments, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        const QSignalBlocker block(action(QStringLiteral("audit.assignments")));
+        action(QStringLiteral("audit.assignments"))->setChecked(visible);
+        if (visible)
+            refreshAssignmentProgress();
+        keepOnScreen();
+    });
+
     // Other reviewers may write to the same file (another Bagel, bagel-cli): look for their
     // commits now and then and show them on the item at hand.
     m_watchTimer = new QTimer(this);
@@ -313,6 +326,7 @@ MainWindow::~MainWindow()
     // Destroying the widgets hides the docks, whose visibility signals must not reach a window
     // that is half gone.
     disconnect(m_adjudication, nullptr, this, nullptr);
+    disconnect(m_assignments, nullptr, this, nullptr);
     disconnect(m_classPanel, nullptr, this, nullptr);
     closeProject();
 }
@@ -360,6 +374,8 @@ void MainWindow::createActions()
     connect(action(QStringLiteral("edit.retry")), &QAction::triggered, this, &MainWindow::retryFailedWrites);
     action(QStringLiteral("edit.retry"))->setEnabled(false);
     connect(action(QStringLiteral("report.open")), &QAction::triggered, this, &MainWindow::showReports);
+    action(QStringLiteral("audit.assignments"))->setCheckable(true);
+    connect(action(QStringLiteral("audit.assignments")), &QAction::toggled, this, [this](bool on) { m_assignments->setVisible(on); });
     action(QStringLiteral("audit.adjudicate"))->setCheckable(true);
     connect(action(QStringLiteral("audit.adjudicate")), &QAction::toggled, this, [this](bool on) {
         m_adjudication->setVisible(on);
@@ -483,6 +499,7 @@ void MainWindow::createMenus()
     QMenu *lead = menuBar()->addMenu(tr("&Lead"));
     lead->addAction(action(QStringLiteral("audit.open")));
     lead->addAction(action(QStringLiteral("audit.adjudicate")));
+    lead->addAction(action(QStringLiteral("audit.assignments")));
     lead->addAction(action(QStringLiteral("audit.leads")));
     lead->addSeparator();
     lead->addAction(action(QStringLiteral("report.open")));

@@ -35,6 +35,7 @@ class QTimer;
 namespace bagel {
 
 class AdjudicationPanel;
+class AssignmentPanel;
 class AuditWindow;
 class ClassSearchPanel;
 class FactsPanel;
@@ -91,6 +92,14 @@ public:
     VerdictPanel *verdictPanel() const { return m_verdicts; }
     ClassSearchPanel *classSearchPanel() const { return m_classPanel; }
     AdjudicationPanel *adjudicationPanel() const { return m_adjudication; }
+    /** The lead's view of the assignments of the model chosen: assigned and done per reviewer. */
+    AssignmentPanel *assignmentPanel() const { return m_assignments; }
+    /**
+     * Reads the assignments of the model chosen and every reviewer's progress on them again,
+     * into the assignment panel while it is shown (a whole pass over the reviews: nothing is
+     * read while it is hidden). Called when the project changes under the window.
+     */
+    void refreshAssignmentProgress();
     /** Shown above the window while the project is open read-only, saying why. */
     QLabel *readOnlyBanner() const { return m_readOnlyBanner; }
     /** The audit window, once opened. */
@@ -224,6 +233,13 @@ private:
     void loadQueue(const QString &keep = {});
     /** Filters and sorts the queue as the panel says; stays on the item shown (or \a keep). */
     void applyFilter(const QString &keep = {});
+    /**
+     * After the queue is read: the "Assigned to me" box shows how many units are assigned to the
+     * reviewer; the first time a project, model and reviewer come together with assignments, it
+     * is turned on (and "Model mistakes only" off: the assignment is the queue), and a lead
+     * sees the assignment panel.
+     */
+    void applyAssignments();
     void goTo(int position);
     void step(int delta);
     /** On to the next item of the queue without my verdict, going round past the end. */
@@ -294,6 +310,8 @@ private:
     VerdictPanel *m_verdicts = nullptr;
     ClassSearchPanel *m_classPanel = nullptr;
     AdjudicationPanel *m_adjudication = nullptr;
+    AssignmentPanel *m_assignments = nullptr;
+    QString m_assignmentsSeen; ///< the project, model and reviewer applyAssignments() last set the defaults for
     AuditWindow *m_audit = nullptr;
     ReportWindow *m_reports = nullptr;
     QTimer *m_watchTimer = nullptr;

@@ -66,6 +66,7 @@ void MainWindow::checkForOtherWriters()
     refreshItem(currentFileName());
     if (m_adjudication->isVisible())
         updateAdjudication();
+    refreshAssignmentProgress();
 }
 
 void MainWindow::mergeReviews()

@@ -1,8 +1,10 @@
-// MainWindow: the queue — reading it, filtering and sorting it, moving through it, and showing
-// one item the filters hide without losing the reviewer's own queue.
+// MainWindow: the queue — reading it, filtering and sorting it, moving through it, showing one
+// item the filters hide without losing the reviewer's own queue, and the units assigned.
 
 #include "mainwindow.h"
 
+#include "assignmentpanel.h"
+#include "error.h"
 #include "factspanel.h"
 #include "gotoitemdialog.h"
 #include "imageview.h"
@@ -32,10 +34,55 @@ void MainWindow::loadQueue(const QString &keep)
                                                        : currentFileName();
     m_review->setModel(currentModel());
     m_queue->setRows(bagel::loadQueue(*project(), currentModel(), me()));
+    applyAssignments();
     m_queue->arrange(m_queuePanel->filter(), m_queuePanel->sort());
     m_position = -1;
     const int found = m_queue->positionOf(name);
     goTo(found >= 0 ? found : 0);
+    refreshAssignmentProgress();
+}
+
+void MainWindow::applyAssignments()
+{
+    int assigned = 0;
+    for (const QueueRow &row : m_queue->allRows())
+        assigned += row.assignedToMe ? 1 : 0;
+    m_queuePanel->setAssignedCount(assigned);
+    const QString reviewer = m_review->reviewer();
+    const QString seen = QStringLiteral("%1\n%2\n%3").arg(project()->path()).arg(currentModel()).arg(reviewer);
+    if (seen == m_assignmentsSeen)
+        return; // the reviewer's own choice stands
+    m_assignmentsSeen = seen;
+    if (assigned > 0) {
+        // A unit assigned stays the reviewer's when another's label edit makes it no mistake.
+        QueuePanel::Fields fields = m_queuePanel->fields();
+        fields.assignedToMe = true;
+        fields.mistakesOnly = false;
+        m_queuePanel->setFields(fields);
+    }
+    if (!reviewer.isEmpty() && project()->isLead(reviewer) && !m_assignments->isVisible()) {
+        try {
+            if (!assignmentProgress(*project(), currentModel()).isEmpty())
+                m_assignments->show(); // reads the progress as it shows
+        } catch (const Error &) {
+            // Not shown; the Lead menu opens it, and says what cannot be read.
+        }
+    }
+}
+
+void MainWindow::refreshAssignmentProgress()
+{
+    if (!m_assignments || !m_assignments->isVisible())
+        return;
+    if (!project()) {
+        m_assignments->clear();
+        return;
+    }
+    try {
+        m_assignments->showProgress(m_modelBox->currentText(), assignmentProgress(*project(), currentModel()));
+    } catch (const Error &e) {
+        m_assignments->showProblem(e.message());
+    }
 }
 
 void MainWindow::setFilter(const QueueFilter &filter)

@@ -68,6 +68,7 @@ QueuePanel::QueuePanel(QueueListModel *model, QWidget *parent)
     , m_modelBox(new QComboBox(this))
     , m_mistakesOnly(new QCheckBox(tr("Model mistakes only"), this))
     , m_notReviewed(new QCheckBox(tr("Not yet reviewed by me"), this))
+    , m_assignedToMe(new QCheckBox(tr("Assigned to me"), this))
     , m_verdictFilter(new QComboBox(this))
     , m_categoryFilter(new QComboBox(this))
     , m_originalFilter(classField(this, QStringLiteral("originalFilter")))
@@ -106,6 +107,10 @@ QueuePanel::QueuePanel(QueueListModel *model, QWidget *parent)
     form->addRow(m_mistakesOnly);
     m_notReviewed->setObjectName(QStringLiteral("notReviewedByMe"));
     form->addRow(m_notReviewed);
+    m_assignedToMe->setObjectName(QStringLiteral("assignedToMe"));
+    m_assignedToMe->setToolTip(tr("Only the units a lead assigned to you in this model (bagel-cli assign)"));
+    m_assignedToMe->hide();
+    form->addRow(m_assignedToMe);
     m_verdictFilter->setObjectName(QStringLiteral("verdictFilter"));
     m_verdictFilter->addItem(tr("any"));
     m_verdictFilter->addItems(verdictNames());
@@ -162,7 +167,7 @@ QueuePanel::QueuePanel(QueueListModel *model, QWidget *parent)
     connect(m_table, &QTableView::clicked, this, [this](const QModelIndex &index) { Q_EMIT positionClicked(index.row()); });
     connect(header, &QHeaderView::sortIndicatorChanged, this, &QueuePanel::sortChanged);
     connect(m_modelBox, &QComboBox::currentIndexChanged, this, &QueuePanel::modelChanged);
-    for (QCheckBox *box : {m_mistakesOnly, m_notReviewed})
+    for (QCheckBox *box : {m_mistakesOnly, m_notReviewed, m_assignedToMe})
         connect(box, &QCheckBox::toggled, this, &QueuePanel::filterChanged);
     for (QComboBox *box : {m_verdictFilter, m_categoryFilter})
         connect(box, &QComboBox::currentIndexChanged, this, &QueuePanel::filterChanged);
@@ -209,6 +214,7 @@ QueueFilter QueuePanel::filter() const
     QueueFilter filter;
     filter.mistakesOnly = m_mistakesOnly->isChecked();
     filter.notReviewedByMe = m_notReviewed->isChecked();
+    filter.assignedToMeOnly = m_assignedToMe->isChecked();
     if (m_verdictFilter->currentIndex() > 0)
         filter.verdict = parseVerdict(m_verdictFilter->currentText());
     if (m_categoryFilter->currentIndex() > 0)
@@ -228,6 +234,7 @@ void QueuePanel::setFilter(const QueueFilter &filter)
     f.model = m_modelBox->currentIndex();
     f.mistakesOnly = filter.mistakesOnly;
     f.notReviewedByMe = filter.notReviewedByMe;
+    f.assignedToMe = filter.assignedToMeOnly;
     f.verdict = filter.verdict ? int(verdictNames().indexOf(toString(*filter.verdict))) + 1 : 0;
     f.category = filter.category ? int(categoryNames().indexOf(toString(*filter.category))) + 1 : 0;
     f.original = classesText(filter.originalClasses);
@@ -238,19 +245,20 @@ void QueuePanel::setFilter(const QueueFilter &filter)
 
 QueuePanel::Fields QueuePanel::fields() const
 {
-    return Fields{m_modelBox->currentIndex(),     m_mistakesOnly->isChecked(),   m_notReviewed->isChecked(),
-                  m_verdictFilter->currentIndex(), m_categoryFilter->currentIndex(), m_originalFilter->text(),
-                  m_predictedFilter->text(),       m_search->text()};
+    return Fields{m_modelBox->currentIndex(),     m_mistakesOnly->isChecked(),      m_notReviewed->isChecked(),
+                  m_assignedToMe->isChecked(),     m_verdictFilter->currentIndex(), m_categoryFilter->currentIndex(),
+                  m_originalFilter->text(),        m_predictedFilter->text(),       m_search->text()};
 }
 
 void QueuePanel::setFields(const Fields &f)
 {
     const QSignalBlocker a(m_mistakesOnly), b(m_notReviewed), c(m_verdictFilter), d(m_categoryFilter), e(m_search),
-        g(m_originalFilter), h(m_predictedFilter), i(m_modelBox);
+        g(m_originalFilter), h(m_predictedFilter), i(m_modelBox), j(m_assignedToMe);
     if (f.model >= 0 && f.model < m_modelBox->count())
         m_modelBox->setCurrentIndex(f.model);
     m_mistakesOnly->setChecked(f.mistakesOnly);
     m_notReviewed->setChecked(f.notReviewedByMe);
+    m_assignedToMe->setChecked(f.assignedToMe && !m_assignedToMe->isHidden());
     m_verdictFilter->setCurrentIndex(f.verdict);
     m_categoryFilter->setCurrentIndex(f.category);
     m_originalFilter->setText(f.original);
@@ -294,6 +302,15 @@ int QueuePanel::rowsPerPage() const
 {
     const int rowHeight = std::max(1, m_table->verticalHeader()->defaultSectionSize());
     return std::max(1, m_table->viewport()->height() / rowHeight - 1);
+}
+
+void QueuePanel::setAssignedCount(int count)
+{
+    const QSignalBlocker block(m_assignedToMe);
+    m_assignedToMe->setText(tr("Assigned to me (%n)", nullptr, count));
+    m_assignedToMe->setVisible(count > 0);
+    if (count == 0)
+        m_assignedToMe->setChecked(false);
 }
 
 void QueuePanel::setProgress(int reviewed, int total, const QString &text)

@@ -39,6 +39,7 @@ public:
         int model = -1;
         bool mistakesOnly = true;
         bool notReviewedByMe = false;
+        bool assignedToMe = false;
         int verdict = 0;  ///< 0: any, else 1 + the verdict's place in verdictNames()
         int category = 0; ///< 0: any, else 1 + the category's place in categoryNames()
         QString original;
@@ -58,6 +59,13 @@ public:
     QLabel *originalHint() const { return m_originalHint; }
     QLabel *predictedHint() const { return m_predictedHint; }
     QCheckBox *mistakesOnlyBox() const { return m_mistakesOnly; }
+    /** "Assigned to me": shown only while the reviewer has units assigned in the model chosen. */
+    QCheckBox *assignedToMeBox() const { return m_assignedToMe; }
+    /**
+     * Whether the reviewer has \a count units assigned in the model chosen: the "Assigned to me"
+     * box is shown with the count, or hidden (and off) when there are none. Does not signal.
+     */
+    void setAssignedCount(int count);
     /** Shown while the filters are set aside to show one item; its button puts them back. */
     QWidget *setAsideNotice() const { return m_setAside; }
 
@@ -110,6 +118,7 @@ private:
     QComboBox *m_modelBox;
     QCheckBox *m_mistakesOnly;
     QCheckBox *m_notReviewed;
+    QCheckBox *m_assignedToMe;
     QComboBox *m_verdictFilter;
     QComboBox *m_categoryFilter;
     QLineEdit *m_originalFilter;

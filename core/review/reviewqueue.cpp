@@ -1,6 +1,7 @@
 #include "reviewqueue.h"
 
 #include "catalog/classcatalog.h"
+#include "assignment.h"
 #include "project.h"
 
 #include <QHash>
@@ -17,6 +18,8 @@ bool QueueFilter::accepts(const QueueRow &row) const
     if (mistakesOnly && !row.mistake)
         return false;
     if (notReviewedByMe && row.myVerdict)
+        return false;
+    if (assignedToMeOnly && !row.assignedToMe)
         return false;
     if (originalClasses && !originalClasses->contains(row.originalLabel))
         return false;
@@ -74,6 +77,8 @@ QVector<QueueRow> loadQueue(const Project &project, ModelId model, ReviewerId me
     const QHash<ItemId, QVector<LabelJudgement>> labels = project.allCurrentLabels();
     QHash<ItemId, QVector<ReviewRecord>> reviews;
     store.forEachReview([&reviews](const ReviewRecord &r) { reviews[r.item] << r; });
+    const QVector<ItemId> assigned = assignedItems(project, model, me);
+    const QSet<ItemId> mine(assigned.begin(), assigned.end());
 
     QVector<QueueRow> rows;
     rows.reserve(predictions.size());
@@ -90,6 +95,7 @@ QVector<QueueRow> loadQueue(const Project &project, ModelId model, ReviewerId me
         row.score = prediction->score;
         row.margin = prediction->margin;
         row.mistake = isModelMistake(row.top1, row.originalLabel, labels.value(item.id));
+        row.assignedToMe = mine.contains(item.id);
         const auto itemReviews = reviews.constFind(item.id);
         if (itemReviews != reviews.constEnd())
             applyReviews(row, model, me, effectiveReviews(*itemReviews));

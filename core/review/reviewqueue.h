@@ -29,6 +29,7 @@ struct QueueRow
     std::optional<Category> myCategory;
     std::optional<Severity> mySeverity;
     int otherReviewers = 0; ///< how many other reviewers gave a verdict
+    bool assignedToMe = false; ///< a lead assigned this unit to the reviewer (`bagel-cli assign`)
 };
 
 /**
@@ -39,6 +40,7 @@ struct QueueFilter
 {
     bool mistakesOnly = true;
     bool notReviewedByMe = false;
+    bool assignedToMeOnly = false;
     std::optional<QSet<int>> originalClasses;  ///< the original label is one of these (empty: nothing passes)
     std::optional<QSet<int>> predictedClasses; ///< the top-1 is one of these (empty: nothing passes)
     std::optional<Verdict> verdict;   ///< my verdict
@@ -70,7 +72,8 @@ bool isModelMistake(int top1, int originalLabel, const QVector<LabelJudgement> &
 
 /**
  * Reads the rows of \a model's queue for reviewer \a me (0: nobody yet): every item the model has
- * a prediction for, with the current labels and the reviewer's latest verdict. One pass over
+ * a prediction for, with the current labels, the reviewer's latest verdict and whether the unit
+ * is assigned to them. One pass over
  * items, predictions, judgements and reviews: a 50,000-item project loads in a fraction of a second.
  */
 QVector<QueueRow> loadQueue(const Project &project, ModelId model, ReviewerId me);
