@@ -6,6 +6,8 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace bagel {
 
 namespace {
@@ -33,18 +35,21 @@ AssignmentPanel::AssignmentPanel(QWidget *parent)
     m_table->setObjectName(QStringLiteral("assignmentProgress"));
     m_table->setColumnCount(ColumnCount);
     m_table->setHorizontalHeaderLabels({tr("Reviewer"), tr("Done"), tr("Assigned"), tr("Left"), tr("Progress")});
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setStretchLastSection(false);
     m_table->verticalHeader()->hide();
     m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setMinimumHeight(110);
+    // As tall and wide as its rows: a team is a handful of reviewers, and the image keeps the room.
+    m_table->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+    m_table->setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Maximum);
 
     auto *body = new QWidget(this);
     auto *layout = new QVBoxLayout(body);
     layout->setContentsMargins(6, 4, 6, 4);
     layout->addWidget(m_summary);
-    layout->addWidget(m_table, 1);
+    layout->addWidget(m_table);
+    layout->addStretch(1);
     setWidget(body);
     clear();
 }
@@ -84,6 +89,7 @@ void AssignmentPanel::showProgress(const QString &model, const QVector<Assignmen
         bar->setFormat(QStringLiteral("%p%"));
     }
     m_table->resizeColumnsToContents();
+    m_table->setColumnWidth(Bar, std::max(m_table->columnWidth(Bar), 16 * fontMetrics().horizontalAdvance(QLatin1Char('0'))));
     if (progress.isEmpty()) {
         m_summary->setText(tr("No unit of %1 is assigned. A lead assigns them with bagel-cli assign PROJECT --reviewers A,B "
                               "--per-unit K --model %1.")
