@@ -17,6 +17,7 @@
 #include "import/importer.h"
 #include "logging.h"
 #include "project.h"
+#include "review/assignment.h"
 #include "review/reviewqueue.h"
 
 #include <QApplication>
@@ -386,9 +387,32 @@ QVector<Figure> auditFigures(const QString &work)
         if (printed.value(QStringLiteral("units")).toInt() != 50000)
             throw Error(QStringLiteral("bagel-cli agreement reported %1 units").arg(printed.value(QStringLiteral("units")).toInt()));
     }
+    // A lead hands the 50,000 units to the five reviewers, two each (100,000 assignments), and
+    // the assignments panel reads everyone's progress on them (median of 5).
+    project.reset();
+    auto writable = Project::open(path);
+    AssignmentRequest request;
+    for (int r = 0; r < 5; ++r)
+        request.reviewers << QStringLiteral("reviewer-%1").arg(r);
+    request.perUnit = 2;
+    request.allItems = true;
+    request.model = writable->store().models().value(0).name;
+    timer.restart();
+    const AssignmentSummary assigned = assignReviewers(*writable, request);
+    const double assignMs = double(timer.nsecsElapsed()) / 1e6;
+    std::vector<double> progressMs;
+    for (int i = 0; i < 5; ++i) {
+        timer.restart();
+        const QVector<AssignmentProgress> progress = assignmentProgress(*writable, writable->store().modelId(request.model, false));
+        progressMs.push_back(double(timer.nsecsElapsed()) / 1e6);
+        if (assigned.units != 50000 || progress.size() != 5 || progress[0].done != progress[0].assigned)
+            throw Error(QStringLiteral("the assignment benchmark handed out %1 units").arg(assigned.units));
+    }
     return {{QStringLiteral("audit_load_50k_x5_ms"), loadMs, QStringLiteral("ms"), 250},
             {QStringLiteral("audit_statistics_50k_x5_ms"), statsMs, QStringLiteral("ms"), qQNaN()},
-            {QStringLiteral("cli_agreement_50k_x5_ms"), median(cliMs), QStringLiteral("ms"), 600}};
+            {QStringLiteral("cli_agreement_50k_x5_ms"), median(cliMs), QStringLiteral("ms"), 600},
+            {QStringLiteral("assign_50k_x5_ms"), assignMs, QStringLiteral("ms"), qQNaN()},
+            {QStringLiteral("assignment_progress_50k_x5_ms"), median(progressMs), QStringLiteral("ms"), qQNaN()}};
 }
 
 /** The report and the tfds-multilabel export of a reviewed 50,000-item project with two models. */
@@ -479,7 +503,8 @@ const QVector<Benchmark> &benchmarks()
         {{QStringLiteral("class_search_p99_ms"), QStringLiteral("wordnet_search_p99_ms")}, classSearch},
         {{QStringLiteral("thumbnails_per_s")}, thumbnails},
         {{QStringLiteral("agreement_50k_x5_ms"), QStringLiteral("agreement_bootstrap_1000_ms")}, agreementFigures},
-        {{QStringLiteral("audit_load_50k_x5_ms"), QStringLiteral("audit_statistics_50k_x5_ms"), QStringLiteral("cli_agreement_50k_x5_ms")},
+        {{QStringLiteral("audit_load_50k_x5_ms"), QStringLiteral("audit_statistics_50k_x5_ms"), QStringLiteral("cli_agreement_50k_x5_ms"),
+          QStringLiteral("assign_50k_x5_ms"), QStringLiteral("assignment_progress_50k_x5_ms")},
          auditFigures},
         {{QStringLiteral("report_50k_ms"), QStringLiteral("export_tfds_20k_ms")}, reportFigures},
         {{QStringLiteral("next_image_p99_ms_imagenet"), QStringLiteral("next_image_cold_p99_ms_imagenet")},

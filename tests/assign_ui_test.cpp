@@ -108,6 +108,7 @@ TEST_F(AssignedQueue, ALeadSeesAssignedAndDonePerReviewerAsTheyReview)
     AssignmentPanel *panel = window->assignmentPanel();
     ASSERT_TRUE(panel->isVisible()); // a lead, and the model has assignments
     EXPECT_TRUE(window->action(QStringLiteral("audit.assignments"))->isChecked());
+    window->waitForAssignmentProgress(); // read on a worker
     QTableWidget *table = panel->progressTable();
     ASSERT_EQ(table->rowCount(), 2);
     EXPECT_EQ(table->item(0, 0)->text(), QStringLiteral("ann"));
@@ -131,6 +132,8 @@ TEST_F(AssignedQueue, ALeadSeesAssignedAndDonePerReviewerAsTheyReview)
         }
     }
     window->refreshAssignmentProgress();
+    EXPECT_EQ(table->item(1, 1)->text(), QStringLiteral("0")); // still reading
+    window->waitForAssignmentProgress();
     EXPECT_EQ(table->item(1, 1)->text(), QStringLiteral("2"));
     EXPECT_EQ(table->item(1, 3)->text(), QString::number(bobs - 2));
     EXPECT_EQ(table->item(0, 1)->text(), QStringLiteral("0"));
@@ -145,6 +148,7 @@ TEST_F(AssignedQueue, ALeadSeesAssignedAndDonePerReviewerAsTheyReview)
     QComboBox *models = window->queuePanel()->modelBox();
     ASSERT_GE(models->count(), 2);
     models->setCurrentIndex(1);
+    window->waitForAssignmentProgress();
     EXPECT_EQ(table->rowCount(), 0);
     EXPECT_TRUE(panel->summaryLabel()->text().contains(QStringLiteral("bagel-cli assign")));
 }

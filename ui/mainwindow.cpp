@@ -140,6 +140,7 @@ MainWindow::MainWindow(Settings &settings, QWidget *parent)
     , m_settings(settings)
     , m_review(new ReviewSession(this))
     , m_reload(new LatestResult<Reload>(this))
+    , m_progressRead(new LatestResult<ProgressRead>(this))
     , m_queue(new QueueListModel(ClassCatalog::imagenet1k(), this))
 {
     setObjectName(QStringLiteral("mainWindow"));

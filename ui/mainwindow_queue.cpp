@@ -17,6 +17,8 @@
 #include <QLabel>
 #include <QStatusBar>
 
+#include <algorithm>
+
 namespace bagel {
 
 void MainWindow::loadQueue(const QString &keep)
@@ -61,8 +63,10 @@ void MainWindow::applyAssignments()
         m_queuePanel->setFields(fields);
     }
     if (!reviewer.isEmpty() && project()->isLead(reviewer) && !m_assignments->isVisible()) {
+        const ModelId model = currentModel();
         try {
-            if (!assignmentProgress(*project(), currentModel()).isEmpty())
+            const QVector<AssignmentRecord> all = project()->store().assignments();
+            if (std::any_of(all.begin(), all.end(), [model](const AssignmentRecord &a) { return a.model == model; }))
                 m_assignments->show(); // reads the progress as it shows
         } catch (const Error &) {
             // Not shown; the Lead menu opens it, and says what cannot be read.
@@ -75,14 +79,33 @@ void MainWindow::refreshAssignmentProgress()
     if (!m_assignments || !m_assignments->isVisible())
         return;
     if (!project()) {
+        m_progressRead->discard();
         m_assignments->clear();
         return;
     }
-    try {
-        m_assignments->showProgress(m_modelBox->currentText(), assignmentProgress(*project(), currentModel()));
-    } catch (const Error &e) {
-        m_assignments->showProblem(e.message());
-    }
+    ProgressRead request;
+    request.project = project()->path();
+    request.model = currentModel();
+    m_progressRead->run(
+        [request]() mutable {
+            ProgressRead r = std::move(request);
+            try {
+                // A connection of the worker's own; it sees everything committed before it opened.
+                const auto project = Project::open(r.project, true);
+                r.progress = assignmentProgress(*project, r.model);
+            } catch (const Error &e) {
+                r.error = e.message();
+            }
+            return r;
+        },
+        [this](ProgressRead r) {
+            if (!project() || project()->path() != r.project || currentModel() != r.model)
+                return; // another project or model meanwhile: its own read is on its way
+            if (r.error.isEmpty())
+                m_assignments->showProgress(m_modelBox->currentText(), r.progress);
+            else
+                m_assignments->showProblem(r.error);
+        });
 }
 
 void MainWindow::setFilter(const QueueFilter &filter)

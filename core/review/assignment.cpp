@@ -196,11 +196,20 @@ AssignmentSummary assignReviewers(Project &project, const AssignmentRequest &req
             modelName = m.name;
     }
 
+    // The units in file-name order: the items with a prediction, or of those the mistakes as
+    // the queue tells them (isModelMistake() against the current labels).
+    QHash<ItemId, int> top1;
+    for (const PredictionSummary &p : store.predictionSummaries(model))
+        top1.insert(p.item, p.top1);
+    QHash<ItemId, QVector<LabelJudgement>> labels;
+    if (!request.allItems)
+        labels = project.allCurrentLabels();
     QVector<ItemId> units;
-    for (const QueueRow &row : loadQueue(project, model, 0)) { // in file-name order
-        if (request.allItems || row.mistake)
-            units << row.item;
-    }
+    store.forEachItem([&](const ItemRecord &item) {
+        const auto it = top1.constFind(item.id);
+        if (it != top1.constEnd() && (request.allItems || isModelMistake(*it, item.originalLabel, labels.value(item.id))))
+            units << item.id;
+    });
     if (units.isEmpty()) {
         throw Error(request.allItems ? QStringLiteral("model '%1' has no predictions, so no units to assign").arg(modelName)
                                      : QStringLiteral("model '%1' makes no mistakes, so no units to assign (every item with a "
