@@ -53,8 +53,8 @@ struct AssignmentSummary
 /**
  * Hands out \a request.model's units (its mistakes — the queue's definition, top-1 not among the
  * item's current correct or unclear labels — or with allItems every item it has a prediction
- * for) so that each gets perUnit distinct reviewers (planAssignments(), units in item order,
- * reviewers in name order, so the order the names are given in does not matter). Replaces the
+ * for) so that each gets perUnit distinct reviewers (planAssignments(), units in file-name
+ * order, reviewers in name order, so the order the names are given in does not matter). Replaces the
  * model's earlier assignments, in one transaction. Throws Error — and writes nothing — for an
  * unusable, empty or repeated reviewer name, perUnit out of range, an unknown model, a project
  * with several models and none named, no units, or, when the project names leads, a
