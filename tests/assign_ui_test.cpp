@@ -78,11 +78,22 @@ TEST_F(AssignedQueue, TheQueueShowsTheUnitsAssignedToMeByDefault)
     EXPECT_FALSE(box->isChecked());
     EXPECT_EQ(queue->rowCount(), all);
 
-    // Another reviewer with nothing assigned sees no such box, and the queue as it was.
+    // Another reviewer with nothing assigned sees no such box, and the default queue: the mistakes.
     window->setReviewer(QStringLiteral("dee"));
     EXPECT_FALSE(box->isVisible());
     EXPECT_FALSE(box->isChecked());
-    EXPECT_EQ(queue->rowCount(), all);
+    EXPECT_TRUE(panel->mistakesOnlyBox()->isChecked());
+    int mistakes = 0;
+    for (const QueueRow &row : queue->allRows())
+        mistakes += row.mistake ? 1 : 0;
+    EXPECT_EQ(queue->rowCount(), mistakes);
+    EXPECT_LT(mistakes, all);
+
+    // Back as ann: her units again.
+    window->setReviewer(QStringLiteral("ann"));
+    EXPECT_TRUE(box->isChecked());
+    EXPECT_FALSE(panel->mistakesOnlyBox()->isChecked());
+    EXPECT_EQ(queue->rowCount(), mine);
 }
 
 TEST_F(AssignedQueue, WithoutAssignmentsTheQueueIsAsItWas)

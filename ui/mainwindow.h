@@ -325,6 +325,7 @@ private:
     AdjudicationPanel *m_adjudication = nullptr;
     AssignmentPanel *m_assignments = nullptr;
     QString m_assignmentsSeen; ///< the project, model and reviewer applyAssignments() last set the defaults for
+    bool m_mistakesOnlyAside = false; ///< applyAssignments() turned "Model mistakes only" off, to be turned on again without assignments
     AuditWindow *m_audit = nullptr;
     ReportWindow *m_reports = nullptr;
     QTimer *m_watchTimer = nullptr;

@@ -18,6 +18,7 @@
 #include <QStatusBar>
 
 #include <algorithm>
+#include <utility>
 
 namespace bagel {
 
@@ -55,11 +56,15 @@ void MainWindow::applyAssignments()
     if (seen == m_assignmentsSeen)
         return; // the reviewer's own choice stands
     m_assignmentsSeen = seen;
+    QueuePanel::Fields fields = m_queuePanel->fields();
     if (assigned > 0) {
         // A unit assigned stays the reviewer's when another's label edit makes it no mistake.
-        QueuePanel::Fields fields = m_queuePanel->fields();
         fields.assignedToMe = true;
+        m_mistakesOnlyAside = m_mistakesOnlyAside || fields.mistakesOnly;
         fields.mistakesOnly = false;
+        m_queuePanel->setFields(fields);
+    } else if (std::exchange(m_mistakesOnlyAside, false)) {
+        fields.mistakesOnly = true; // no assignments here: the default queue again
         m_queuePanel->setFields(fields);
     }
     if (!reviewer.isEmpty() && project()->isLead(reviewer) && !m_assignments->isVisible()) {
