@@ -96,7 +96,7 @@ TEST_F(AssignedQueue, TheQueueShowsTheUnitsAssignedToMeByDefault)
     EXPECT_EQ(queue->rowCount(), mine);
 }
 
-TEST_F(AssignedQueue, WithoutAssignmentsTheQueueIsAsItWas)
+TEST_F(AssignedQueue, WithoutAssignmentsTheQueueIsAsItWasUntilUnitsAreAssigned)
 {
     auto window = openWindow();
     QueuePanel *panel = window->queuePanel();
@@ -104,6 +104,13 @@ TEST_F(AssignedQueue, WithoutAssignmentsTheQueueIsAsItWas)
     EXPECT_FALSE(panel->assignedToMeBox()->isChecked());
     EXPECT_TRUE(panel->mistakesOnlyBox()->isChecked());
     EXPECT_FALSE(window->assignmentPanel()->isVisible());
+
+    // A lead hands out units meanwhile; the next time the queue is read, ann's are hers.
+    assign({QStringLiteral("ann"), QStringLiteral("bob")}, 1);
+    window->setReviewer(QStringLiteral("ann"));
+    EXPECT_TRUE(panel->assignedToMeBox()->isVisible());
+    EXPECT_TRUE(panel->assignedToMeBox()->isChecked());
+    EXPECT_EQ(window->queueModel()->rowCount(), assignedTo(QStringLiteral("ann")));
 }
 
 TEST_F(AssignedQueue, ALeadSeesAssignedAndDonePerReviewerAsTheyReview)

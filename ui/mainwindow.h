@@ -239,9 +239,9 @@ private:
     void applyFilter(const QString &keep = {});
     /**
      * After the queue is read: the "Assigned to me" box shows how many units are assigned to the
-     * reviewer; the first time a project, model and reviewer come together with assignments, it
-     * is turned on (and "Model mistakes only" off: the assignment is the queue), and a lead
-     * sees the assignment panel.
+     * reviewer; when a project, model and reviewer first come together with assignments (or the
+     * reviewer's first units arrive), it is turned on (and "Model mistakes only" off: the
+     * assignment is the queue), and a lead sees the assignment panel.
      */
     void applyAssignments();
     void goTo(int position);

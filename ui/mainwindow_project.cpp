@@ -317,6 +317,7 @@ void MainWindow::applyReload(Reload reload)
         m_review->setModel(reload.model);
         const QString keep = currentFileName();
         m_queue->setRows(std::move(reload.rows));
+        applyAssignments(); // a lead may have handed out units meanwhile
         m_queue->arrange(m_queuePanel->filter(), m_queuePanel->sort());
         // What was saved or sent while the worker read is shown as it is now.
         for (const ItemId item : m_review->unsavedItems())

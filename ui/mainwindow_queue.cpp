@@ -52,9 +52,11 @@ void MainWindow::applyAssignments()
         assigned += row.assignedToMe ? 1 : 0;
     m_queuePanel->setAssignedCount(assigned);
     const QString reviewer = m_review->reviewer();
-    const QString seen = QStringLiteral("%1\n%2\n%3").arg(project()->path()).arg(currentModel()).arg(reviewer);
+    // The defaults are set when the project, the model, the reviewer or whether they have units
+    // assigned changes; otherwise the reviewer's own choice stands.
+    const QString seen = QStringLiteral("%1\n%2\n%3\n%4").arg(project()->path()).arg(currentModel()).arg(reviewer).arg(assigned > 0);
     if (seen == m_assignmentsSeen)
-        return; // the reviewer's own choice stands
+        return;
     m_assignmentsSeen = seen;
     QueuePanel::Fields fields = m_queuePanel->fields();
     if (assigned > 0) {
