@@ -4,6 +4,8 @@
 #include "catalog/wordnet.h"
 #include "error.h"
 #include "io/inputfile.h"
+#include "storage/pglocation.h"
+#include "storage/pgstore.h"
 #include "storage/sqlitestore.h"
 
 #include <QDir>
@@ -58,7 +60,11 @@ QStringList parseLeads(const QString &stored, QString *problem)
 
 std::unique_ptr<Project> Project::create(const QString &path, const QString &imagesRoot)
 {
-    auto project = std::make_unique<Project>(SqliteStore::create(path));
+    std::unique_ptr<Project> project;
+    if (ServerLocation::isServer(path))
+        project = std::make_unique<Project>(PgStore::create(path));
+    else
+        project = std::make_unique<Project>(SqliteStore::create(path));
     if (!imagesRoot.isEmpty()) {
         Transaction tx(project->store());
         project->setImagesRoot(imagesRoot);
@@ -69,6 +75,8 @@ std::unique_ptr<Project> Project::create(const QString &path, const QString &ima
 
 QString Project::whyReadOnly(const QString &path)
 {
+    if (ServerLocation::isServer(path))
+        return {}; // the server decides, statement by statement
     return SqliteStore::whyReadOnly(path);
 }
 
@@ -79,6 +87,8 @@ std::unique_ptr<Project> Project::openWritableIfPossible(const QString &path)
 
 std::unique_ptr<Project> Project::open(const QString &path, bool readOnly)
 {
+    if (ServerLocation::isServer(path))
+        return std::make_unique<Project>(PgStore::open(path, readOnly));
     return std::make_unique<Project>(SqliteStore::open(path, readOnly));
 }
 
@@ -90,12 +100,17 @@ Project::Project(std::unique_ptr<Store> store)
 
 Project::~Project() = default;
 
+bool Project::isOnServer() const
+{
+    return dynamic_cast<const PgStore *>(m_store.get()) != nullptr;
+}
+
 QString Project::imagesRoot() const
 {
     const QString stored = m_store->meta(kImagesRootKey);
     if (stored.isEmpty())
         return {};
-    if (QDir::isAbsolutePath(stored))
+    if (QDir::isAbsolutePath(stored) || isOnServer())
         return QDir::cleanPath(stored);
     return QDir::cleanPath(QFileInfo(path()).absoluteDir().filePath(stored));
 }
@@ -103,6 +118,10 @@ QString Project::imagesRoot() const
 void Project::setImagesRoot(const QString &directory)
 {
     const QString absolute = QDir::cleanPath(QFileInfo(directory).absoluteFilePath());
+    if (isOnServer()) {
+        m_store->setMeta(kImagesRootKey, absolute); // no file to be beside
+        return;
+    }
     const QString relative = QFileInfo(path()).absoluteDir().relativeFilePath(absolute);
     // Keep the path relative when the images sit beside the project, so the two can move together.
     const bool beside = !relative.startsWith(QLatin1String("..")) && !QDir::isAbsolutePath(relative);

@@ -71,6 +71,8 @@ public:
     const Store &store() const { return *m_store; }
     const ClassCatalog &catalog() const { return *m_catalog; }
     QString path() const { return m_store->location(); }
+    /** Whether the project lives on a PostgreSQL server rather than in a file. */
+    bool isOnServer() const;
 
     /** The absolute images root, or empty when none is set. */
     QString imagesRoot() const;

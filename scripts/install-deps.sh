@@ -13,8 +13,9 @@ packages=(
   qt6-charts-dev qt6-svg-dev libqt6opengl6-dev
   # image decoding
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
-  # storage and logging
-  libsqlite3-dev libspdlog-dev
+  # storage and logging; a team's projects on a PostgreSQL server (libpq), and the server the
+  # tests start for themselves with pg_virtualenv (postgresql-common)
+  libsqlite3-dev libspdlog-dev libpq-dev postgresql postgresql-common
   # tests and benchmarks
   libgtest-dev libgmock-dev
   # the fuzz targets (scripts/fuzz.sh): clang with libFuzzer and the sanitizers' runtime

@@ -28,6 +28,21 @@ public:
     virtual QString location() const = 0;
     virtual bool isReadOnly() const = 0;
 
+    /**
+     * Who the store's connection acts as, when the store decides that (a server project: the
+     * database role), or empty (a file: whoever names themselves). A reviewer name given for
+     * such a store must be this one.
+     */
+    virtual QString sessionUser() const { return {}; }
+    /** Whether the connection may do a lead's work (adjudicate, import, assign, export, audit). */
+    virtual bool sessionIsLead() const { return true; }
+    /** Why the connection may not \a action (a lead's work, e.g. "adjudicate"), as one line; empty when it may. */
+    virtual QString sessionRefusal(const QString &action) const
+    {
+        Q_UNUSED(action);
+        return {};
+    }
+
     // Transactions do not nest; use the Transaction guard.
     virtual void begin() = 0;
     virtual void commit() = 0;

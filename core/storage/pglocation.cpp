@@ -1,0 +1,91 @@
+#include "pglocation.h"
+
+#include "error.h"
+
+#include <QRegularExpression>
+#include <QUrl>
+#include <QUrlQuery>
+
+namespace bagel {
+
+bool ServerLocation::isServer(const QString &location)
+{
+    return location.startsWith(QLatin1String("postgresql://"), Qt::CaseInsensitive)
+        || location.startsWith(QLatin1String("postgres://"), Qt::CaseInsensitive);
+}
+
+void checkServerProjectName(const QString &name)
+{
+    // One schema per project and two roles named after it (`bagel_NAME_lead`, `…_reviewer`):
+    // a name that needs no quoting, and short enough for PostgreSQL's 63-byte identifiers.
+    static const QRegularExpression valid(QStringLiteral("^[a-z][a-z0-9_]{0,39}$"));
+    if (name.isEmpty())
+        throw Error(QStringLiteral("the server URI names no project: add ?project=NAME"));
+    if (!valid.match(name).hasMatch()) {
+        throw Error(QStringLiteral("'%1' cannot name a project on a server: use a lower-case letter, then up to 39 "
+                                   "lower-case letters, digits or '_'")
+                        .arg(name.left(80)));
+    }
+    if (name.startsWith(QLatin1String("pg_")) || name == QLatin1String("public") || name == QLatin1String("information_schema"))
+        throw Error(QStringLiteral("'%1' is a name PostgreSQL keeps for itself; choose another project name").arg(name));
+}
+
+ServerLocation ServerLocation::parse(const QString &uri)
+{
+    if (!isServer(uri))
+        throw Error(QStringLiteral("%1: not a PostgreSQL URI (postgresql://…)").arg(uri.left(200)));
+    // The query string is split by hand: QUrl would normalise what libpq should see verbatim.
+    const qsizetype question = uri.indexOf(QLatin1Char('?'));
+    const QString base = question < 0 ? uri : uri.left(question);
+    QStringList kept;
+    QString project;
+    int projects = 0;
+    if (question >= 0) {
+        for (const QString &pair : uri.mid(question + 1).split(QLatin1Char('&'), Qt::SkipEmptyParts)) {
+            const qsizetype eq = pair.indexOf(QLatin1Char('='));
+            const QString key = QUrl::fromPercentEncoding((eq < 0 ? pair : pair.left(eq)).toUtf8());
+            if (key == QLatin1String("project")) {
+                project = QUrl::fromPercentEncoding(pair.mid(eq + 1).toUtf8());
+                ++projects;
+            } else {
+                kept << pair;
+            }
+        }
+    }
+    if (projects > 1)
+        throw Error(QStringLiteral("the server URI names the project more than once"));
+    checkServerProjectName(project);
+
+    ServerLocation out;
+    out.project = project;
+    out.conninfo = kept.isEmpty() ? base : base + QLatin1Char('?') + kept.join(QLatin1Char('&'));
+    // A password in the URI (user:secret@host) never reaches a message or the settings.
+    QString shown = base;
+    static const QRegularExpression password(QStringLiteral("^(postgres(?:ql)?://[^/@:]*):[^/@]*@"),
+                                             QRegularExpression::CaseInsensitiveOption);
+    shown.replace(password, QStringLiteral("\\1@"));
+    QStringList shownQuery;
+    for (const QString &pair : kept) {
+        if (!pair.startsWith(QLatin1String("password="), Qt::CaseInsensitive))
+            shownQuery << pair;
+    }
+    shownQuery << QStringLiteral("project=") + project;
+    out.display = shown + QLatin1Char('?') + shownQuery.join(QLatin1Char('&'));
+    return out;
+}
+
+QString ServerLocation::withProject(const QString &uri, const QString &project)
+{
+    const qsizetype question = uri.indexOf(QLatin1Char('?'));
+    QStringList kept;
+    if (question >= 0) {
+        for (const QString &pair : uri.mid(question + 1).split(QLatin1Char('&'), Qt::SkipEmptyParts)) {
+            if (!pair.startsWith(QLatin1String("project=")))
+                kept << pair;
+        }
+    }
+    kept << QStringLiteral("project=") + project;
+    return (question < 0 ? uri : uri.left(question)) + QLatin1Char('?') + kept.join(QLatin1Char('&'));
+}
+
+} // namespace bagel

@@ -1,0 +1,139 @@
+#pragma once
+
+#include "pglocation.h"
+#include "store.h"
+
+#include <memory>
+
+namespace bagel {
+
+class PgConnection;
+
+/**
+ * A project on a PostgreSQL server, through libpq: one schema per project (pgschema.h), the
+ * connected role as the reviewer, the server's privileges and row-level security deciding who
+ * may read and write what. Every SQL value is a bound parameter. A connection belongs to the
+ * thread that opened it, like an SqliteStore's.
+ *
+ * Implementation split by topic: pgstore.cpp (connecting, transactions, settings, items and
+ * their labels, the team), pgstorereviews.cpp (models, predictions, reviewers, reviews,
+ * adjudications, assignments).
+ */
+class PgStore final : public Store
+{
+public:
+    /** Creates the project named by \a uri on its server; fails if it exists. Throws Error. */
+    static std::unique_ptr<PgStore> create(const QString &uri);
+    /** Opens the project named by \a uri, migrating it unless \a readOnly. Throws Error. */
+    static std::unique_ptr<PgStore> open(const QString &uri, bool readOnly = false);
+
+    ~PgStore() override;
+    PgStore(const PgStore &) = delete;
+    PgStore &operator=(const PgStore &) = delete;
+
+    const ServerLocation &serverLocation() const { return m_location; }
+    PgConnection &connection() const { return *m_db; }
+
+    QString location() const override { return m_location.display; }
+    bool isReadOnly() const override { return m_readOnly; }
+    QString sessionUser() const override { return m_user; }
+    bool sessionIsLead() const override;
+    QString sessionRefusal(const QString &action) const override;
+
+    void begin() override;
+    void commit() override;
+    void rollback() override;
+    bool beginRead() override;
+    void endRead() override;
+
+    QString meta(const QString &key) const override;
+    void setMeta(const QString &key, const QString &value) override;
+
+    QHash<QString, ItemKey> itemIndex() const override;
+    ItemId addItem(const ItemRecord &item) override;
+    void setOriginalLabel(ItemId item, int classIndex) override;
+    void setImagePath(ItemId item, const QString &imagePath) override;
+    std::optional<ItemRecord> item(ItemId id) const override;
+    std::optional<ItemRecord> itemByFileName(const QString &fileName) const override;
+    void forEachItem(const std::function<void(const ItemRecord &)> &visit) const override;
+
+    QVector<LabelJudgement> judgements(ItemId item) const override;
+    void replaceJudgements(ItemId item, const QVector<LabelJudgement> &judgements) override;
+    void addJudgements(ItemId item, const QVector<LabelJudgement> &judgements) override;
+    QHash<ItemId, QVector<LabelJudgement>> allJudgements() const override;
+
+    std::optional<ProblematicInfo> problematic(ItemId item) const override;
+    void setProblematic(ItemId item, const ProblematicInfo &info) override;
+    QHash<ItemId, ProblematicInfo> allProblematic() const override;
+
+    bool inImagenetM(ItemId item) const override;
+    void addToImagenetM(ItemId item) override;
+    QVector<ItemId> imagenetM() const override;
+
+    std::optional<QVector<int>> realLabels(ItemId item) const override;
+    void setRealLabels(ItemId item, const QVector<int> &classes) override;
+    QHash<ItemId, QVector<int>> allRealLabels() const override;
+
+    ModelId modelId(const QString &name, bool create) override;
+    QVector<ModelRecord> models() const override;
+    bool setPrediction(ItemId item, ModelId model, const QVector<ClassScore> &topk) override;
+    QVector<ModelPrediction> predictions(ItemId item) const override;
+    qint64 predictionCount(ModelId model) const override;
+    QVector<PredictionSummary> predictionSummaries(ModelId model) const override;
+    QHash<ModelId, QHash<ItemId, int>> allTop1() const override;
+
+    ReviewerId reviewerId(const QString &name, bool create) override;
+    QVector<ReviewerRecord> reviewers() const override;
+    ReviewId appendReview(const ReviewRecord &review) override;
+    std::optional<ReviewRecord> review(ReviewId id) const override;
+    QVector<ReviewRecord> reviews(ItemId item) const override;
+    void forEachReview(const std::function<void(const ReviewRecord &)> &visit) const override;
+    QVector<ReviewRecord> allReviews() const override;
+    ReviewRows reviewRows(Progress *progress = nullptr) const override;
+
+    QHash<QString, ReviewId> reviewUids() const override;
+    qint64 appendAdjudication(const AdjudicationRecord &adjudication) override;
+    QVector<AdjudicationRecord> adjudications(ItemId item) const override;
+    void forEachAdjudication(const std::function<void(const AdjudicationRecord &)> &visit) const override;
+    QSet<QString> adjudicationUids() const override;
+
+    void replaceAssignments(ModelId model, const QVector<AssignmentRecord> &assignments) override;
+    QVector<AssignmentRecord> assignments() const override;
+
+    ProjectCounts counts() const override;
+    qint64 itemCount() const override;
+    qint64 dataVersion() const override;
+
+    // The team: roles granted the project's reviewer or lead role.
+    struct Member
+    {
+        QString role;
+        bool lead = false;
+        bool canLogin = false;
+    };
+    QVector<Member> team() const;
+    /** Grants \a role the reviewers' (or the leads') rights on the project. Throws Error. */
+    void grant(const QString &role, bool lead);
+    /** Takes every right on the project from \a role. Throws Error. */
+    void revoke(const QString &role);
+
+private:
+    explicit PgStore(const ServerLocation &location, bool readOnly);
+    void connect();
+    void checkProject();
+    void migrateIfNeeded();
+    /** Reconnects when the connection broke between transactions (the server restarted). */
+    void ensureConnected() const;
+    QVector<ReviewRecord> readReviews(const char *where, const PgParams &params) const;
+    qint64 count(const char *sql) const;
+
+    ServerLocation m_location;
+    std::unique_ptr<PgConnection> m_db;
+    bool m_readOnly = false;
+    bool m_inTransaction = false;
+    QString m_user;
+    mutable qint64 m_dataVersion = 0;
+    int m_openedVersion = 0;
+};
+
+} // namespace bagel
