@@ -207,7 +207,11 @@ CREATE POLICY leads_write ON @S@.adjudications FOR INSERT WITH CHECK ((SELECT @S
 
 QString substitute(const PgConnection &db, const QString &project, const char *sql)
 {
-    auto literal = [](const QString &text) { return QLatin1Char('\'') + QString(text).replace(QLatin1Char('\''), QLatin1String("''")) + QLatin1Char('\''); };
+    auto literal = [](const QString &text) -> QString {
+        QString quoted = text;
+        quoted.replace(QLatin1Char('\''), QLatin1String("''"));
+        return QLatin1Char('\'') + quoted + QLatin1Char('\'');
+    };
     QString out = QString::fromUtf8(sql);
     out.replace(QLatin1String("@S@"), QString::fromStdString(db.identifier(project)));
     out.replace(QLatin1String("@SL@"), literal(project));

@@ -8,6 +8,7 @@
 namespace bagel {
 
 class PgConnection;
+class PgParams;
 
 /**
  * A project on a PostgreSQL server, through libpq: one schema per project (pgschema.h), the
