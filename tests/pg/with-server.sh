@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs a test program beside a PostgreSQL server:
+# - the server the PG* variables name, when PGHOST or PGSERVICE is set;
+# - else a throw-away one made by Debian's pg_virtualenv (postgresql-common);
+# - else none: the program is told why (BAGEL_PG_UNAVAILABLE) and its server tests skip,
+#   loudly, unless BAGEL_REQUIRE_POSTGRES=1 (as .ci/run sets), which makes them fail.
+set -uo pipefail
+if [ -n "${PGHOST:-}" ] || [ -n "${PGSERVICE:-}" ]; then
+    exec "$@"
+fi
+if ! command -v pg_virtualenv >/dev/null 2>&1; then
+    export BAGEL_PG_UNAVAILABLE="pg_virtualenv was not found (install postgresql and postgresql-common: scripts/install-deps.sh)"
+    exec "$@"
+fi
+if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+    export BAGEL_PG_UNAVAILABLE="no PostgreSQL server is installed (install postgresql: scripts/install-deps.sh)"
+    exec "$@"
+fi
+# The server is told to keep quiet on the console; its log is kept in the cluster's folder.
+exec pg_virtualenv -o "max_connections=200" -o "fsync=on" "$@"
