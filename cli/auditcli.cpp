@@ -97,6 +97,7 @@ void runMerge(Context &ctx)
 {
     const QStringList args = atLeastPositionals(ctx.parser, 2, "merge TARGET SOURCE...");
     auto target = openProject(args[0]);
+    requireLead(*target, QStringLiteral("merge reviews into the project"));
     QJsonArray reports;
     QStringList merged;
     for (const QString &source : args.mid(1)) {
@@ -135,6 +136,7 @@ void runAgreement(Context &ctx)
     const QStringList args = positionals(ctx.parser, 1, "agreement PROJECT [--field F] [--model M]");
     const QCommandLineParser &p = ctx.parser;
     auto project = openProject(args[0]); // read-write when it can be, so that an older file is upgraded
+    requireLead(*project, QStringLiteral("compute the agreement"));
     AuditOptions options = auditOptions(*project, p);
     if (p.isSet(QStringLiteral("bootstrap"))) {
         bool ok = false;
@@ -319,6 +321,7 @@ void runDisagreements(Context &ctx)
 {
     const QStringList args = positionals(ctx.parser, 1, "disagreements PROJECT [--field F] [--model M]");
     auto project = openProject(args[0]);
+    requireLead(*project, QStringLiteral("list the disagreements"));
     const AuditOptions options = auditOptions(*project, ctx.parser);
     int limit = 50;
     if (ctx.parser.isSet(QStringLiteral("limit"))) {
@@ -421,6 +424,7 @@ void runAdjudicate(Context &ctx)
                                  .arg(p.value(QStringLiteral("severity")), severityNames().join(QLatin1String(", "))));
     }
     auto project = openProject(args[0]);
+    requireLead(*project, QStringLiteral("adjudicate"));
     if (in.verdict && project->adjudicationRefusal(in.lead).isEmpty()) { // a refusal is the one line said
         if (const auto own = project->ownVerdict(in.fileName, in.model, in.lead)) {
             QTextStream(stderr) << QStringLiteral("bagel-cli adjudicate: warning: %1 rated this unit as a reviewer (%2); "

@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "clicommon.h"
+#include "storage/pglocation.h"
 
 #include "catalog/classcatalog.h"
 #include "catalog/classsearch.h"
@@ -111,6 +112,7 @@ void runImport(Context &ctx)
     }
 
     auto project = openProject(args[0]);
+    requireLead(*project, QStringLiteral("import"));
     options.progress = ctx.progress;
     const ImportReport report = importFile(*project, *format, args[2], options);
     if (ctx.json)
@@ -198,6 +200,10 @@ void runInfo(Context &ctx)
 void runCheck(Context &ctx)
 {
     const QStringList args = positionals(ctx.parser, 1, "check PROJECT");
+    if (ServerLocation::isServer(args[0])) {
+        throw Error(QStringLiteral("check reads a project file; on a server PostgreSQL keeps the constraints itself "
+                                   "(its own tools, such as pg_amcheck, check the storage)"));
+    }
     const CheckReport report = checkProject(args[0]);
     if (ctx.json) {
         printJson(ctx.out, report.toJson());
@@ -295,6 +301,7 @@ void runExport(Context &ctx)
     filter.search = ctx.parser.value(QStringLiteral("search"));
     filter.model = ctx.parser.value(QStringLiteral("model"));
     auto project = openProject(args[0]);
+    requireLead(*project, QStringLiteral("export"));
     const ExportReport report = exportFile(*project, *format, args[2], filter, ctx.progress);
     if (ctx.json)
         printJson(ctx.out, report.toJson());
@@ -537,6 +544,11 @@ const std::vector<Command> &commands()
          addAssignOptions, runAssign},
         {"assignments", "assignments PROJECT [--reviewer R] [--model M] [--json]",
          "List the assignments: item, model and reviewer, one per line.", addAssignmentsOptions, runAssignments},
+        {"team", "team URI list [--json]  |  team URI grant ROLE --reviewer|--lead  |  team URI revoke ROLE",
+         "Who may review and who may lead a project on a PostgreSQL server. Reviewers read the project and record "
+         "reviews as themselves; leads also import, adjudicate, assign, export and audit. The database administrator "
+         "creates the login roles (docs/team.md).",
+         addTeamOptions, runTeam},
         {"report", "report PROJECT [--model M] [--pairs N] [--json] [--html OUT] [--charts DIR]",
          "What the review changed, per model: top-1 accuracy, multi-label accuracy before and after the review, "
          "ReaL accuracy, the ImageNet-M count, the paper's Table 2 (mistake category × severity), the share of "
@@ -641,7 +653,20 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err, const 
     const bool drawProgress = errFile && errFile->handle() == STDERR_FILENO
                               && ProgressLine::wanted(STDERR_FILENO, parser.isSet(quietOption));
     try {
-        spdlog::info("bagel-cli {}", arguments.mid(1).join(QLatin1Char(' ')).toStdString());
+        // A server URI may carry a password: the log shows it without.
+        QStringList logged;
+        for (const QString &argument : arguments.mid(1)) {
+            if (!ServerLocation::isServer(argument)) {
+                logged << argument;
+                continue;
+            }
+            try {
+                logged << ServerLocation::parse(argument).display;
+            } catch (const Error &) {
+                logged << QStringLiteral("postgresql://(not shown)");
+            }
+        }
+        spdlog::info("bagel-cli {}", logged.join(QLatin1Char(' ')).toStdString());
         {
             std::optional<ProgressLine> line;
             if (drawProgress) {

@@ -121,6 +121,12 @@ void runAssign(Context &ctx);
 void addAssignmentsOptions(QCommandLineParser &parser);
 void runAssignments(Context &ctx);
 
+// A team's server (teamcli.cpp)
+void addTeamOptions(QCommandLineParser &parser);
+void runTeam(Context &ctx);
+/** Throws Error (one line) when the connection may not do a lead's \a action ("import", "export", …). */
+void requireLead(const Project &project, const QString &action);
+
 // The maintainers' report (reportcli.cpp)
 void addReportOptions(QCommandLineParser &parser);
 void runReport(Context &ctx);

@@ -37,6 +37,7 @@ void runReport(Context &ctx)
 {
     const QStringList args = positionals(ctx.parser, 1, "report PROJECT [--model M] [--pairs N] [--json] [--html OUT] [--charts DIR]");
     auto project = openProject(args[0]);
+    requireLead(*project, QStringLiteral("report"));
     ModelId model = 0;
     const QString modelName = ctx.parser.value(QStringLiteral("model"));
     if (!modelName.isEmpty()) {

@@ -210,8 +210,26 @@ void Project::removeLead(const QString &name)
     tx.commit();
 }
 
+void Project::checkSessionUser(const QString &name, const char *act) const
+{
+    const QString role = m_store->sessionUser();
+    if (role.isEmpty() || name.normalized(QString::NormalizationForm_C) == role.normalized(QString::NormalizationForm_C))
+        return;
+    throw Error(QStringLiteral("on the server project %1 you %2 as '%3', the database role you connected as, not as '%4'")
+                    .arg(path(), QLatin1String(act), role, name));
+}
+
 QString Project::adjudicationRefusal(const QString &name) const
 {
+    if (!m_store->sessionUser().isEmpty()) {
+        try {
+            checkSessionUser(name, "adjudicate");
+        } catch (const Error &e) {
+            return e.message();
+        }
+        if (const QString refusal = m_store->sessionRefusal(QStringLiteral("adjudicate")); !refusal.isEmpty())
+            return refusal;
+    }
     QString problem;
     const QStringList all = parseLeads(m_store->meta(kLeadsKey), &problem);
     if (!problem.isEmpty()) // never open to everyone by accident
@@ -282,6 +300,7 @@ ReviewRecord Project::prepareReview(const ReviewInput &in)
     r.item = item->id;
 
     checkName(in.reviewer, "reviewer");
+    checkSessionUser(in.reviewer, "review");
     if (!in.verdict && in.labelChanges.isEmpty())
         throw Error(QStringLiteral("a review needs a verdict or at least one label edit"));
     r.verdict = in.verdict;

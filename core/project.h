@@ -149,6 +149,12 @@ public:
     /** Throws Error unless \a name is usable as a reviewer or model name. */
     static void checkName(const QString &name, const char *what);
 
+    /**
+     * Throws Error when the store decides who acts (a server project: the database role) and
+     * \a name is someone else; \a act says what they would do ("review").
+     */
+    void checkSessionUser(const QString &name, const char *act) const;
+
 private:
     /** The model a verdict names: \a name, or the only model; 0 for an image-level verdict. */
     ModelId resolveModel(const QString &name, std::optional<Verdict> verdict);

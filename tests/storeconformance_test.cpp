@@ -481,10 +481,12 @@ TYPED_TEST(StoreConformance, AProjectOverTheStoreRecordsAndDerivesLabels)
         s.setPrediction(a, s.modelId(QStringLiteral("vit"), true), {{2, 0.9}, {1, 0.1}});
         tx.commit();
     }
+    // On a server the reviewer is the connected role.
+    const QString reviewer = s.sessionUser().isEmpty() ? QStringLiteral("ann") : s.sessionUser();
     Project project(std::move(this->store));
     ReviewInput input;
     input.fileName = QStringLiteral("a.jpg");
-    input.reviewer = QStringLiteral("ann");
+    input.reviewer = reviewer;
     input.verdict = Verdict::Correct;
     input.labelChanges = {{2, LabelEdit::Correct}};
     input.note = hostile(QStringLiteral("n"));

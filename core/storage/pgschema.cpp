@@ -101,22 +101,17 @@ CREATE TABLE @S@.assignments (
     assigned_at TIMESTAMPTZ NOT NULL DEFAULT now(),
     PRIMARY KEY (model_id, item_id, reviewer_id));
 
--- The review history and the adjudications are append-only, for the owner too.
+-- The review history and the adjudications are append-only, for the owner too: every
+-- UPDATE, DELETE or TRUNCATE of them fails, even one that would touch no row.
 CREATE FUNCTION @S@.append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     RAISE EXCEPTION '% are append-only', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
 END $$;
-CREATE TRIGGER reviews_append_only BEFORE UPDATE OR DELETE ON @S@.reviews
-    FOR EACH ROW EXECUTE FUNCTION @S@.append_only();
-CREATE TRIGGER reviews_no_truncate BEFORE TRUNCATE ON @S@.reviews
+CREATE TRIGGER reviews_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON @S@.reviews
     FOR EACH STATEMENT EXECUTE FUNCTION @S@.append_only();
-CREATE TRIGGER review_labels_append_only BEFORE UPDATE OR DELETE ON @S@.review_labels
-    FOR EACH ROW EXECUTE FUNCTION @S@.append_only();
-CREATE TRIGGER review_labels_no_truncate BEFORE TRUNCATE ON @S@.review_labels
+CREATE TRIGGER review_labels_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON @S@.review_labels
     FOR EACH STATEMENT EXECUTE FUNCTION @S@.append_only();
-CREATE TRIGGER adjudications_append_only BEFORE UPDATE OR DELETE ON @S@.adjudications
-    FOR EACH ROW EXECUTE FUNCTION @S@.append_only();
-CREATE TRIGGER adjudications_no_truncate BEFORE TRUNCATE ON @S@.adjudications
+CREATE TRIGGER adjudications_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON @S@.adjudications
     FOR EACH STATEMENT EXECUTE FUNCTION @S@.append_only();
 
 -- Every open window hears of a change when it is committed (LISTEN @C@). The payload names
