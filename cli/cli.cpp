@@ -519,7 +519,7 @@ const std::vector<Command> &commands()
          runClasses},
         {"demo", "demo DIR", "Create (or open) the demo project in DIR: 55 photos, two illustrative models.", nullptr, runDemo},
         {"merge", "merge TARGET SOURCE...",
-         "Bring the reviews and adjudications of other project files (the same items, reviewed elsewhere) into "
+         "Bring the reviews and adjudications of other projects (files or postgresql:// URIs; the same items, reviewed elsewhere) into "
          "TARGET, each with its author and time. Merging a file twice adds nothing.",
          addMergeOptions, runMerge},
         {"agreement", "agreement PROJECT [--field F] [--model M] [--by B] [--confusion A,B] [--json]",
@@ -549,6 +549,14 @@ const std::vector<Command> &commands()
          "reviews as themselves; leads also import, adjudicate, assign, export and audit. The database administrator "
          "creates the login roles (docs/team.md).",
          addTeamOptions, runTeam},
+        {"push", "push FILE URI [--json]",
+         "Create a project on a PostgreSQL server from a project file, with its whole history (reviews keep their "
+         "uids, so later merges recognise them), its settings and assignments. All or nothing.",
+         nullptr, runPush},
+        {"pull", "pull URI FILE [--json]",
+         "Write a new project file holding a snapshot of a server project (a lead's command: a reviewer does not "
+         "see every review). The server's leads become the file's leads.",
+         nullptr, runPull},
         {"report", "report PROJECT [--model M] [--pairs N] [--json] [--html OUT] [--charts DIR]",
          "What the review changed, per model: top-1 accuracy, multi-label accuracy before and after the review, "
          "ReaL accuracy, the ImageNet-M count, the paper's Table 2 (mistake category × severity), the share of "

@@ -124,6 +124,8 @@ void runAssignments(Context &ctx);
 // A team's server (teamcli.cpp)
 void addTeamOptions(QCommandLineParser &parser);
 void runTeam(Context &ctx);
+void runPush(Context &ctx);
+void runPull(Context &ctx);
 /** Throws Error (one line) when the connection may not do a lead's \a action ("import", "export", …). */
 void requireLead(const Project &project, const QString &action);
 

@@ -2,6 +2,7 @@
 
 #include "clicommon.h"
 
+#include "audit/transfer.h"
 #include "project.h"
 #include "storage/pglocation.h"
 #include "storage/pgstore.h"
@@ -14,7 +15,6 @@ void addTeamOptions(QCommandLineParser &parser)
 {
     parser.addOption({QStringLiteral("reviewer"), QStringLiteral("grant: the reviewers' rights (review, read the project).")});
     parser.addOption({QStringLiteral("lead"), QStringLiteral("grant: the leads' rights (also import, adjudicate, assign, export, audit).")});
-    parser.addOption(jsonOption());
 }
 
 void runTeam(Context &ctx)
@@ -68,6 +68,26 @@ void runTeam(Context &ctx)
     } else {
         throw UsageError(QStringLiteral("unknown team action '%1' (list, grant, revoke)").arg(action));
     }
+}
+
+void runPush(Context &ctx)
+{
+    const QStringList args = positionals(ctx.parser, 2, "push FILE URI");
+    const TransferReport report = pushProject(args[0], args[1], ctx.progress);
+    if (ctx.json)
+        printJson(ctx.out, report.toJson());
+    else
+        ctx.out << report.summary() << '\n';
+}
+
+void runPull(Context &ctx)
+{
+    const QStringList args = positionals(ctx.parser, 2, "pull URI FILE");
+    const TransferReport report = pullProject(args[0], args[1], ctx.progress);
+    if (ctx.json)
+        printJson(ctx.out, report.toJson());
+    else
+        ctx.out << report.summary() << '\n';
 }
 
 void requireLead(const Project &project, const QString &action)

@@ -230,6 +230,11 @@ QString Project::adjudicationRefusal(const QString &name) const
         if (const QString refusal = m_store->sessionRefusal(QStringLiteral("adjudicate")); !refusal.isEmpty())
             return refusal;
     }
+    return leadRefusal(name);
+}
+
+QString Project::leadRefusal(const QString &name) const
+{
     QString problem;
     const QStringList all = parseLeads(m_store->meta(kLeadsKey), &problem);
     if (!problem.isEmpty()) // never open to everyone by accident

@@ -126,8 +126,13 @@ public:
     bool addLead(const QString &name);
     /** Removes a lead. Throws Error when \a name is not one. */
     void removeLead(const QString &name);
-    /** Why \a name may not adjudicate (one line), or empty when they may. */
+    /**
+     * Why \a name may not adjudicate (one line), or empty when they may. On a server \a name
+     * must also be the connected role, and that role a lead.
+     */
     QString adjudicationRefusal(const QString &name) const;
+    /** Why the project's list of leads does not let \a name adjudicate (whoever is connected), or empty. */
+    QString leadRefusal(const QString &name) const;
     /**
      * The verdict \a lead gave the unit (\a fileName, \a model) as a reviewer, if any: a lead
      * who adjudicates a unit they rated themselves is warned.

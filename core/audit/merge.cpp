@@ -5,6 +5,7 @@
 #include "io/utf8.h"
 #include "progress.h"
 #include "project.h"
+#include "storage/pglocation.h"
 #include "storage/projectfiles.h"
 #include "storage/sqlitestore.h"
 
@@ -105,30 +106,42 @@ void checkSameItems(const Project &target, const Project &source, const QString 
 
 MergeReport mergeProject(Project &target, const QString &sourcePath, Progress *progress)
 {
-    if (QFileInfo(sourcePath).canonicalFilePath() == QFileInfo(target.path()).canonicalFilePath()
-        || projectfiles::whyNotAnOutput(sourcePath, target.path()).startsWith(QLatin1String("is the project file")))
-        throw Error(QStringLiteral("%1: cannot merge a project into itself").arg(sourcePath));
+    const bool sourceOnServer = ServerLocation::isServer(sourcePath);
+    if (sourceOnServer ? (target.isOnServer() && ServerLocation::parse(sourcePath).display == target.path())
+                       : (QFileInfo(sourcePath).canonicalFilePath() == QFileInfo(target.path()).canonicalFilePath()
+                          || projectfiles::whyNotAnOutput(sourcePath, target.path()).startsWith(QLatin1String("is the project file"))))
+        throw Error(QStringLiteral("%1: cannot merge a project into itself").arg(sourceOnServer ? ServerLocation::parse(sourcePath).display : sourcePath));
     if (target.store().isReadOnly())
         throw Error(QStringLiteral("%1 is open read-only").arg(target.path()));
 
-    // Read a consistent copy: the source may be open in another Bagel, or use an older schema.
-    QTemporaryDir scratch;
-    if (!scratch.isValid())
-        throw Error(QStringLiteral("cannot make a temporary folder: %1").arg(scratch.errorString()));
-    const QString copy = scratch.filePath(QStringLiteral("source.bagel"));
-    progressStart(progress, QStringLiteral("Reading %1").arg(QFileInfo(sourcePath).fileName()));
-    SqliteStore::snapshot(sourcePath, copy);
-    progressCheck(progress);
+    const QString sourceName = sourceOnServer ? ServerLocation::parse(sourcePath).display : sourcePath; // never a password
     std::unique_ptr<Project> source;
-    try {
-        source = Project::open(copy);
-    } catch (const Error &e) {
-        throw Error(QString(e.message()).replace(copy, sourcePath)); // name the user's file, not the copy
+    QTemporaryDir scratch;
+    if (sourceOnServer) {
+        // A server gives every reader one consistent state (the read transaction below).
+        progressStart(progress, QStringLiteral("Reading %1").arg(sourceName));
+        source = Project::open(sourcePath, true);
+        if (const QString refusal = source->store().sessionRefusal(QStringLiteral("read every review of the project")); !refusal.isEmpty())
+            throw Error(refusal);
+    } else {
+        // Read a consistent copy: the source may be open in another Bagel, or use an older schema.
+        if (!scratch.isValid())
+            throw Error(QStringLiteral("cannot make a temporary folder: %1").arg(scratch.errorString()));
+        const QString copy = scratch.filePath(QStringLiteral("source.bagel"));
+        progressStart(progress, QStringLiteral("Reading %1").arg(QFileInfo(sourcePath).fileName()));
+        SqliteStore::snapshot(sourcePath, copy);
+        progressCheck(progress);
+        try {
+            source = Project::open(copy);
+        } catch (const Error &e) {
+            throw Error(QString(e.message()).replace(copy, sourcePath)); // name the user's file, not the copy
+        }
     }
+    const ReadTransaction oneState(source->store());
     const Store &from = source->store();
     Store &to = target.store();
 
-    checkSameItems(target, *source, sourcePath);
+    checkSameItems(target, *source, sourceName);
 
     QHash<ItemId, ItemId> items;
     {
@@ -168,7 +181,7 @@ MergeReport mergeProject(Project &target, const QString &sourcePath, Progress *p
         if (!mine) {
             throw Error(QStringLiteral("%1 has reviews of the model '%2', which %3 does not have; import its "
                                        "predictions first. Nothing was merged.")
-                            .arg(sourcePath, name, target.path()));
+                            .arg(sourceName, name, target.path()));
         }
         models.insert(theirs, mine);
         QHash<ItemId, int> myTop1;
@@ -186,14 +199,14 @@ MergeReport mergeProject(Project &target, const QString &sourcePath, Progress *p
             differing.sort();
             throw Error(QStringLiteral("the model '%1' predicts another top-1 in %2 than in %3 for %4 items (%5); its "
                                        "reviews there judge other predictions. Nothing was merged.")
-                            .arg(name, sourcePath, target.path())
+                            .arg(name, sourceName, target.path())
                             .arg(differing.size())
                             .arg(examples(differing)));
         }
     }
 
     progressCheck(progress);
-    progressStart(progress, QStringLiteral("Merging %1").arg(QFileInfo(sourcePath).fileName()),
+    progressStart(progress, QStringLiteral("Merging %1").arg(sourceOnServer ? sourceName : QFileInfo(sourcePath).fileName()),
                   qint64(reviews.size()) + qint64(adjudications.size()), Progress::Unit::Rows);
     qint64 done = 0;
     const auto tick = [&] {
@@ -203,7 +216,7 @@ MergeReport mergeProject(Project &target, const QString &sourcePath, Progress *p
         }
     };
     MergeReport report;
-    report.source = sourcePath;
+    report.source = sourceName;
     report.target = target.path();
     {
         // Reported, never carried over: who may adjudicate is the target's own setting.
@@ -251,7 +264,7 @@ MergeReport mergeProject(Project &target, const QString &sourcePath, Progress *p
         if (r.retracts) {
             const auto it = reviewIds.constFind(r.retracts);
             if (it == reviewIds.constEnd())
-                throw Error(QStringLiteral("%1: review %2 undoes review %3, which it does not hold").arg(sourcePath).arg(theirs).arg(r.retracts));
+                throw Error(QStringLiteral("%1: review %2 undoes review %3, which it does not hold").arg(sourceName).arg(theirs).arg(r.retracts));
             r.retracts = *it;
         }
         const ReviewId mine = to.appendReview(r);
@@ -269,7 +282,7 @@ MergeReport mergeProject(Project &target, const QString &sourcePath, Progress *p
         }
         // Adjudication is a lead's act in the target as well: one by someone who is not among
         // the target's leads is left out (and counted), never slipped in by a merge.
-        if (!target.adjudicationRefusal(reviewerNames.value(a.lead)).isEmpty()) {
+        if (!target.leadRefusal(reviewerNames.value(a.lead)).isEmpty()) {
             ++report.adjudicationsRefused;
             continue;
         }
@@ -283,7 +296,7 @@ MergeReport mergeProject(Project &target, const QString &sourcePath, Progress *p
     progressCheck(progress); // the last chance: once committed, the merge is in
     progressSetDone(progress, done);
     tx.commit();
-    spdlog::info("merged {} into {}: {} reviews and {} adjudications added", sourcePath.toStdString(),
+    spdlog::info("merged {} into {}: {} reviews and {} adjudications added", sourceName.toStdString(),
                  target.path().toStdString(), report.reviewsAdded, report.adjudicationsAdded);
     return report;
 }

@@ -29,15 +29,32 @@ QString oneLine(const char *message)
 
 // ---------------------------------------------------------------------------------------------
 
+namespace {
+
+/** PostgreSQL's text cannot hold NUL: refuse it rather than store the text cut short. */
+void refuseNul(std::string_view utf8)
+{
+    if (utf8.find('\0') != std::string_view::npos) {
+        QString shown = QString::fromUtf8(utf8.data(), qsizetype(std::min<std::size_t>(utf8.size(), 60)));
+        shown.replace(QChar(0), QLatin1String("\\0"));
+        throw Error(QStringLiteral("the text '%1' holds a NUL character, which a PostgreSQL server cannot store; nothing was written")
+                        .arg(shown));
+    }
+}
+
+} // namespace
+
 PgParams &PgParams::add(const QString &text)
 {
     m_values.push_back(text.toStdString());
+    refuseNul(m_values.back());
     m_null.push_back(false);
     return *this;
 }
 
 PgParams &PgParams::add(std::string_view utf8)
 {
+    refuseNul(utf8);
     m_values.emplace_back(utf8);
     m_null.push_back(false);
     return *this;
@@ -180,6 +197,10 @@ PgConnection::PgConnection(const QString &conninfo, const QString &display)
                           QStringLiteral("bagel-needs-password"), false);
         throw PgError(QStringLiteral("%1: cannot connect: %2").arg(display, reason), QStringLiteral("08001"), true);
     }
+    // The server's notices ("drop cascades to …") go to the log, never to the terminal.
+    PQsetNoticeProcessor(
+        m_conn, [](void *, const char *message) { spdlog::debug("server: {}", QString::fromUtf8(message).trimmed().toStdString()); },
+        nullptr);
     // Every text Bagel sends or reads is UTF-8; times are read as numbers, never as text.
     PQsetClientEncoding(m_conn, "UTF8");
     run("SET TIME ZONE 'UTC'");
