@@ -10,6 +10,7 @@
 #include "catalog/taxonomy.h"
 #include "catalog/wordnet.h"
 #include "generators.h"
+#include "pgbench.h"
 #include "image/thumbnailcache.h"
 #include "windowbench.h"
 
@@ -522,6 +523,19 @@ const QVector<Benchmark> &benchmarks()
              return {{QStringLiteral("gui_import_200mb_max_stall_ms"), r.value(QStringLiteral("max_stall_ms")).toDouble(),
                       QStringLiteral("ms"), 50},
                      {QStringLiteral("gui_import_200mb_reload_ms"), r.value(QStringLiteral("reload_ms")).toDouble(), QStringLiteral("ms"), qQNaN()}};
+         }},
+        {{QStringLiteral("pg_import_predictions_50k_ms"), QStringLiteral("pg_open_project_50k_ms"), QStringLiteral("pg_review_commit_p99_ms"),
+          QStringLiteral("pg_agreement_load_50k_x5_ms")},
+         [](const QString &work) -> QVector<Figure> {
+             QString why;
+             QVector<Figure> figures;
+             for (const bench::ServerFigure &f : bench::serverFigures(work, &why))
+                 figures.append({f.name, f.value, QStringLiteral("ms"), f.target});
+             if (!why.isEmpty()) {
+                 QTextStream(stderr) << "bagel-bench: the pg_* figures need a PostgreSQL server (" << why
+                                     << "); run tests/pg/with-server.sh build/release/bin/bagel-bench --filter pg_\n";
+             }
+             return figures;
          }},
         {{QStringLiteral("review_peak_rss_mb")},
          [](const QString &work) -> QVector<Figure> {

@@ -56,6 +56,13 @@ void runAssign(Context &ctx)
     request.lead = p.value(QStringLiteral("lead"));
 
     auto project = openProject(args[0]);
+    requireLead(*project, QStringLiteral("assign"));
+    if (const QString role = project->store().sessionUser(); !role.isEmpty()) {
+        // On a server the lead who assigns is the connected role.
+        if (request.lead.isEmpty())
+            request.lead = role;
+        project->checkSessionUser(request.lead, "assign");
+    }
     if (request.lead.isEmpty() && project->leadsProblem().isEmpty() && !project->leads().isEmpty()) {
         throw Error(QStringLiteral("only a lead may assign reviewers to units, and the project names leads (%1): give --lead NAME")
                         .arg(project->leads().join(QLatin1String(", "))));

@@ -424,8 +424,13 @@ qint64 Project::adjudicate(const AdjudicationInput &in)
 ReviewId Project::recordReview(const ReviewInput &input)
 {
     Transaction tx(*m_store);
+    if (!input.uid.isEmpty()) {
+        if (const ReviewId already = m_store->reviewIdByUid(input.uid))
+            return already; // sent again after its commit was not confirmed: it is in
+    }
     ReviewRecord review = prepareReview(input);
     review.reviewer = m_store->reviewerId(input.reviewer, true);
+    review.uid = input.uid;
     const ReviewId id = m_store->appendReview(review);
     tx.commit();
     return id;

@@ -26,6 +26,12 @@ struct ReviewInput
     QString note;
     QString source = QStringLiteral("bagel");
     QDateTime time; ///< invalid: now
+    /**
+     * The review's uid; empty: a new one. A request sent again after a failure keeps the uid
+     * it was first sent with, so a review the server did commit before the connection broke is
+     * not recorded twice (recordReview() returns the one already there).
+     */
+    QString uid;
 };
 
 /** A lead's final word on a unit: the input of Project::adjudicate(). */

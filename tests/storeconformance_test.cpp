@@ -501,3 +501,92 @@ TYPED_TEST(StoreConformance, AProjectOverTheStoreRecordsAndDerivesLabels)
     project.setBlindMode(false);
     EXPECT_FALSE(project.blindMode());
 }
+
+TYPED_TEST(StoreConformance, ManyRowsInOneTransactionRoundTripAsOneRowDoes)
+{
+    // Enough rows of every kind that a server sends them in bulk (COPY) rather than one by one.
+    Store &s = *this->store;
+    constexpr int kItems = 300;
+    QVector<ItemId> items;
+    Transaction tx(s);
+    const ModelId m = s.modelId(QStringLiteral("vit"), true);
+    const ReviewerId ann = s.reviewerId(QStringLiteral("ann"), true);
+    for (int i = 0; i < kItems; ++i) {
+        const QString name = hostile(QStringLiteral("item%1").arg(i, 4, 10, QLatin1Char('0')));
+        items << s.addItem(ItemRecord{0, name, name + QStringLiteral(".jpg"), i % 3 ? i : -1});
+        s.addJudgements(items.last(), {{i % 1000, Judgement::Correct}, {(i + 1) % 1000, Judgement::Unclear}});
+        EXPECT_TRUE(s.setPrediction(items.last(), m, {{(i * 7) % 1000, 0.75}, {i % 1000, i % 2 ? 0.25 : std::nan("")}}));
+    }
+    // An unchanged prediction is reported as such, a changed one replaces the first, also in bulk.
+    EXPECT_FALSE(s.setPrediction(items[200], m, {{(200 * 7) % 1000, 0.75}, {200, std::nan("")}}));
+    EXPECT_TRUE(s.setPrediction(items[201], m, {{3, 0.5}}));
+    QVector<ReviewId> reviews;
+    for (int i = 0; i < kItems; ++i) {
+        ReviewRecord r = makeReview(items[i], m, ann, 1'700'000'000'000 + i);
+        r.verdict = i % 2 ? Verdict::Wrong : Verdict::Correct;
+        if (r.verdict == Verdict::Wrong) {
+            r.category = Category::NonPrototypical;
+            r.severity = Severity::Borderline;
+        }
+        r.note = i % 5 ? QString() : hostile(QStringLiteral("note"));
+        r.labelChanges = {{(i * 3) % 1000, LabelEdit::Remove}};
+        reviews << s.appendReview(r);
+    }
+    ReviewRecord retraction = makeReview(items[250], m, ann, 1'800'000'000'000);
+    retraction.retracts = reviews[250];
+    const ReviewId retracted = s.appendReview(retraction);
+    // Reads inside the transaction see every row written so far.
+    EXPECT_EQ(s.itemCount(), kItems);
+    EXPECT_EQ(s.review(reviews[299])->labelChanges, (QVector<LabelChange>{{(299 * 3) % 1000, LabelEdit::Remove}}));
+    tx.commit();
+
+    const ProjectCounts c = s.counts();
+    EXPECT_EQ(c.items, kItems);
+    EXPECT_EQ(c.itemsWithUnknownLabel, kItems / 3);
+    EXPECT_EQ(c.judgements, 2 * kItems);
+    EXPECT_EQ(c.predictions, kItems);
+    EXPECT_EQ(c.reviews, kItems + 1);
+    for (const int i : {0, 33, 34, 150, 200, 201, 299}) {
+        const auto item = s.item(items[i]);
+        ASSERT_TRUE(item) << i;
+        EXPECT_EQ(item->fileName, hostile(QStringLiteral("item%1").arg(i, 4, 10, QLatin1Char('0'))));
+        EXPECT_EQ(item->originalLabel, i % 3 ? i : -1);
+        EXPECT_EQ(s.judgements(items[i]), (QVector<LabelJudgement>{{i % 1000, Judgement::Correct}, {(i + 1) % 1000, Judgement::Unclear}}));
+        const auto predictions = s.predictions(items[i]);
+        ASSERT_EQ(predictions.size(), 1);
+        if (i == 201) {
+            EXPECT_EQ(predictions[0].topk, (QVector<ClassScore>{{3, 0.5}}));
+        } else {
+            EXPECT_EQ(predictions[0].topk, (QVector<ClassScore>{{(i * 7) % 1000, 0.75}, {i % 1000, i % 2 ? 0.25 : std::nan("")}}));
+        }
+        const auto review = s.review(reviews[i]);
+        ASSERT_TRUE(review);
+        EXPECT_EQ(review->item, items[i]);
+        EXPECT_EQ(review->time.toMSecsSinceEpoch(), 1'700'000'000'000 + i);
+        EXPECT_EQ(review->note, i % 5 ? QString() : hostile(QStringLiteral("note")));
+        EXPECT_EQ(review->category, i % 2 ? std::optional(Category::NonPrototypical) : std::nullopt);
+        EXPECT_EQ(review->uid.size(), 32);
+    }
+    EXPECT_EQ(s.review(retracted)->retracts, reviews[250]);
+    auto summaries = s.predictionSummaries(m);
+    std::sort(summaries.begin(), summaries.end(), [](const auto &a, const auto &b) { return a.item < b.item; });
+    ASSERT_EQ(summaries.size(), kItems);
+    EXPECT_TRUE(std::isnan(summaries[0].margin));
+    EXPECT_DOUBLE_EQ(summaries[1].margin, 0.5);
+
+    // A bad row among many fails the whole transaction: nothing of it stays.
+    // (A file refuses it at once, a server's bulk send at the latest when committing.)
+    bool refused = false;
+    try {
+        Transaction bad(s);
+        for (int i = 0; i < 100; ++i)
+            s.addItem(ItemRecord{0, QStringLiteral("new%1").arg(i), QStringLiteral("x"), 1});
+        s.addItem(ItemRecord{0, hostile(QStringLiteral("item0000")), QStringLiteral("x"), 1}); // already there
+        bad.commit();
+    } catch (const Error &) {
+        refused = true;
+    }
+    EXPECT_TRUE(refused);
+    EXPECT_EQ(s.itemCount(), kItems);
+    EXPECT_FALSE(s.itemByFileName(QStringLiteral("new5")));
+}

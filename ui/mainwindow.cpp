@@ -80,6 +80,7 @@ QList<ActionSpec> actionTable()
     return {
         {"file.new", QT_TRANSLATE_NOOP("MainWindow", "&New project…"), {K(K::New)}},
         {"file.open", QT_TRANSLATE_NOOP("MainWindow", "&Open project…"), {K(K::Open)}},
+        {"file.openServer", QT_TRANSLATE_NOOP("MainWindow", "Open &server project…"), {}},
         {"file.demo", QT_TRANSLATE_NOOP("MainWindow", "Open the &demo project"), {}},
         {"file.import", QT_TRANSLATE_NOOP("MainWindow", "&Import…"), {K(Qt::CTRL | Qt::Key_I)}},
         {"file.merge", QT_TRANSLATE_NOOP("MainWindow", "Import reviews from &project…"), {}},
@@ -348,6 +349,7 @@ void MainWindow::createActions()
 
     connect(action(QStringLiteral("file.new")), &QAction::triggered, this, &MainWindow::newProject);
     connect(action(QStringLiteral("file.open")), &QAction::triggered, this, &MainWindow::chooseProject);
+    connect(action(QStringLiteral("file.openServer")), &QAction::triggered, this, &MainWindow::chooseServerProject);
     connect(action(QStringLiteral("file.demo")), &QAction::triggered, this, [this] {
         openStartupProject(QString());
     });
@@ -449,6 +451,7 @@ void MainWindow::createMenus()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(action(QStringLiteral("file.new")));
     file->addAction(action(QStringLiteral("file.open")));
+    file->addAction(action(QStringLiteral("file.openServer")));
     m_recentMenu = file->addMenu(tr("Open &recent"));
     m_recentMenu->setObjectName(QStringLiteral("file.recent"));
     file->addAction(action(QStringLiteral("file.demo")));
@@ -543,6 +546,10 @@ QueuePanel *MainWindow::createQueuePanel()
 
 bool MainWindow::ensureReviewer()
 {
+    if (project() && !project()->store().sessionUser().isEmpty()) {
+        m_review->setReviewer(project()->store().sessionUser()); // on a server: the database role
+        return true;
+    }
     if (!m_review->reviewer().isEmpty())
         return true;
     m_review->setReviewer(m_settings.reviewer());
@@ -556,6 +563,13 @@ bool MainWindow::ensureReviewer()
 
 void MainWindow::changeReviewer()
 {
+    if (project() && !project()->store().sessionUser().isEmpty()) {
+        QMessageBox::information(this, tr("Reviewer"),
+                                 tr("On the server you review as %1, the database role you connected as. To review as "
+                                    "someone else, open the project with their role in the URI (postgresql://ROLE@host/…).")
+                                     .arg(project()->store().sessionUser()));
+        return;
+    }
     const QString name = askReviewerName(this, m_review->reviewer(), m_review->reviewer().isEmpty());
     if (!name.isEmpty())
         adoptReviewer(name);

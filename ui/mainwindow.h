@@ -62,6 +62,8 @@ class MainWindow final : public QMainWindow
 public:
     /** How often the window looks for reviews other programs wrote to the project. */
     static constexpr int kWatchIntervalMs = 2000;
+    /** The same for a project on a server: it announces every commit (LISTEN/NOTIFY), and reading that costs nothing. */
+    static constexpr int kServerWatchIntervalMs = 250;
 
     explicit MainWindow(Settings &settings, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -195,6 +197,12 @@ private:
     void rebuildRecentMenu();
     void newProject();
     void chooseProject();
+    /** File ▸ Open server project…: asks for a postgresql:// URI. */
+    void chooseServerProject();
+    /** Opens \a path; for a server that asks for a password, asks for it (kept in memory only) and tries again. */
+    std::unique_ptr<Project> openAskingPassword(const QString &path);
+    /** What the window calls a project: a file's name, or a server project's name and database. */
+    static QString shortName(const QString &path);
     void importFile();
     /** The import dialog on \a path (empty: none yet); imports what it is confirmed with. */
     void runImportDialog(const QString &path);
@@ -330,6 +338,7 @@ private:
     ReportWindow *m_reports = nullptr;
     QTimer *m_watchTimer = nullptr;
     qint64 m_dataVersion = 0;
+    bool m_serverDown = false; ///< the server project's connection was lost and not yet made again
     QueuePanel *m_queuePanel = nullptr;
     QComboBox *m_modelBox = nullptr; ///< the queue panel's choice of model
     /** What the reviewer had set when showing one item set the filters aside. */

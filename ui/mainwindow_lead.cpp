@@ -54,6 +54,22 @@ void MainWindow::checkForOtherWriters()
 {
     if (!project())
         return;
+    if (project()->isOnServer()) {
+        // The server went away (restarted, the network dropped): verdicts not committed wait
+        // as unsaved; once the connection is made again they are sent again by themselves.
+        const bool up = project()->store().isConnected();
+        if (!up && !m_serverDown) {
+            m_serverDown = true;
+            statusBar()->showMessage(tr("The server cannot be reached: verdicts stay unsaved and are sent again when it is back."));
+        } else if (up && m_serverDown) {
+            m_serverDown = false;
+            statusBar()->showMessage(tr("Connected to the server again."), 6000);
+            if (m_review->failedCount() > 0)
+                m_review->retryFailed();
+        }
+        if (!up)
+            return;
+    }
     qint64 version = 0;
     try {
         version = project()->store().dataVersion();

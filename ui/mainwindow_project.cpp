@@ -3,6 +3,9 @@
 
 #include "mainwindow.h"
 
+#include "storage/pgconnection.h"
+#include "storage/pglocation.h"
+
 #include "catalog/classcatalog.h"
 #include "demo.h"
 #include "error.h"
@@ -22,6 +25,8 @@
 #include "queuepanel.h"
 #include "review/queuelistmodel.h"
 #include "settings.h"
+#include "storage/pgconnection.h"
+#include "storage/pglocation.h"
 #include "verdictpanel.h"
 
 #include <QAction>
@@ -66,7 +71,7 @@ void MainWindow::rebuildRecentMenu()
 {
     m_recentMenu->clear();
     for (const QString &path : m_settings.recentProjects()) {
-        QAction *open = m_recentMenu->addAction(QFileInfo(path).fileName());
+        QAction *open = m_recentMenu->addAction(shortName(path));
         open->setToolTip(path);
         open->setStatusTip(path);
         connect(open, &QAction::triggered, this, [this, path] { openProject(path); });
@@ -82,7 +87,9 @@ bool MainWindow::openProject(const QString &path)
     }
     std::unique_ptr<Project> opened;
     try {
-        opened = Project::openWritableIfPossible(path);
+        opened = openAskingPassword(path);
+        if (!opened)
+            return false; // the password was not given
     } catch (const Error &e) {
         QMessageBox::critical(this, tr("Cannot open the project"), e.message());
         m_settings.removeRecentProject(path);
@@ -102,7 +109,7 @@ bool MainWindow::openProject(const QString &path)
     m_settings.addRecentProject(project()->path());
     rebuildRecentMenu();
     const QString readOnly = project()->store().isReadOnly() ? Project::whyReadOnly(project()->path()) : QString();
-    setWindowTitle(QStringLiteral("%1%2 — Bagel").arg(QFileInfo(project()->path()).fileName(), project()->store().isReadOnly() ? tr(" [read-only]") : QString()));
+    setWindowTitle(QStringLiteral("%1%2 — Bagel").arg(shortName(project()->path()), project()->store().isReadOnly() ? tr(" [read-only]") : QString()));
     m_readOnlyBanner->setText(tr("<b>Read-only.</b> %1, so Bagel opened it read-only: you can look, search, filter, "
                                  "report and export, but verdicts and label edits cannot be saved. To review, copy the file "
                                  "to a folder you can write in, or ask for write access.")
@@ -117,6 +124,11 @@ bool MainWindow::openProject(const QString &path)
     }
     m_classPanel->setProject(project());
     m_dataVersion = project()->store().dataVersion();
+    m_watchTimer->setInterval(project()->isOnServer() ? kServerWatchIntervalMs : kWatchIntervalMs);
+    if (project()->isOnServer()) {
+        m_review->setReviewer(project()->store().sessionUser());
+        statusBar()->showMessage(tr("Reviewing as %1 (the server's role)").arg(project()->store().sessionUser()), 6000);
+    }
     if (m_audit && m_audit->isVisible())
         m_audit->setProject(project());
     if (m_reports && m_reports->isVisible())
@@ -130,6 +142,69 @@ bool MainWindow::openProject(const QString &path)
     updateGettingStarted();
     checkImagesFound();
     return true;
+}
+
+QString MainWindow::shortName(const QString &path)
+{
+    if (!ServerLocation::isServer(path))
+        return QFileInfo(path).fileName();
+    try {
+        const ServerLocation location = ServerLocation::parse(path);
+        // postgresql://user@host:port/db?…: the project, then where it lives.
+        const QString afterScheme = location.display.mid(location.display.indexOf(QLatin1String("://")) + 3);
+        const QString where = afterScheme.left(afterScheme.indexOf(QLatin1Char('?')));
+        return QStringLiteral("%1 (%2)").arg(location.project, where.mid(where.indexOf(QLatin1Char('@')) + 1));
+    } catch (const Error &) {
+        return path;
+    }
+}
+
+std::unique_ptr<Project> MainWindow::openAskingPassword(const QString &path)
+{
+    for (int attempt = 0;; ++attempt) {
+        try {
+            return Project::openWritableIfPossible(path);
+        } catch (const PgError &e) {
+            const bool wantsPassword = e.sqlState() == QLatin1String("bagel-needs-password")
+                                       || (e.message().contains(QLatin1String("password authentication failed")) && attempt > 0);
+            if (!wantsPassword || attempt >= 3)
+                throw;
+            bool ok = false;
+            const QString display = ServerLocation::parse(path).display;
+            const QString password = QInputDialog::getText(
+                this, tr("Password"),
+                attempt == 0 ? tr("The server asks for a password for %1.\nBagel keeps it in memory until it quits and never stores it.")
+                                   .arg(display)
+                             : tr("The server did not accept the password for %1. Try again:").arg(display),
+                QLineEdit::Password, QString(), &ok);
+            if (!ok)
+                return nullptr;
+            ServerLocation::rememberPassword(display, password);
+        }
+    }
+}
+
+void MainWindow::chooseServerProject()
+{
+    bool ok = false;
+    const QString uri = QInputDialog::getText(
+        this, tr("Open server project"),
+        tr("The project's PostgreSQL URI, e.g. postgresql://you@server/team?project=imagenet\n"
+           "(libpq's parameters, ~/.pgpass and PGPASSWORD work as everywhere; a password is asked when needed)."),
+        QLineEdit::Normal, m_settings.lastServerUri(), &ok).trimmed();
+    if (!ok || uri.isEmpty())
+        return;
+    if (!ServerLocation::isServer(uri)) {
+        QMessageBox::warning(this, tr("Open server project"), tr("%1 is not a postgresql:// URI.").arg(uri));
+        return;
+    }
+    try {
+        m_settings.setLastServerUri(ServerLocation::parse(uri).display); // never with a password
+    } catch (const Error &e) {
+        QMessageBox::warning(this, tr("Open server project"), e.message());
+        return;
+    }
+    openProject(uri);
 }
 
 void MainWindow::openStartupProject(const QString &demoDirectory)

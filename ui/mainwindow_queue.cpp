@@ -26,7 +26,9 @@ void MainWindow::loadQueue(const QString &keep)
 {
     if (!project())
         return;
-    if (m_review->reviewer().isEmpty())
+    if (const QString role = project()->store().sessionUser(); !role.isEmpty())
+        m_review->setReviewer(role); // on a server the reviewer is the database role
+    else if (m_review->reviewer().isEmpty() || m_review->reviewer() != m_settings.reviewer())
         m_review->setReviewer(m_settings.reviewer());
     if (m_setAside && m_setAside->project != project()->path()) {
         m_setAside.reset(); // set aside in another project: nothing to go back to

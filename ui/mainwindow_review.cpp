@@ -299,6 +299,10 @@ void MainWindow::onWritten(ItemId item, const QString &fileName)
 
 void MainWindow::onWriteFailed(ItemId, const QString &fileName, const QString &message)
 {
+    // The server went away under the writer: sent again by themselves once it is back.
+    if (project() && project()->isOnServer()
+        && (message.contains(QLatin1String("connection to the server was lost")) || message.contains(QLatin1String("cannot be reached"))))
+        m_serverDown = true;
     refreshItem(fileName);
     m_verdicts->setStatus(VerdictPanel::Status::Failed,
                           tr("NOT saved (%1): %2. Nothing saved before is affected; Ctrl+R tries again.").arg(fileName, message));

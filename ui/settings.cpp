@@ -1,5 +1,7 @@
 #include "settings.h"
 
+#include "storage/pglocation.h"
+
 #include <QCryptographicHash>
 #include <QFileInfo>
 #include <QStandardPaths>
@@ -9,6 +11,7 @@ namespace bagel {
 namespace {
 const QString kReviewer = QStringLiteral("review/reviewer");
 const QString kRecent = QStringLiteral("projects/recent");
+const QString kLastServerUri = QStringLiteral("projects/lastServerUri");
 const QString kAutoAdvance = QStringLiteral("review/autoAdvance");
 const QString kKeepZoom = QStringLiteral("view/keepZoom");
 const QString kQueueSortColumn = QStringLiteral("queue/sortColumn");
@@ -20,9 +23,15 @@ const QString kShortcuts = QStringLiteral("shortcuts");
 constexpr int kMaxRecent = 10;
 
 /** Per-project keys are hashed paths: INI keys cannot hold every character a path can. */
+/** A file by its absolute path; a server project by its URI (which holds no password). */
+QString projectLocation(const QString &project)
+{
+    return ServerLocation::isServer(project) ? project : QFileInfo(project).absoluteFilePath();
+}
+
 QString projectKey(const QString &project)
 {
-    const QString canonical = QFileInfo(project).absoluteFilePath();
+    const QString canonical = projectLocation(project);
     return QStringLiteral("positions/")
            + QString::fromLatin1(QCryptographicHash::hash(canonical.toUtf8(), QCryptographicHash::Sha1).toHex().left(16));
 }
@@ -45,7 +54,7 @@ QStringList Settings::recentProjects() const { return m_settings->value(kRecent)
 
 void Settings::addRecentProject(const QString &path)
 {
-    const QString absolute = QFileInfo(path).absoluteFilePath();
+    const QString absolute = projectLocation(path);
     QStringList recent = recentProjects();
     recent.removeAll(absolute);
     recent.prepend(absolute);
@@ -57,9 +66,12 @@ void Settings::addRecentProject(const QString &path)
 void Settings::removeRecentProject(const QString &path)
 {
     QStringList recent = recentProjects();
-    recent.removeAll(QFileInfo(path).absoluteFilePath());
+    recent.removeAll(projectLocation(path));
     m_settings->setValue(kRecent, recent);
 }
+
+QString Settings::lastServerUri() const { return m_settings->value(kLastServerUri).toString(); }
+void Settings::setLastServerUri(const QString &uri) { m_settings->setValue(kLastServerUri, uri); }
 
 QString Settings::lastItem(const QString &project) const { return m_settings->value(projectKey(project)).toString(); }
 void Settings::setLastItem(const QString &project, const QString &fileName) { m_settings->setValue(projectKey(project), fileName); }

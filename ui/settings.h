@@ -32,6 +32,9 @@ public:
     QStringList recentProjects() const;
     /** Moves \a path to the front of the recent projects (at most 10). */
     void addRecentProject(const QString &path);
+    /** The server URI last opened with File ▸ Open server project (without a password). */
+    QString lastServerUri() const;
+    void setLastServerUri(const QString &uri);
     void removeRecentProject(const QString &path);
 
     /** The file name the reviewer was at when \a project was last closed. */

@@ -1,8 +1,11 @@
 #include "reviewsession.h"
 
+#include "storage/uid.h"
+
 #include "error.h"
 #include "review/reviewcommands.h"
 #include "storage/store.h"
+#include "storage/uid.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -208,6 +211,9 @@ void ReviewSession::submitRecord(ItemId item, const ReviewInput &given, const Re
     ReviewInput input = given;
     if (!input.time.isValid())
         input.time = QDateTime::currentDateTimeUtc();
+    // Its uid too: a retry after a commit that was not confirmed finds it instead of adding it again.
+    if (input.uid.isEmpty())
+        input.uid = newUid();
     ReviewWriter *writer = m_writer.get();
     send({item, input.fileName, [writer, input, handle] { return writer->record(input, handle); }}, Request::Record,
          tr("Saving %1 on %2…").arg(input.verdict ? toString(*input.verdict) : tr("a label edit"), input.fileName));

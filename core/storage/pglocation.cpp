@@ -2,11 +2,30 @@
 
 #include "error.h"
 
+#include <QHash>
+#include <QMutex>
 #include <QRegularExpression>
 #include <QUrl>
 #include <QUrlQuery>
 
 namespace bagel {
+
+namespace {
+
+QMutex s_passwordsLock;
+QHash<QString, QString> &passwords()
+{
+    static QHash<QString, QString> remembered;
+    return remembered;
+}
+
+} // namespace
+
+void ServerLocation::rememberPassword(const QString &display, const QString &password)
+{
+    const QMutexLocker lock(&s_passwordsLock);
+    passwords().insert(display, password);
+}
 
 bool ServerLocation::isServer(const QString &location)
 {
@@ -71,6 +90,15 @@ ServerLocation ServerLocation::parse(const QString &uri)
     }
     shownQuery << QStringLiteral("project=") + project;
     out.display = shown + QLatin1Char('?') + shownQuery.join(QLatin1Char('&'));
+    const bool hasPassword = shown != base || shownQuery.size() != kept.size() + 1;
+    if (!hasPassword) { // none in the URI: one given earlier in this process, if any
+        const QMutexLocker lock(&s_passwordsLock);
+        const auto it = passwords().constFind(out.display);
+        if (it != passwords().constEnd()) {
+            out.conninfo += (kept.isEmpty() ? QLatin1Char('?') : QLatin1Char('&')) + QStringLiteral("password=")
+                + QString::fromLatin1(QUrl::toPercentEncoding(*it));
+        }
+    }
     return out;
 }
 

@@ -20,6 +20,13 @@ struct ServerLocation
     static bool isServer(const QString &location);
     /** Parses a server URI. Throws Error naming what is wrong (no `project`, an unusable name). */
     static ServerLocation parse(const QString &uri);
+    /**
+     * Keeps \a password, in this process's memory only, for the server URIs whose display()
+     * is \a display: the window asks for a password once, and the connections it opens later
+     * (its writer, its background readers) use it. Never written anywhere.
+     */
+    static void rememberPassword(const QString &display, const QString &password);
+
     /** The same URI with \a project as its project (for `push`, which names a new one). */
     static QString withProject(const QString &uri, const QString &project);
 };

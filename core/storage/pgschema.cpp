@@ -172,6 +172,8 @@ GRANT INSERT ON @S@.reviewers, @S@.reviews, @S@.review_labels TO @R@;
 GRANT INSERT, UPDATE, DELETE ON @S@.meta, @S@.items, @S@.judgements, @S@.problematic, @S@.models,
     @S@.predictions, @S@.imagenet_m, @S@.real_labels, @S@.assignments TO @L@;
 GRANT INSERT ON @S@.adjudications TO @L@;
+-- Bulk writes reserve ids in blocks (nextval on the identity columns' sequences).
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA @S@ TO @R@;
 
 ALTER TABLE @S@.reviewers ENABLE ROW LEVEL SECURITY;
 CREATE POLICY everyone_reads ON @S@.reviewers FOR SELECT USING (true);

@@ -173,7 +173,11 @@ void PgStore::connect()
 
 void PgStore::ensureConnected() const
 {
-    if (!m_db->isBroken() || m_inTransaction)
+    if (m_inTransaction) {
+        flushBulk(); // the reads that follow see the rows written so far
+        return;
+    }
+    if (!m_db->isBroken())
         return;
     auto *self = const_cast<PgStore *>(this);
     if (!self->m_db->reconnect())
@@ -186,7 +190,7 @@ void PgStore::ensureConnected() const
 bool PgStore::sessionIsLead() const
 {
     ensureConnected();
-    return m_db->exec("SELECT is_lead(current_user)", {}, "look up the role's rights").boolean(0, 0);
+    return q("SELECT is_lead(current_user)", {}, "look up the role's rights").boolean(0, 0);
 }
 
 QString PgStore::sessionRefusal(const QString &action) const
@@ -209,20 +213,95 @@ void PgStore::begin()
         throw Error(QStringLiteral("%1: a transaction is already open").arg(m_location.display));
     ensureConnected();
     m_db->run("BEGIN", "start a transaction");
+    endTransaction();
     m_inTransaction = true;
 }
 
 void PgStore::commit()
 {
-    m_inTransaction = false; // whatever COMMIT says, the transaction is over
+    try {
+        flushBulk();
+    } catch (...) {
+        endTransaction();
+        try {
+            if (!m_db->isBroken())
+                m_db->run("ROLLBACK", "roll back");
+        } catch (const Error &) {
+        }
+        throw;
+    }
+    endTransaction(); // whatever COMMIT says, the transaction is over
     m_db->run("COMMIT", "commit");
 }
 
 void PgStore::rollback()
 {
-    m_inTransaction = false;
+    endTransaction();
     if (!m_db->isBroken())
         m_db->run("ROLLBACK", "roll back");
+}
+
+void PgStore::endTransaction()
+{
+    m_inTransaction = false;
+    m_bulk = Bulk{};
+    m_predictionCache.clear();
+}
+
+PgResult PgStore::q(std::string_view sql, const PgParams &params, const char *what) const
+{
+    flushBulk();
+    return m_db->exec(sql, params, what);
+}
+
+qint64 PgStore::reserveId(const char *table, std::vector<qint64> &pool) const
+{
+    if (pool.empty()) {
+        // A block of the identity's next values, taken in one statement (and never given back:
+        // ids are unique, not dense).
+        const std::string sql = std::string("SELECT nextval(pg_get_serial_sequence('") + table + "', 'id')) FROM generate_series(1, 4096)";
+        const PgResult r = m_db->exec(sql, {}, "reserve ids");
+        for (int i = r.rows() - 1; i >= 0; --i)
+            pool.push_back(r.int64(i, 0));
+    }
+    const qint64 id = pool.back();
+    pool.pop_back();
+    return id;
+}
+
+void PgStore::flushBulk() const
+{
+    if (m_bulk.empty())
+        return;
+    // Taken out first: a failure leaves nothing to send twice (the transaction fails as a whole).
+    Bulk bulk;
+    std::swap(bulk.items, m_bulk.items);
+    std::swap(bulk.judgements, m_bulk.judgements);
+    std::swap(bulk.predictions, m_bulk.predictions);
+    std::swap(bulk.reviews, m_bulk.reviews);
+    std::swap(bulk.reviewLabels, m_bulk.reviewLabels);
+    m_bulk.predictionKeys.clear();
+    // In the order of the foreign keys.
+    if (!bulk.items.empty())
+        m_db->copyIn("COPY items (id, file_name, image_path, original_label) FROM STDIN", bulk.items, "add items");
+    if (!bulk.judgements.empty())
+        m_db->copyIn("COPY judgements (item_id, class_index, judgement) FROM STDIN", bulk.judgements, "add judgements");
+    if (!bulk.predictions.empty()) {
+        // Through a table of the session's own: some may replace stored predictions.
+        m_db->run("CREATE TEMP TABLE IF NOT EXISTS bagel_predictions_in (LIKE predictions)", "set predictions");
+        m_db->copyIn("COPY bagel_predictions_in (item_id, model_id, top1, top1_score, margin, classes, scores) FROM STDIN",
+                     bulk.predictions, "set predictions");
+        m_db->run("INSERT INTO predictions SELECT * FROM bagel_predictions_in ON CONFLICT (item_id, model_id) DO UPDATE SET "
+                  "top1 = excluded.top1, top1_score = excluded.top1_score, margin = excluded.margin, "
+                  "classes = excluded.classes, scores = excluded.scores; TRUNCATE bagel_predictions_in",
+                  "set predictions");
+    }
+    if (!bulk.reviews.empty())
+        m_db->copyIn("COPY reviews (id, uid, item_id, model_id, reviewer_id, created_at, verdict, category, spurious_kind, severity, "
+                     "note, source, retracts, oov_wnid) FROM STDIN",
+                     bulk.reviews, "record reviews");
+    if (!bulk.reviewLabels.empty())
+        m_db->copyIn("COPY review_labels (review_id, class_index, edit) FROM STDIN", bulk.reviewLabels, "record label edits");
 }
 
 bool PgStore::beginRead()
@@ -231,13 +310,14 @@ bool PgStore::beginRead()
         return false;
     ensureConnected();
     m_db->run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "start reading");
+    endTransaction();
     m_inTransaction = true;
     return true;
 }
 
 void PgStore::endRead()
 {
-    m_inTransaction = false;
+    endTransaction();
     if (!m_db->isBroken())
         m_db->run("COMMIT", "finish reading");
 }
@@ -245,7 +325,7 @@ void PgStore::endRead()
 qint64 PgStore::count(const char *sql) const
 {
     ensureConnected();
-    return m_db->exec(sql, {}, "count").int64(0, 0);
+    return q(sql, {}, "count").int64(0, 0);
 }
 
 qint64 PgStore::dataVersion() const
@@ -261,6 +341,19 @@ qint64 PgStore::dataVersion() const
     return m_dataVersion;
 }
 
+bool PgStore::isConnected() const
+{
+    if (m_inTransaction)
+        return !m_db->isBroken();
+    m_dataVersion += qint64(m_db->takeNotifications().size()); // reads the socket: a server gone away shows here
+    try {
+        ensureConnected();
+    } catch (const Error &) {
+        return false;
+    }
+    return !m_db->isBroken();
+}
+
 qint64 PgStore::itemCount() const
 {
     return count("SELECT COUNT(*) FROM items");
@@ -269,7 +362,7 @@ qint64 PgStore::itemCount() const
 ProjectCounts PgStore::counts() const
 {
     ensureConnected();
-    const PgResult r = m_db->exec(
+    const PgResult r = q(
         "SELECT (SELECT COUNT(*) FROM items), (SELECT COUNT(*) FROM items WHERE original_label IS NULL), "
         "(SELECT COUNT(*) FROM models), (SELECT COUNT(*) FROM predictions), (SELECT COUNT(*) FROM reviewers), "
         "(SELECT COUNT(*) FROM reviews), (SELECT COUNT(*) FROM judgements), (SELECT COUNT(*) FROM problematic), "
@@ -305,7 +398,7 @@ QString PgStore::meta(const QString &key) const
         }
         return QString::fromUtf8(QJsonDocument(names).toJson(QJsonDocument::Compact));
     }
-    const PgResult r = m_db->exec("SELECT value FROM meta WHERE key = $1", PgParams().add(key), "read a setting");
+    const PgResult r = q("SELECT value FROM meta WHERE key = $1", PgParams().add(key), "read a setting");
     return r.rows() ? r.text(0, 0) : QString();
 }
 
@@ -316,7 +409,7 @@ void PgStore::setMeta(const QString &key, const QString &value)
                                    "makes one, `team URI revoke ROLE` takes the rights away")
                         .arg(m_location.display));
     }
-    m_db->exec("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    q("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                PgParams().add(key).add(nonNull(value)), "change a setting");
 }
 
@@ -326,7 +419,7 @@ void PgStore::setMeta(const QString &key, const QString &value)
 QVector<PgStore::Member> PgStore::team() const
 {
     ensureConnected();
-    const PgResult r = m_db->exec(
+    const PgResult r = q(
         "SELECT u.rolname, bool_or(g.rolname = $2), bool_or(u.rolcanlogin) FROM pg_auth_members m "
         "JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member "
         "WHERE g.rolname IN ($1, $2) AND u.rolname NOT IN ($1, $2) GROUP BY u.rolname ORDER BY u.rolname",
@@ -340,7 +433,7 @@ QVector<PgStore::Member> PgStore::team() const
 void PgStore::grant(const QString &role, bool lead)
 {
     ensureConnected();
-    const PgResult exists = m_db->exec("SELECT 1 FROM pg_roles WHERE rolname = $1", PgParams().add(role), "look up the role");
+    const PgResult exists = q("SELECT 1 FROM pg_roles WHERE rolname = $1", PgParams().add(role), "look up the role");
     if (exists.rows() == 0) {
         throw Error(QStringLiteral("%1: the server has no role named '%2'; the database administrator creates it first "
                                    "(CREATE ROLE … LOGIN PASSWORD …, see docs/team.md)")
@@ -359,7 +452,7 @@ void PgStore::grant(const QString &role, bool lead)
             m_db->run("GRANT " + reviewers + " TO " + who, "grant a reviewer's rights");
         }
         // The role's reviewer row exists from now on, so that its reviews can name it.
-        m_db->exec("INSERT INTO reviewers (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", PgParams().add(role), "add the reviewer");
+        q("INSERT INTO reviewers (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", PgParams().add(role), "add the reviewer");
     } catch (const PgError &e) {
         if (e.sqlState() == QLatin1String("42501") || e.sqlState() == QLatin1String("0LP01")) {
             throw Error(QStringLiteral("%1: %2 may not grant rights on the project %3: the project's owner or a role with "
@@ -401,7 +494,7 @@ void PgStore::revoke(const QString &role)
 QHash<QString, ItemKey> PgStore::itemIndex() const
 {
     ensureConnected();
-    const PgResult r = m_db->exec("SELECT id, file_name, original_label, image_path FROM items", {}, "read the items");
+    const PgResult r = q("SELECT id, file_name, original_label, image_path FROM items", {}, "read the items");
     QHash<QString, ItemKey> index;
     index.reserve(r.rows());
     for (int i = 0; i < r.rows(); ++i)
@@ -412,13 +505,30 @@ QHash<QString, ItemKey> PgStore::itemIndex() const
 
 ItemId PgStore::addItem(const ItemRecord &item)
 {
+    if (m_inTransaction && ++m_bulk.direct[0] > kDirectRows) {
+        const QByteArray file = item.fileName.toUtf8();
+        const QByteArray path = nonNull(item.imagePath).toUtf8();
+        PgParams check; // refuses NUL as the direct path does
+        check.add(std::string_view(file.constData(), std::size_t(file.size()))).add(std::string_view(path.constData(), std::size_t(path.size())));
+        const ItemId id = reserveId("items", m_itemIds);
+        std::string &out = m_bulk.items;
+        out += std::to_string(id);
+        out += '\t';
+        appendCopyText(out, std::string_view(file.constData(), std::size_t(file.size())));
+        out += '\t';
+        appendCopyText(out, std::string_view(path.constData(), std::size_t(path.size())));
+        out += '\t';
+        out += item.originalLabel >= 0 ? std::to_string(item.originalLabel) : std::string("\\N");
+        out += '\n';
+        return id;
+    }
     PgParams p;
     p.add(item.fileName).add(nonNull(item.imagePath));
     if (item.originalLabel >= 0)
         p.add(item.originalLabel);
     else
         p.addNull();
-    return m_db->exec("INSERT INTO items (file_name, image_path, original_label) VALUES ($1, $2, $3) RETURNING id", p, "add an item")
+    return q("INSERT INTO items (file_name, image_path, original_label) VALUES ($1, $2, $3) RETURNING id", p, "add an item")
         .int64(0, 0);
 }
 
@@ -429,12 +539,12 @@ void PgStore::setOriginalLabel(ItemId item, int classIndex)
         p.add(classIndex);
     else
         p.addNull();
-    m_db->exec("UPDATE items SET original_label = $1 WHERE id = $2", p.add(item), "set an original label");
+    q("UPDATE items SET original_label = $1 WHERE id = $2", p.add(item), "set an original label");
 }
 
 void PgStore::setImagePath(ItemId item, const QString &imagePath)
 {
-    m_db->exec("UPDATE items SET image_path = $1 WHERE id = $2", PgParams().add(nonNull(imagePath)).add(item), "set an image path");
+    q("UPDATE items SET image_path = $1 WHERE id = $2", PgParams().add(nonNull(imagePath)).add(item), "set an image path");
 }
 
 namespace {
@@ -454,7 +564,7 @@ ItemRecord itemFromRow(const PgResult &r, int row, const QString &where)
 std::optional<ItemRecord> PgStore::item(ItemId id) const
 {
     ensureConnected();
-    const PgResult r = m_db->exec("SELECT id, file_name, image_path, original_label FROM items WHERE id = $1", PgParams().add(id), "read an item");
+    const PgResult r = q("SELECT id, file_name, image_path, original_label FROM items WHERE id = $1", PgParams().add(id), "read an item");
     if (!r.rows())
         return std::nullopt;
     return itemFromRow(r, 0, location());
@@ -463,7 +573,7 @@ std::optional<ItemRecord> PgStore::item(ItemId id) const
 std::optional<ItemRecord> PgStore::itemByFileName(const QString &fileName) const
 {
     ensureConnected();
-    const PgResult r = m_db->exec("SELECT id, file_name, image_path, original_label FROM items WHERE file_name = $1",
+    const PgResult r = q("SELECT id, file_name, image_path, original_label FROM items WHERE file_name = $1",
                                   PgParams().add(fileName), "read an item");
     if (!r.rows())
         return std::nullopt;
@@ -474,7 +584,7 @@ void PgStore::forEachItem(const std::function<void(const ItemRecord &)> &visit) 
 {
     ensureConnected();
     // Sorted as SQLite sorts text (by bytes), so both backends list items alike.
-    const PgResult r = m_db->exec("SELECT id, file_name, image_path, original_label FROM items ORDER BY file_name COLLATE \"C\"", {},
+    const PgResult r = q("SELECT id, file_name, image_path, original_label FROM items ORDER BY file_name COLLATE \"C\"", {},
                                   "read the items");
     for (int i = 0; i < r.rows(); ++i)
         visit(itemFromRow(r, i, location()));
@@ -483,7 +593,7 @@ void PgStore::forEachItem(const std::function<void(const ItemRecord &)> &visit) 
 QVector<LabelJudgement> PgStore::judgements(ItemId item) const
 {
     ensureConnected();
-    const PgResult r = m_db->exec("SELECT class_index, judgement FROM judgements WHERE item_id = $1 ORDER BY class_index",
+    const PgResult r = q("SELECT class_index, judgement FROM judgements WHERE item_id = $1 ORDER BY class_index",
                                   PgParams().add(item), "read judgements");
     QVector<LabelJudgement> out;
     for (int i = 0; i < r.rows(); ++i)
@@ -493,7 +603,7 @@ QVector<LabelJudgement> PgStore::judgements(ItemId item) const
 
 void PgStore::replaceJudgements(ItemId item, const QVector<LabelJudgement> &judgements)
 {
-    m_db->exec("DELETE FROM judgements WHERE item_id = $1", PgParams().add(item), "replace judgements");
+    q("DELETE FROM judgements WHERE item_id = $1", PgParams().add(item), "replace judgements");
     addJudgements(item, judgements);
 }
 
@@ -501,6 +611,12 @@ void PgStore::addJudgements(ItemId item, const QVector<LabelJudgement> &judgemen
 {
     if (judgements.isEmpty())
         return;
+    if (m_inTransaction && ++m_bulk.direct[1] > kDirectRows) {
+        for (const LabelJudgement &j : judgements) {
+            m_bulk.judgements += std::to_string(item) + '\t' + std::to_string(j.classIndex) + '\t' + judgementWord(j.judgement) + '\n';
+        }
+        return;
+    }
     // One statement for the item's judgements: arrays unnested on the server.
     QStringList classes;
     QStringList words;
@@ -508,7 +624,7 @@ void PgStore::addJudgements(ItemId item, const QVector<LabelJudgement> &judgemen
         classes << QString::number(j.classIndex);
         words << QLatin1String(judgementWord(j.judgement));
     }
-    m_db->exec("INSERT INTO judgements (item_id, class_index, judgement) "
+    q("INSERT INTO judgements (item_id, class_index, judgement) "
                "SELECT $1, c, j FROM unnest($2::int[], $3::text[]) AS t(c, j)",
                PgParams().add(item).add(QLatin1Char('{') + classes.join(QLatin1Char(',')) + QLatin1Char('}'))
                    .add(QLatin1Char('{') + words.join(QLatin1Char(',')) + QLatin1Char('}')),
@@ -518,7 +634,7 @@ void PgStore::addJudgements(ItemId item, const QVector<LabelJudgement> &judgemen
 QHash<ItemId, QVector<LabelJudgement>> PgStore::allJudgements() const
 {
     ensureConnected();
-    const PgResult r = m_db->exec("SELECT item_id, class_index, judgement FROM judgements ORDER BY item_id, class_index", {},
+    const PgResult r = q("SELECT item_id, class_index, judgement FROM judgements ORDER BY item_id, class_index", {},
                                   "read judgements");
     QHash<ItemId, QVector<LabelJudgement>> out;
     for (int i = 0; i < r.rows(); ++i)
@@ -529,7 +645,7 @@ QHash<ItemId, QVector<LabelJudgement>> PgStore::allJudgements() const
 std::optional<ProblematicInfo> PgStore::problematic(ItemId item) const
 {
     ensureConnected();
-    const PgResult r = m_db->exec("SELECT reason, reviewer, server_username, time_marked, time_reviewed FROM problematic WHERE item_id = $1",
+    const PgResult r = q("SELECT reason, reviewer, server_username, time_marked, time_reviewed FROM problematic WHERE item_id = $1",
                                   PgParams().add(item), "read a problematic flag");
     if (!r.rows())
         return std::nullopt;
@@ -538,7 +654,7 @@ std::optional<ProblematicInfo> PgStore::problematic(ItemId item) const
 
 void PgStore::setProblematic(ItemId item, const ProblematicInfo &info)
 {
-    m_db->exec("INSERT INTO problematic (item_id, reason, reviewer, server_username, time_marked, time_reviewed) "
+    q("INSERT INTO problematic (item_id, reason, reviewer, server_username, time_marked, time_reviewed) "
                "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (item_id) DO UPDATE SET reason = excluded.reason, "
                "reviewer = excluded.reviewer, server_username = excluded.server_username, "
                "time_marked = excluded.time_marked, time_reviewed = excluded.time_reviewed",
@@ -555,7 +671,7 @@ void PgStore::setProblematic(ItemId item, const ProblematicInfo &info)
 QHash<ItemId, ProblematicInfo> PgStore::allProblematic() const
 {
     ensureConnected();
-    const PgResult r = m_db->exec("SELECT item_id, reason, reviewer, server_username, time_marked, time_reviewed FROM problematic", {},
+    const PgResult r = q("SELECT item_id, reason, reviewer, server_username, time_marked, time_reviewed FROM problematic", {},
                                   "read problematic flags");
     QHash<ItemId, ProblematicInfo> out;
     for (int i = 0; i < r.rows(); ++i)
@@ -566,18 +682,18 @@ QHash<ItemId, ProblematicInfo> PgStore::allProblematic() const
 bool PgStore::inImagenetM(ItemId item) const
 {
     ensureConnected();
-    return m_db->exec("SELECT 1 FROM imagenet_m WHERE item_id = $1", PgParams().add(item), "read ImageNet-M").rows() > 0;
+    return q("SELECT 1 FROM imagenet_m WHERE item_id = $1", PgParams().add(item), "read ImageNet-M").rows() > 0;
 }
 
 void PgStore::addToImagenetM(ItemId item)
 {
-    m_db->exec("INSERT INTO imagenet_m (item_id) VALUES ($1) ON CONFLICT (item_id) DO NOTHING", PgParams().add(item), "add to ImageNet-M");
+    q("INSERT INTO imagenet_m (item_id) VALUES ($1) ON CONFLICT (item_id) DO NOTHING", PgParams().add(item), "add to ImageNet-M");
 }
 
 QVector<ItemId> PgStore::imagenetM() const
 {
     ensureConnected();
-    const PgResult r = m_db->exec("SELECT m.item_id FROM imagenet_m m JOIN items i ON i.id = m.item_id ORDER BY i.file_name COLLATE \"C\"",
+    const PgResult r = q("SELECT m.item_id FROM imagenet_m m JOIN items i ON i.id = m.item_id ORDER BY i.file_name COLLATE \"C\"",
                                   {}, "read ImageNet-M");
     QVector<ItemId> out;
     for (int i = 0; i < r.rows(); ++i)
@@ -588,7 +704,7 @@ QVector<ItemId> PgStore::imagenetM() const
 std::optional<QVector<int>> PgStore::realLabels(ItemId item) const
 {
     ensureConnected();
-    const PgResult r = m_db->exec("SELECT classes FROM real_labels WHERE item_id = $1", PgParams().add(item), "read ReaL labels");
+    const PgResult r = q("SELECT classes FROM real_labels WHERE item_id = $1", PgParams().add(item), "read ReaL labels");
     if (!r.rows())
         return std::nullopt;
     return storedClasses(r.text(0, 0), location(), "real_labels.classes");
@@ -596,14 +712,14 @@ std::optional<QVector<int>> PgStore::realLabels(ItemId item) const
 
 void PgStore::setRealLabels(ItemId item, const QVector<int> &classes)
 {
-    m_db->exec("INSERT INTO real_labels (item_id, classes) VALUES ($1, $2) ON CONFLICT (item_id) DO UPDATE SET classes = excluded.classes",
+    q("INSERT INTO real_labels (item_id, classes) VALUES ($1, $2) ON CONFLICT (item_id) DO UPDATE SET classes = excluded.classes",
                PgParams().add(item).add(joinInts(classes)), "set ReaL labels");
 }
 
 QHash<ItemId, QVector<int>> PgStore::allRealLabels() const
 {
     ensureConnected();
-    const PgResult r = m_db->exec("SELECT item_id, classes FROM real_labels", {}, "read ReaL labels");
+    const PgResult r = q("SELECT item_id, classes FROM real_labels", {}, "read ReaL labels");
     QHash<ItemId, QVector<int>> out;
     for (int i = 0; i < r.rows(); ++i)
         out.insert(r.int64(i, 0), storedClasses(r.text(i, 1), location(), "real_labels.classes"));

@@ -1,14 +1,18 @@
 #pragma once
 
+#include "pgconnection.h"
 #include "pglocation.h"
 #include "store.h"
 
+#include <QPair>
+#include <QSet>
+
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace bagel {
 
-class PgConnection;
-class PgParams;
 
 /**
  * A project on a PostgreSQL server, through libpq: one schema per project (pgschema.h), the
@@ -92,6 +96,7 @@ public:
     QVector<ReviewRecord> allReviews() const override;
     ReviewRows reviewRows(Progress *progress = nullptr) const override;
 
+    ReviewId reviewIdByUid(const QString &uid) const override;
     QHash<QString, ReviewId> reviewUids() const override;
     qint64 appendAdjudication(const AdjudicationRecord &adjudication) override;
     QVector<AdjudicationRecord> adjudications(ItemId item) const override;
@@ -104,6 +109,7 @@ public:
     ProjectCounts counts() const override;
     qint64 itemCount() const override;
     qint64 dataVersion() const override;
+    bool isConnected() const override;
 
     // The team: roles granted the project's reviewer or lead role.
     struct Member
@@ -126,6 +132,30 @@ private:
     /** Reconnects when the connection broke between transactions (the server restarted). */
     void ensureConnected() const;
     QVector<ReviewRecord> readReviews(const char *where, const PgParams &params) const;
+    /** Runs a statement after sending the rows buffered for COPY (so that it sees them). */
+    PgResult q(std::string_view sql, const PgParams &params = {}, const char *what = nullptr) const;
+
+    // Bulk writes. The first few rows of a kind in a transaction are inserted one statement
+    // each (a verdict is one row); after kDirectRows the rest are buffered and sent with COPY
+    // before the next statement and at commit: an import of 50,000 items is a few COPYs, not
+    // 50,000 round trips. Ids are reserved from the table's sequence in blocks.
+    static constexpr int kDirectRows = 32;
+    struct Bulk
+    {
+        std::string items, judgements, predictions, reviews, reviewLabels;
+        int direct[4] = {0, 0, 0, 0}; ///< rows written one by one this transaction: items, judgements, predictions, reviews
+        QSet<QPair<ItemId, ModelId>> predictionKeys; ///< buffered (item, model): a second one flushes first
+        bool empty() const
+        {
+            return items.empty() && judgements.empty() && predictions.empty() && reviews.empty() && reviewLabels.empty();
+        }
+    };
+    void flushBulk() const;
+    /** The next id of \a table's identity column from a reserved block. */
+    qint64 reserveId(const char *table, std::vector<qint64> &pool) const;
+    /** A model's predictions as stored (classes, scores) by item, read once per transaction for setPrediction(). */
+    QHash<ItemId, QPair<std::string, std::string>> &storedPredictions(ModelId model);
+    void endTransaction();
     qint64 count(const char *sql) const;
 
     ServerLocation m_location;
@@ -134,6 +164,10 @@ private:
     bool m_inTransaction = false;
     QString m_user;
     mutable qint64 m_dataVersion = 0;
+    mutable Bulk m_bulk;
+    mutable std::vector<qint64> m_itemIds;
+    mutable std::vector<qint64> m_reviewIds;
+    QHash<ModelId, QHash<ItemId, QPair<std::string, std::string>>> m_predictionCache;
     int m_openedVersion = 0;
 };
 

@@ -53,18 +53,18 @@ std::optional<Enum> enumColumn(const PgResult &r, int row, int column, std::opti
 ModelId PgStore::modelId(const QString &name, bool create)
 {
     ensureConnected();
-    const PgResult found = m_db->exec("SELECT id FROM models WHERE name = $1", PgParams().add(name), "look up a model");
+    const PgResult found = q("SELECT id FROM models WHERE name = $1", PgParams().add(name), "look up a model");
     if (found.rows() || !create)
         return found.rows() ? found.int64(0, 0) : 0;
     // Another program may add the same model meanwhile: the name is unique, so read it back.
-    m_db->exec("INSERT INTO models (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", PgParams().add(name), "add a model");
-    return m_db->exec("SELECT id FROM models WHERE name = $1", PgParams().add(name), "look up a model").int64(0, 0);
+    q("INSERT INTO models (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", PgParams().add(name), "add a model");
+    return q("SELECT id FROM models WHERE name = $1", PgParams().add(name), "look up a model").int64(0, 0);
 }
 
 QVector<ModelRecord> PgStore::models() const
 {
     ensureConnected();
-    const PgResult r = m_db->exec("SELECT id, name FROM models ORDER BY id", {}, "list models");
+    const PgResult r = q("SELECT id, name FROM models ORDER BY id", {}, "list models");
     QVector<ModelRecord> out;
     for (int i = 0; i < r.rows(); ++i)
         out << ModelRecord{r.int64(i, 0), r.text(i, 1)};
@@ -91,11 +91,38 @@ bool PgStore::setPrediction(ItemId item, ModelId model, const QVector<ClassScore
             scores += "nan";
         }
     }
+    if (m_inTransaction && ++m_bulk.direct[2] > kDirectRows) {
+        // Compared with what is stored (read once per model and transaction): an unchanged
+        // prediction is left alone, so that re-importing a file reports it as such.
+        auto &stored = storedPredictions(model);
+        const auto it = stored.constFind(item);
+        if (it != stored.constEnd() && it->first == classes && it->second == scores)
+            return false;
+        if (m_bulk.predictionKeys.contains({item, model}))
+            flushBulk(); // one row per key and COPY
+        stored.insert(item, {classes, scores});
+        m_bulk.predictionKeys.insert({item, model});
+        std::string &out = m_bulk.predictions;
+        out += std::to_string(item) + '\t' + std::to_string(model) + '\t' + std::to_string(topk[0].classIndex) + '\t';
+        const auto number = [&out, &buffer](double v) {
+            if (!std::isfinite(v)) {
+                out += "\\N";
+                return;
+            }
+            const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v);
+            out.append(buffer, ec == std::errc() ? end : buffer);
+        };
+        number(topk[0].score);
+        out += '\t';
+        number(topk.size() > 1 ? topk[0].score - topk[1].score : std::nan(""));
+        out += '\t' + classes + '\t' + scores + '\n';
+        return true;
+    }
     PgParams p;
     p.add(item).add(model).add(topk[0].classIndex).add(topk[0].score);
     p.add(topk.size() > 1 ? topk[0].score - topk[1].score : std::nan(""));
     p.add(std::string_view(classes)).add(std::string_view(scores));
-    const PgResult r = m_db->exec(
+    const PgResult r = q(
         "INSERT INTO predictions (item_id, model_id, top1, top1_score, margin, classes, scores) "
         "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (item_id, model_id) DO UPDATE SET "
         "top1 = excluded.top1, top1_score = excluded.top1_score, margin = excluded.margin, "
@@ -105,10 +132,24 @@ bool PgStore::setPrediction(ItemId item, ModelId model, const QVector<ClassScore
     return r.affected() > 0;
 }
 
+QHash<ItemId, QPair<std::string, std::string>> &PgStore::storedPredictions(ModelId model)
+{
+    auto it = m_predictionCache.find(model);
+    if (it == m_predictionCache.end()) {
+        const PgResult r = q("SELECT item_id, classes, scores FROM predictions WHERE model_id = $1", PgParams().add(model), "read predictions");
+        QHash<ItemId, QPair<std::string, std::string>> stored;
+        stored.reserve(r.rows());
+        for (int i = 0; i < r.rows(); ++i)
+            stored.insert(r.int64(i, 0), {std::string(r.utf8(i, 1)), std::string(r.utf8(i, 2))});
+        it = m_predictionCache.insert(model, std::move(stored));
+    }
+    return *it;
+}
+
 QVector<ModelPrediction> PgStore::predictions(ItemId item) const
 {
     ensureConnected();
-    const PgResult r = m_db->exec("SELECT model_id, classes, scores FROM predictions WHERE item_id = $1 ORDER BY model_id",
+    const PgResult r = q("SELECT model_id, classes, scores FROM predictions WHERE item_id = $1 ORDER BY model_id",
                                   PgParams().add(item), "read predictions");
     QVector<ModelPrediction> out;
     for (int i = 0; i < r.rows(); ++i) {
@@ -127,13 +168,13 @@ QVector<ModelPrediction> PgStore::predictions(ItemId item) const
 qint64 PgStore::predictionCount(ModelId model) const
 {
     ensureConnected();
-    return m_db->exec("SELECT COUNT(*) FROM predictions WHERE model_id = $1", PgParams().add(model), "count predictions").int64(0, 0);
+    return q("SELECT COUNT(*) FROM predictions WHERE model_id = $1", PgParams().add(model), "count predictions").int64(0, 0);
 }
 
 QVector<PredictionSummary> PgStore::predictionSummaries(ModelId model) const
 {
     ensureConnected();
-    const PgResult r = m_db->exec("SELECT item_id, top1, top1_score, margin FROM predictions WHERE model_id = $1", PgParams().add(model),
+    const PgResult r = q("SELECT item_id, top1, top1_score, margin FROM predictions WHERE model_id = $1", PgParams().add(model),
                                   "read predictions");
     QVector<PredictionSummary> out;
     out.reserve(r.rows());
@@ -145,7 +186,7 @@ QVector<PredictionSummary> PgStore::predictionSummaries(ModelId model) const
 QHash<ModelId, QHash<ItemId, int>> PgStore::allTop1() const
 {
     ensureConnected();
-    const PgResult r = m_db->exec("SELECT model_id, item_id, top1 FROM predictions ORDER BY model_id", {}, "read predictions");
+    const PgResult r = q("SELECT model_id, item_id, top1 FROM predictions ORDER BY model_id", {}, "read predictions");
     QHash<ModelId, QHash<ItemId, int>> out;
     for (const ModelRecord &m : models())
         out[m.id];
@@ -166,17 +207,17 @@ ReviewerId PgStore::reviewerId(const QString &name, bool create)
 {
     ensureConnected();
     const QString composed = nfc(name);
-    const PgResult found = m_db->exec("SELECT id FROM reviewers WHERE name = $1", PgParams().add(composed), "look up a reviewer");
+    const PgResult found = q("SELECT id FROM reviewers WHERE name = $1", PgParams().add(composed), "look up a reviewer");
     if (found.rows() || !create)
         return found.rows() ? found.int64(0, 0) : 0;
-    m_db->exec("INSERT INTO reviewers (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", PgParams().add(composed), "add a reviewer");
-    return m_db->exec("SELECT id FROM reviewers WHERE name = $1", PgParams().add(composed), "look up a reviewer").int64(0, 0);
+    q("INSERT INTO reviewers (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", PgParams().add(composed), "add a reviewer");
+    return q("SELECT id FROM reviewers WHERE name = $1", PgParams().add(composed), "look up a reviewer").int64(0, 0);
 }
 
 QVector<ReviewerRecord> PgStore::reviewers() const
 {
     ensureConnected();
-    const PgResult r = m_db->exec("SELECT id, name FROM reviewers ORDER BY id", {}, "list reviewers");
+    const PgResult r = q("SELECT id, name FROM reviewers ORDER BY id", {}, "list reviewers");
     QVector<ReviewerRecord> out;
     for (int i = 0; i < r.rows(); ++i)
         out << ReviewerRecord{r.int64(i, 0), r.text(i, 1)};
@@ -185,6 +226,57 @@ QVector<ReviewerRecord> PgStore::reviewers() const
 
 ReviewId PgStore::appendReview(const ReviewRecord &review)
 {
+    if (m_inTransaction && ++m_bulk.direct[3] > kDirectRows) {
+        const ReviewId id = reserveId("reviews", m_reviewIds);
+        std::string &out = m_bulk.reviews;
+        const auto text = [&out](const QString &value) {
+            const QByteArray utf8 = value.toUtf8();
+            PgParams().add(std::string_view(utf8.constData(), std::size_t(utf8.size()))); // refuses NUL
+            appendCopyText(out, std::string_view(utf8.constData(), std::size_t(utf8.size())));
+        };
+        const auto null = [&out] { out += "\\N"; };
+        const auto id64 = [&out, &null](qint64 v) {
+            if (v)
+                out += std::to_string(v);
+            else
+                null();
+        };
+        const auto word = [&out, &null](const auto &value) {
+            if (value)
+                out += toString(*value).toStdString();
+            else
+                null();
+        };
+        out += std::to_string(id) + '\t';
+        text(review.uid.isEmpty() ? newUid() : review.uid);
+        out += '\t' + std::to_string(review.item) + '\t';
+        id64(review.model);
+        out += '\t' + std::to_string(review.reviewer) + '\t';
+        text(timeText(review.time));
+        out += '\t';
+        word(review.verdict);
+        out += '\t';
+        word(review.category);
+        out += '\t';
+        word(review.spuriousKind);
+        out += '\t';
+        word(review.severity);
+        out += '\t';
+        text(nonNull(review.note));
+        out += '\t';
+        text(review.source.isEmpty() ? QStringLiteral("bagel") : review.source);
+        out += '\t';
+        id64(review.retracts);
+        out += '\t';
+        if (review.oovWnid.isEmpty())
+            null();
+        else
+            text(review.oovWnid);
+        out += '\n';
+        for (const LabelChange &change : review.labelChanges)
+            m_bulk.reviewLabels += std::to_string(id) + '\t' + std::to_string(change.classIndex) + '\t' + toString(change.edit).toStdString() + '\n';
+        return id;
+    }
     PgParams p;
     p.add(review.uid.isEmpty() ? newUid() : review.uid).add(review.item).addId(review.model).add(review.reviewer).add(timeText(review.time));
     addOptional(p, review.verdict);
@@ -202,8 +294,7 @@ ReviewId PgStore::appendReview(const ReviewRecord &review)
         p.add(QLatin1Char('{') + classes.join(QLatin1Char(',')) + QLatin1Char('}'));
         p.add(QLatin1Char('{') + edits.join(QLatin1Char(',')) + QLatin1Char('}'));
         // The review and its label edits in one statement: one round trip for a verdict.
-        return m_db
-            ->exec("WITH r AS (INSERT INTO reviews (uid, item_id, model_id, reviewer_id, created_at, verdict, category, "
+        return q("WITH r AS (INSERT INTO reviews (uid, item_id, model_id, reviewer_id, created_at, verdict, category, "
                    "spurious_kind, severity, note, source, retracts, oov_wnid) "
                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id), "
                    "l AS (INSERT INTO review_labels (review_id, class_index, edit) "
@@ -212,8 +303,7 @@ ReviewId PgStore::appendReview(const ReviewRecord &review)
                    p, "record a review")
             .int64(0, 0);
     }
-    return m_db
-        ->exec("INSERT INTO reviews (uid, item_id, model_id, reviewer_id, created_at, verdict, category, spurious_kind, "
+    return q("INSERT INTO reviews (uid, item_id, model_id, reviewer_id, created_at, verdict, category, spurious_kind, "
                "severity, note, source, retracts, oov_wnid) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
                "RETURNING id",
                p, "record a review")
@@ -226,7 +316,7 @@ QVector<ReviewRecord> PgStore::readReviews(const char *where, const PgParams &pa
     const std::string select = std::string("SELECT id, item_id, COALESCE(model_id, 0), reviewer_id, ") + kMillis
         + ", verdict, category, spurious_kind, severity, note, source, COALESCE(retracts, 0), oov_wnid, uid FROM reviews " + where
         + " ORDER BY id";
-    const PgResult r = m_db->exec(select, params, "read reviews");
+    const PgResult r = q(select, params, "read reviews");
     QVector<ReviewRecord> out;
     out.reserve(r.rows());
     QHash<ReviewId, qsizetype> position;
@@ -254,7 +344,7 @@ QVector<ReviewRecord> PgStore::readReviews(const char *where, const PgParams &pa
     const std::string labels = std::string("SELECT l.review_id, l.class_index, l.edit FROM review_labels l WHERE l.review_id IN "
                                            "(SELECT id FROM reviews ")
         + where + ") ORDER BY l.review_id, l.class_index";
-    const PgResult l = m_db->exec(labels, params, "read label edits");
+    const PgResult l = q(labels, params, "read label edits");
     for (int i = 0; i < l.rows(); ++i) {
         const auto it = position.constFind(l.int64(i, 0));
         if (it == position.constEnd())
@@ -303,7 +393,7 @@ ReviewRows PgStore::reviewRows(Progress *progress) const
         + code("spurious_kind", spuriousKindNames(), 8) + " | " + code("severity", severityNames(), 12)
         + ", source, COALESCE(retracts, 0), note <> '' OR oov_wnid IS NOT NULL, note, oov_wnid FROM reviews ORDER BY id";
     progressStart(progress, QStringLiteral("Reading the reviews"), 0, Progress::Unit::Rows);
-    const PgResult r = m_db->exec(sql, {}, "read reviews");
+    const PgResult r = q(sql, {}, "read reviews");
     progressCheck(progress);
     ReviewRows out;
     out.rows.reserve(r.rows());
@@ -342,7 +432,7 @@ ReviewRows PgStore::reviewRows(Progress *progress) const
     }
     if (progress)
         progress->setDone(r.rows());
-    const PgResult l = m_db->exec("SELECT review_id, class_index, edit FROM review_labels ORDER BY review_id, class_index", {},
+    const PgResult l = q("SELECT review_id, class_index, edit FROM review_labels ORDER BY review_id, class_index", {},
                                   "read label edits");
     qsizetype at = 0;
     for (int i = 0; i < l.rows(); ++i) {
@@ -365,10 +455,17 @@ ReviewRows PgStore::reviewRows(Progress *progress) const
     return out;
 }
 
+ReviewId PgStore::reviewIdByUid(const QString &uid) const
+{
+    ensureConnected();
+    const PgResult r = q("SELECT id FROM reviews WHERE uid = $1", PgParams().add(uid), "look up a review");
+    return r.rows() ? r.int64(0, 0) : 0;
+}
+
 QHash<QString, ReviewId> PgStore::reviewUids() const
 {
     ensureConnected();
-    const PgResult r = m_db->exec("SELECT uid, id FROM reviews", {}, "read review uids");
+    const PgResult r = q("SELECT uid, id FROM reviews", {}, "read review uids");
     QHash<QString, ReviewId> out;
     out.reserve(r.rows());
     for (int i = 0; i < r.rows(); ++i)
@@ -384,8 +481,7 @@ qint64 PgStore::appendAdjudication(const AdjudicationRecord &a)
     addOptional(p, a.category);
     addOptional(p, a.severity);
     p.add(a.gold).add(nonNull(a.reason));
-    return m_db
-        ->exec("INSERT INTO adjudications (uid, item_id, model_id, lead_id, created_at, verdict, category, severity, gold, reason) "
+    return q("INSERT INTO adjudications (uid, item_id, model_id, lead_id, created_at, verdict, category, severity, gold, reason) "
                "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
                p, "record an adjudication")
         .int64(0, 0);
@@ -418,7 +514,7 @@ AdjudicationRecord adjudicationFromRow(const PgResult &r, int i)
 QVector<AdjudicationRecord> PgStore::adjudications(ItemId item) const
 {
     ensureConnected();
-    const PgResult r = m_db->exec(kAdjudicationColumns + "WHERE item_id = $1 ORDER BY id", PgParams().add(item), "read adjudications");
+    const PgResult r = q(kAdjudicationColumns + "WHERE item_id = $1 ORDER BY id", PgParams().add(item), "read adjudications");
     QVector<AdjudicationRecord> out;
     for (int i = 0; i < r.rows(); ++i)
         out << adjudicationFromRow(r, i);
@@ -428,7 +524,7 @@ QVector<AdjudicationRecord> PgStore::adjudications(ItemId item) const
 void PgStore::forEachAdjudication(const std::function<void(const AdjudicationRecord &)> &visit) const
 {
     ensureConnected();
-    const PgResult r = m_db->exec(kAdjudicationColumns + "ORDER BY id", {}, "read adjudications");
+    const PgResult r = q(kAdjudicationColumns + "ORDER BY id", {}, "read adjudications");
     for (int i = 0; i < r.rows(); ++i)
         visit(adjudicationFromRow(r, i));
 }
@@ -436,7 +532,7 @@ void PgStore::forEachAdjudication(const std::function<void(const AdjudicationRec
 QSet<QString> PgStore::adjudicationUids() const
 {
     ensureConnected();
-    const PgResult r = m_db->exec("SELECT uid FROM adjudications", {}, "read adjudication uids");
+    const PgResult r = q("SELECT uid FROM adjudications", {}, "read adjudication uids");
     QSet<QString> out;
     for (int i = 0; i < r.rows(); ++i)
         out.insert(r.text(i, 0));
@@ -445,7 +541,7 @@ QSet<QString> PgStore::adjudicationUids() const
 
 void PgStore::replaceAssignments(ModelId model, const QVector<AssignmentRecord> &assignments)
 {
-    m_db->exec("DELETE FROM assignments WHERE model_id = $1", PgParams().add(model), "replace assignments");
+    q("DELETE FROM assignments WHERE model_id = $1", PgParams().add(model), "replace assignments");
     if (assignments.isEmpty())
         return;
     std::string data;
@@ -466,7 +562,7 @@ void PgStore::replaceAssignments(ModelId model, const QVector<AssignmentRecord> 
 QVector<AssignmentRecord> PgStore::assignments() const
 {
     ensureConnected();
-    const PgResult r = m_db->exec("SELECT item_id, model_id, reviewer_id FROM assignments ORDER BY model_id, item_id, reviewer_id", {},
+    const PgResult r = q("SELECT item_id, model_id, reviewer_id FROM assignments ORDER BY model_id, item_id, reviewer_id", {},
                                   "read assignments");
     QVector<AssignmentRecord> out;
     out.reserve(r.rows());

@@ -124,6 +124,7 @@ public:
     QVector<ReviewRecord> allReviews() const override;
     ReviewRows reviewRows(Progress *progress = nullptr) const override;
 
+    ReviewId reviewIdByUid(const QString &uid) const override;
     QHash<QString, ReviewId> reviewUids() const override;
     qint64 appendAdjudication(const AdjudicationRecord &adjudication) override;
     QVector<AdjudicationRecord> adjudications(ItemId item) const override;

@@ -582,6 +582,15 @@ void ReviewRows::append(const ReviewRecord &r)
     }
 }
 
+ReviewId SqliteStore::reviewIdByUid(const QString &uid) const
+{
+    SqliteStatement &q = native("SELECT id FROM reviews WHERE uid = ?");
+    q.bind(1, uid);
+    const ReviewId id = q.step() ? q.int64(0) : 0;
+    q.reset();
+    return id;
+}
+
 QHash<QString, ReviewId> SqliteStore::reviewUids() const
 {
     QHash<QString, ReviewId> out;

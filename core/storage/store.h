@@ -121,6 +121,8 @@ public:
      */
     virtual ReviewRows reviewRows(Progress *progress = nullptr) const = 0;
 
+    /** The id of the review with \a uid, or 0. */
+    virtual ReviewId reviewIdByUid(const QString &uid) const = 0;
     /** Review id by uid, for every review (merging tells by uid which reviews it already has). */
     virtual QHash<QString, ReviewId> reviewUids() const = 0;
 
@@ -140,6 +142,12 @@ public:
     virtual ProjectCounts counts() const = 0;
     /** counts().items alone: cheap where counts() reads every table. */
     virtual qint64 itemCount() const = 0;
+
+    /**
+     * Whether the connection works now; a server's store tries to connect again first. A file
+     * is always connected.
+     */
+    virtual bool isConnected() const { return true; }
 
     /** Changes whenever another connection (another program, or another thread) commits to the project. */
     virtual qint64 dataVersion() const = 0;
