@@ -13,6 +13,7 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QtNumeric>
 
 #include <algorithm>
 #include <random>
@@ -150,6 +151,7 @@ QVector<ServerFigure> serverFigures(const QString &work, QString *why)
         }
         std::sort(all.begin(), all.end());
         out.append({QStringLiteral("pg_review_commit_p99_ms"), all[std::size_t(double(all.size()) * 0.99)], 20});
+        out.append({QStringLiteral("pg_review_commit_p50_ms"), all[all.size() / 2], qQNaN()});
     }
 
     // The lead's audit reading 250,000 reviews (50,000 units × 5 reviewers).

@@ -353,6 +353,10 @@ ReviewRecord Project::prepareReview(const ReviewInput &in)
 
 ModelId Project::resolveModel(const QString &name, std::optional<Verdict> verdict)
 {
+    if (!name.isEmpty()) {
+        if (const ModelId id = m_store->modelId(name, false))
+            return id; // the usual case, in one lookup
+    }
     const QVector<ModelRecord> models = m_store->models();
     auto names = [&models] {
         QStringList out;

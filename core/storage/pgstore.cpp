@@ -223,6 +223,8 @@ void PgStore::commit()
         flushBulk();
     } catch (...) {
         endTransaction();
+        m_modelIds.clear();
+        m_reviewerIds.clear();
         try {
             if (!m_db->isBroken())
                 m_db->run("ROLLBACK", "roll back");
@@ -237,6 +239,8 @@ void PgStore::commit()
 void PgStore::rollback()
 {
     endTransaction();
+    m_modelIds.clear();
+    m_reviewerIds.clear();
     if (!m_db->isBroken())
         m_db->run("ROLLBACK", "roll back");
 }

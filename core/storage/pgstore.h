@@ -168,6 +168,10 @@ private:
     mutable std::vector<qint64> m_itemIds;
     mutable std::vector<qint64> m_reviewIds;
     QHash<ModelId, QHash<ItemId, QPair<std::string, std::string>>> m_predictionCache;
+    // Names never change their id and rows are never deleted: ids once found are kept (until a
+    // rollback, which may take back a row this connection added).
+    mutable QHash<QString, ModelId> m_modelIds;
+    mutable QHash<QString, ReviewerId> m_reviewerIds;
     int m_openedVersion = 0;
 };
 

@@ -52,13 +52,17 @@ std::optional<Enum> enumColumn(const PgResult &r, int row, int column, std::opti
 
 ModelId PgStore::modelId(const QString &name, bool create)
 {
+    if (const auto it = m_modelIds.constFind(name); it != m_modelIds.constEnd())
+        return *it;
     ensureConnected();
     const PgResult found = q("SELECT id FROM models WHERE name = $1", PgParams().add(name), "look up a model");
-    if (found.rows() || !create)
-        return found.rows() ? found.int64(0, 0) : 0;
+    if (found.rows())
+        return m_modelIds[name] = found.int64(0, 0);
+    if (!create)
+        return 0;
     // Another program may add the same model meanwhile: the name is unique, so read it back.
     q("INSERT INTO models (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", PgParams().add(name), "add a model");
-    return q("SELECT id FROM models WHERE name = $1", PgParams().add(name), "look up a model").int64(0, 0);
+    return m_modelIds[name] = q("SELECT id FROM models WHERE name = $1", PgParams().add(name), "look up a model").int64(0, 0);
 }
 
 QVector<ModelRecord> PgStore::models() const
@@ -205,13 +209,17 @@ QHash<ModelId, QHash<ItemId, int>> PgStore::allTop1() const
 
 ReviewerId PgStore::reviewerId(const QString &name, bool create)
 {
-    ensureConnected();
     const QString composed = nfc(name);
+    if (const auto it = m_reviewerIds.constFind(composed); it != m_reviewerIds.constEnd())
+        return *it;
+    ensureConnected();
     const PgResult found = q("SELECT id FROM reviewers WHERE name = $1", PgParams().add(composed), "look up a reviewer");
-    if (found.rows() || !create)
-        return found.rows() ? found.int64(0, 0) : 0;
+    if (found.rows())
+        return m_reviewerIds[composed] = found.int64(0, 0);
+    if (!create)
+        return 0;
     q("INSERT INTO reviewers (name) VALUES ($1) ON CONFLICT (name) DO NOTHING", PgParams().add(composed), "add a reviewer");
-    return q("SELECT id FROM reviewers WHERE name = $1", PgParams().add(composed), "look up a reviewer").int64(0, 0);
+    return m_reviewerIds[composed] = q("SELECT id FROM reviewers WHERE name = $1", PgParams().add(composed), "look up a reviewer").int64(0, 0);
 }
 
 QVector<ReviewerRecord> PgStore::reviewers() const
