@@ -255,6 +255,15 @@ void PgStore::endTransaction()
 PgResult PgStore::q(std::string_view sql, const PgParams &params, const char *what) const
 {
     flushBulk();
+    try {
+        return m_db->exec(sql, params, what);
+    } catch (const PgError &e) {
+        // A read outside a transaction on a connection the server dropped (it restarted) is
+        // read again on a new one; a write is not: whether it happened is the caller's to tell.
+        if (!e.connectionLost() || m_inTransaction || !sql.starts_with("SELECT"))
+            throw;
+    }
+    ensureConnected();
     return m_db->exec(sql, params, what);
 }
 
