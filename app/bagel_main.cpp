@@ -1,6 +1,7 @@
 #include "logging.h"
 #include "mainwindow.h"
 #include "settings.h"
+#include "storage/pglocation.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -25,14 +26,17 @@ int main(int argc, char *argv[])
     const QCommandLineOption verbose(QStringLiteral("verbose"), QStringLiteral("Log debug messages to stderr."));
     const QCommandLineOption settingsFile(QStringLiteral("settings"), QStringLiteral("Use FILE for the settings."), QStringLiteral("FILE"));
     parser.addOptions({verbose, settingsFile});
-    parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("The .bagel project to open."), QStringLiteral("[PROJECT]"));
+    parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("The .bagel project, or postgresql:// URI, to open."), QStringLiteral("[PROJECT]"));
     parser.process(app);
     bagel::initLogging(bagel::LoggingOptions{{}, parser.isSet(verbose)});
 
     bagel::Settings settings(parser.isSet(settingsFile) ? parser.value(settingsFile) : bagel::Settings::defaultPath());
     bagel::MainWindow window(settings);
     window.show();
-    window.ensureReviewer(); // on first start: who is reviewing, stamped on every review
+    // On first start: who is reviewing, stamped on every review. Not for a server project: there
+    // the reviewer is the database role.
+    if (!bagel::ServerLocation::isServer(parser.positionalArguments().value(0)))
+        window.ensureReviewer();
     if (!parser.positionalArguments().isEmpty())
         window.openProject(parser.positionalArguments().first());
     else

@@ -374,6 +374,7 @@ TYPED_TEST(StoreConformance, AdjudicationsAndAssignmentsRoundTrip)
     EXPECT_EQ(s.adjudicationUids().size(), 2);
     EXPECT_TRUE(s.adjudicationUids().contains(adjudications[0].uid));
     EXPECT_EQ(s.counts().adjudications, 2);
+    EXPECT_EQ(s.counts().assignments, 4);
 
     const QVector<AssignmentRecord> expected{{a, m, x}, {a, m, y}, {b, m, x}, {b, n, y}};
     QVector<AssignmentRecord> sortedExpected = expected;

@@ -9,7 +9,9 @@
 #include "storage/pgstore.h"
 #include "storage/sqlitestore.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QTemporaryDir>
 
@@ -140,10 +142,18 @@ void copyContents(const Project &fromProject, Project &toProject, TransferReport
     progressCheck(progress);
 }
 
-/** The settings a project keeps besides its leads, copied through the Project API. */
-void copySettings(const Project &from, Project &to)
+/**
+ * The settings a project keeps besides its leads, copied through the Project API. \a from may
+ * be a copy of the project file in \a copyFolder: an images root beside it is the one beside \a original.
+ */
+void copySettings(const Project &from, Project &to, const QString &copyFolder = {}, const QString &original = {})
 {
-    const QString root = from.imagesRoot();
+    QString root = from.imagesRoot();
+    if (!root.isEmpty() && !copyFolder.isEmpty()) {
+        const QString relative = QDir(copyFolder).relativeFilePath(root);
+        if (!relative.startsWith(QLatin1String("..")) && !QDir::isAbsolutePath(relative))
+            root = QDir::cleanPath(QFileInfo(original).absoluteDir().filePath(relative));
+    }
     if (!root.isEmpty())
         to.setImagesRoot(root);
     to.setBlindMode(from.blindMode());
@@ -184,7 +194,7 @@ TransferReport pushProject(const QString &file, const QString &uri, Progress *pr
             progressCheck(progress);
             tx.commit();
         }
-        copySettings(*source, *target);
+        copySettings(*source, *target, scratch.path(), file);
     } catch (...) {
         // Nothing half-written: the new project goes again (its roles stay for a next try).
         try {

@@ -379,7 +379,8 @@ ProjectCounts PgStore::counts() const
         "SELECT (SELECT COUNT(*) FROM items), (SELECT COUNT(*) FROM items WHERE original_label IS NULL), "
         "(SELECT COUNT(*) FROM models), (SELECT COUNT(*) FROM predictions), (SELECT COUNT(*) FROM reviewers), "
         "(SELECT COUNT(*) FROM reviews), (SELECT COUNT(*) FROM judgements), (SELECT COUNT(*) FROM problematic), "
-        "(SELECT COUNT(*) FROM imagenet_m), (SELECT COUNT(*) FROM real_labels), (SELECT COUNT(*) FROM adjudications)",
+        "(SELECT COUNT(*) FROM imagenet_m), (SELECT COUNT(*) FROM real_labels), (SELECT COUNT(*) FROM adjudications), "
+        "(SELECT COUNT(*) FROM assignments)",
         {}, "count");
     ProjectCounts c;
     c.items = r.int64(0, 0);
@@ -393,6 +394,7 @@ ProjectCounts PgStore::counts() const
     c.imagenetM = r.int64(0, 8);
     c.realLabelled = r.int64(0, 9);
     c.adjudications = r.int64(0, 10);
+    c.assignments = r.int64(0, 11);
     return c;
 }
 
