@@ -200,15 +200,11 @@ void runInfo(Context &ctx)
 void runCheck(Context &ctx)
 {
     const QStringList args = positionals(ctx.parser, 1, "check PROJECT");
-    if (ServerLocation::isServer(args[0])) {
-        throw Error(QStringLiteral("check reads a project file; on a server PostgreSQL keeps the constraints itself "
-                                   "(its own tools, such as pg_amcheck, check the storage)"));
-    }
-    const CheckReport report = checkProject(args[0]);
+    const CheckReport report = ServerLocation::isServer(args[0]) ? checkServerProject(args[0]) : checkProject(args[0]);
     if (ctx.json) {
         printJson(ctx.out, report.toJson());
     } else {
-        ctx.out << "Checked " << args[0] << '\n';
+        ctx.out << "Checked " << report.path << '\n';
         for (const CheckFinding &f : report.findings) {
             const char *mark = f.level == CheckFinding::Level::Ok ? "ok     " : f.level == CheckFinding::Level::Warning ? "WARNING" : "ERROR  ";
             ctx.out << "  " << mark << "  " << QStringLiteral("%1").arg(f.check, -12) << "  " << f.message << '\n';
@@ -217,7 +213,7 @@ void runCheck(Context &ctx)
     ctx.out.flush();
     const int errors = report.count(CheckFinding::Level::Error);
     if (errors)
-        throw Error(QStringLiteral("%1: %2 problem(s) found").arg(args[0]).arg(errors));
+        throw Error(QStringLiteral("%1: %2 problem(s) found").arg(report.path).arg(errors));
 }
 
 void runReview(Context &ctx)

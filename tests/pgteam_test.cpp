@@ -187,6 +187,10 @@ TEST_F(ServerTeam, ALeadsWorkIsRefusedToAReviewerInOneLine)
         {QStringLiteral("report"), as(alice)},
         {QStringLiteral("export"), as(alice), QStringLiteral("csv"), out},
         {QStringLiteral("import"), as(alice), QStringLiteral("labels"), labels},
+        {QStringLiteral("pull"), as(alice), dir.path(QStringLiteral("pulled.bagel"))},
+        {QStringLiteral("assign"), as(alice), QStringLiteral("--reviewers"), alice + QLatin1Char(',') + bob, QStringLiteral("--per-unit"),
+         QStringLiteral("1")},
+        {QStringLiteral("merge"), as(alice), QStringLiteral("/nonexistent.bagel")},
         {QStringLiteral("adjudicate"), as(alice), QStringLiteral("--item"), QStringLiteral("img0.jpg"), QStringLiteral("--verdict"),
          QStringLiteral("wrong"), QStringLiteral("--reviewer"), alice, QStringLiteral("--reason"), QStringLiteral("r")},
     };
@@ -198,6 +202,7 @@ TEST_F(ServerTeam, ALeadsWorkIsRefusedToAReviewerInOneLine)
         EXPECT_FALSE(r.err.contains(QStringLiteral("pw-"))) << "a password reached a message";
     }
     EXPECT_FALSE(QFileInfo::exists(out));
+    EXPECT_FALSE(QFileInfo::exists(dir.path(QStringLiteral("pulled.bagel"))));
     // The lead may.
     for (const QStringList &args : {QStringList{QStringLiteral("agreement"), as(carol)},
                                     QStringList{QStringLiteral("export"), as(carol), QStringLiteral("csv"), out},
@@ -237,4 +242,21 @@ TEST_F(ServerTeam, ABadConnectionOrAForeignSchemaIsOneClearLine)
                QStringLiteral("newer"));
     test::adminSql(QStringLiteral("UPDATE %1.meta SET value = '1' WHERE key = 'schema_version'").arg(project));
     EXPECT_EQ(PgStore::open(uri)->counts().reviews, 0);
+}
+
+TEST_F(ServerTeam, CheckTellsWhenTheServersRulesWereTakenAway)
+{
+    const auto fine = test::runCli({QStringLiteral("check"), uri, QStringLiteral("--json")});
+    EXPECT_EQ(fine.exitCode, 0) << fine.out.toStdString() << fine.err.toStdString();
+    // A reviewer does not see every review: the check is a lead's.
+    EXPECT_EQ(test::runCli({QStringLiteral("check"), as(alice)}).exitCode, 1);
+    const QString project = ServerLocation::parse(uri).project;
+    test::adminSql(QStringLiteral("ALTER TABLE %1.reviews DISABLE ROW LEVEL SECURITY; "
+                                  "ALTER TABLE %1.reviews DISABLE TRIGGER reviews_append_only")
+                       .arg(project));
+    const auto broken = test::runCli({QStringLiteral("check"), uri});
+    EXPECT_EQ(broken.exitCode, 1);
+    EXPECT_TRUE(broken.out.contains(QStringLiteral("row-level security is off on reviews"))) << broken.out.toStdString();
+    EXPECT_TRUE(broken.out.contains(QStringLiteral("append-only triggers are missing or disabled"))) << broken.out.toStdString();
+    EXPECT_FALSE(broken.out.contains(QStringLiteral("pw-")));
 }

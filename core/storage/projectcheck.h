@@ -35,4 +35,11 @@ struct CheckReport
  */
 CheckReport checkProject(const QString &path);
 
+/**
+ * The same for a project on a server (a lead's check: a reviewer does not see every review):
+ * the schema and its version, every table, the row-level security and append-only triggers
+ * still in place, triggers Bagel did not make, the project's roles, and Bagel's own rules.
+ */
+CheckReport checkServerProject(const QString &uri);
+
 } // namespace bagel

@@ -16,5 +16,12 @@ if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
     export BAGEL_PG_UNAVAILABLE="no PostgreSQL server is installed (install postgresql: scripts/install-deps.sh)"
     exec "$@"
 fi
-# The server is told to keep quiet on the console; its log is kept in the cluster's folder.
+# As root pg_virtualenv makes the cluster "regress" under /etc/postgresql: one at a time on a
+# machine. Wait for another run's cluster to go (up to ten minutes) rather than fail.
+if [ "$(id -u)" = 0 ]; then
+    for _ in $(seq 600); do
+        ls -d /etc/postgresql/*/regress >/dev/null 2>&1 || break
+        sleep 1
+    done
+fi
 exec pg_virtualenv -o "max_connections=200" -o "fsync=on" "$@"
