@@ -146,7 +146,7 @@ TYPED_TEST(StoreConformance, ItemsAndTheirLabelsRoundTrip)
     EXPECT_EQ(s.problematic(a)->timeReviewed, QStringLiteral(""));
     EXPECT_FALSE(s.problematic(b));
     EXPECT_EQ(s.allProblematic().size(), 1);
-    EXPECT_EQ(s.realLabels(a), QVector<int>{});
+    EXPECT_TRUE(s.realLabels(a) && s.realLabels(a)->isEmpty()); // (no QList == on two empty lists: UBSan flags its memcmp)
     EXPECT_EQ(s.realLabels(b), (QVector<int>{1, 2}));
     EXPECT_FALSE(s.realLabels(c));
     EXPECT_EQ(s.allRealLabels().size(), 2);
