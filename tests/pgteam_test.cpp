@@ -4,6 +4,7 @@
 #include "error.h"
 #include "pgsupport.h"
 #include "project.h"
+#include "review/reviewsession.h"
 #include "storage/pgconnection.h"
 #include "storage/pglocation.h"
 #include "storage/pgstore.h"
@@ -13,6 +14,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSignalSpy>
 
 #include <gtest/gtest.h>
 
@@ -259,4 +261,27 @@ TEST_F(ServerTeam, CheckTellsWhenTheServersRulesWereTakenAway)
     EXPECT_TRUE(broken.out.contains(QStringLiteral("row-level security is off on reviews"))) << broken.out.toStdString();
     EXPECT_TRUE(broken.out.contains(QStringLiteral("append-only triggers are missing or disabled"))) << broken.out.toStdString();
     EXPECT_FALSE(broken.out.contains(QStringLiteral("pw-")));
+}
+
+TEST_F(ServerTeam, AWindowOpenedWithAPasswordInTheUriSavesThroughItsWriter)
+{
+    // The window's writer and background readers open the project again by its display form
+    // (no password): they must connect as the window did.
+    ReviewSession session;
+    session.open(Project::open(as(alice)));
+    EXPECT_FALSE(session.project()->path().contains(QStringLiteral("pw-")));
+    session.setReviewer(alice);
+    session.setModel(session.project()->store().modelId(QStringLiteral("vit"), false));
+    QSignalSpy written(&session, &ReviewSession::written);
+    QSignalSpy failed(&session, &ReviewSession::writeFailed);
+    ReviewSession::Draft draft;
+    draft.verdict = Verdict::Correct;
+    const ItemId item = session.project()->store().itemByFileName(QStringLiteral("img1.jpg"))->id;
+    ASSERT_EQ(session.recordVerdict(item, QStringLiteral("img1.jpg"), draft), QString());
+    session.flush();
+    EXPECT_EQ(failed.size(), 0) << (failed.isEmpty() ? std::string() : failed[0][2].toString().toStdString());
+    EXPECT_EQ(written.size(), 1);
+    auto reader = Project::open(session.project()->path(), true); // a background reader
+    EXPECT_EQ(reader->store().sessionUser(), alice);
+    EXPECT_EQ(reader->store().reviews(item).size(), 1);
 }

@@ -338,6 +338,7 @@ private:
     ReportWindow *m_reports = nullptr;
     QTimer *m_watchTimer = nullptr;
     qint64 m_dataVersion = 0;
+    qint64 m_assignmentsVersion = 0; ///< the server's, when the queue was last read
     bool m_serverDown = false; ///< the server project's connection was lost and not yet made again
     QueuePanel *m_queuePanel = nullptr;
     QComboBox *m_modelBox = nullptr; ///< the queue panel's choice of model

@@ -69,6 +69,13 @@ void MainWindow::checkForOtherWriters()
         }
         if (!up)
             return;
+        // The lead handed out the units again: the queue's "Assigned to me" is read again.
+        const qint64 assignments = project()->store().assignmentsVersion();
+        if (assignments != m_assignmentsVersion) {
+            m_assignmentsVersion = assignments;
+            if (!isReloading())
+                reloadInBackground();
+        }
     }
     qint64 version = 0;
     try {

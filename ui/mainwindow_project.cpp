@@ -124,6 +124,7 @@ bool MainWindow::openProject(const QString &path)
     }
     m_classPanel->setProject(project());
     m_dataVersion = project()->store().dataVersion();
+    m_assignmentsVersion = project()->store().assignmentsVersion();
     m_watchTimer->setInterval(project()->isOnServer() ? kServerWatchIntervalMs : kWatchIntervalMs);
     if (project()->isOnServer()) {
         m_review->setReviewer(project()->store().sessionUser());

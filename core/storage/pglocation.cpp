@@ -19,11 +19,19 @@ QHash<QString, QString> &passwords()
     return remembered;
 }
 
+/** The connection strings of URIs that held a password, by their display form (process memory only). */
+QHash<QString, QString> &withPasswords()
+{
+    static QHash<QString, QString> remembered;
+    return remembered;
+}
+
 } // namespace
 
 void ServerLocation::rememberPassword(const QString &display, const QString &password)
 {
     const QMutexLocker lock(&s_passwordsLock);
+    withPasswords().remove(display); // the password asked for now counts
     passwords().insert(display, password);
 }
 
@@ -91,13 +99,17 @@ ServerLocation ServerLocation::parse(const QString &uri)
     shownQuery << QStringLiteral("project=") + project;
     out.display = shown + QLatin1Char('?') + shownQuery.join(QLatin1Char('&'));
     const bool hasPassword = shown != base || shownQuery.size() != kept.size() + 1;
-    if (!hasPassword) { // none in the URI: one given earlier in this process, if any
-        const QMutexLocker lock(&s_passwordsLock);
-        const auto it = passwords().constFind(out.display);
-        if (it != passwords().constEnd()) {
-            out.conninfo += (kept.isEmpty() ? QLatin1Char('?') : QLatin1Char('&')) + QStringLiteral("password=")
-                + QString::fromLatin1(QUrl::toPercentEncoding(*it));
-        }
+    const QMutexLocker lock(&s_passwordsLock);
+    if (hasPassword) {
+        // The project goes by its display form from now on (the window's writer and readers
+        // open it again by it): they connect as this one did.
+        withPasswords().insert(out.display, out.conninfo);
+    } else if (const auto it = withPasswords().constFind(out.display); it != withPasswords().constEnd()) {
+        out.conninfo = *it;
+    } else if (const auto given = passwords().constFind(out.display); given != passwords().constEnd()) {
+        // None in the URI: one given earlier in this process (asked for by the window).
+        out.conninfo += (kept.isEmpty() ? QLatin1Char('?') : QLatin1Char('&')) + QStringLiteral("password=")
+            + QString::fromLatin1(QUrl::toPercentEncoding(*given));
     }
     return out;
 }

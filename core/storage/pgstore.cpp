@@ -350,15 +350,31 @@ qint64 PgStore::dataVersion() const
             return m_dataVersion;
         }
     }
-    m_dataVersion += qint64(m_db->takeNotifications().size());
+    readNotifications();
     return m_dataVersion;
+}
+
+void PgStore::readNotifications() const
+{
+    for (const auto &[channel, table] : m_db->takeNotifications()) {
+        Q_UNUSED(channel);
+        ++m_dataVersion;
+        if (table == QLatin1String("assignments"))
+            ++m_assignmentsVersion;
+    }
+}
+
+qint64 PgStore::assignmentsVersion() const
+{
+    readNotifications();
+    return m_assignmentsVersion;
 }
 
 bool PgStore::isConnected() const
 {
     if (m_inTransaction)
         return !m_db->isBroken();
-    m_dataVersion += qint64(m_db->takeNotifications().size()); // reads the socket: a server gone away shows here
+    readNotifications(); // reads the socket: a server gone away shows here
     try {
         ensureConnected();
     } catch (const Error &) {

@@ -110,6 +110,7 @@ public:
     qint64 itemCount() const override;
     qint64 dataVersion() const override;
     bool isConnected() const override;
+    qint64 assignmentsVersion() const override;
 
     // The team: roles granted the project's reviewer or lead role.
     struct Member
@@ -164,6 +165,9 @@ private:
     bool m_inTransaction = false;
     QString m_user;
     mutable qint64 m_dataVersion = 0;
+    mutable qint64 m_assignmentsVersion = 0;
+    /** Reads the notifications that arrived: counts them, and the assignments' apart. */
+    void readNotifications() const;
     mutable Bulk m_bulk;
     mutable std::vector<qint64> m_itemIds;
     mutable std::vector<qint64> m_reviewIds;

@@ -149,6 +149,12 @@ public:
      */
     virtual bool isConnected() const { return true; }
 
+    /**
+     * Changes whenever the assignments change, where the store can tell (a server announces
+     * it); 0 where it cannot.
+     */
+    virtual qint64 assignmentsVersion() const { return 0; }
+
     /** Changes whenever another connection (another program, or another thread) commits to the project. */
     virtual qint64 dataVersion() const = 0;
 };
