@@ -1,5 +1,10 @@
 #include "dialogs.h"
 
+#include "error.h"
+#include "storage/pglocation.h"
+
+#include <QFileInfo>
+#include <QDir>
 #include <QApplication>
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -17,6 +22,26 @@
 #include <algorithm>
 
 namespace bagel {
+
+QString projectDisplayName(const QString &location)
+{
+    if (!ServerLocation::isServer(location))
+        return QFileInfo(location).fileName();
+    try {
+        const ServerLocation server = ServerLocation::parse(location);
+        // postgresql://user@host:port/db?…: the project, then where it lives.
+        const QString afterScheme = server.display.mid(server.display.indexOf(QLatin1String("://")) + 3);
+        const QString where = afterScheme.left(afterScheme.indexOf(QLatin1Char('?')));
+        return QStringLiteral("%1 (%2)").arg(server.project, where.mid(where.indexOf(QLatin1Char('@')) + 1));
+    } catch (const Error &) {
+        return QStringLiteral("postgresql://…");
+    }
+}
+
+QString projectFolder(const QString &location)
+{
+    return ServerLocation::isServer(location) ? QDir::homePath() : QFileInfo(location).absolutePath();
+}
 
 QSize fitOnScreen(const QWidget *widget, QSize wanted)
 {

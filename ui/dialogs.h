@@ -7,6 +7,11 @@ class QWidget;
 
 namespace bagel {
 
+/** What the window calls a project: a file's name, or a server project's name and where it lives. */
+QString projectDisplayName(const QString &location);
+/** Where file dialogs about a project start: the project file's folder, or the home folder for a server project. */
+QString projectFolder(const QString &location);
+
 /** \a wanted, made smaller where needed so that a window of that size fits on \a widget's screen. */
 QSize fitOnScreen(const QWidget *widget, QSize wanted);
 

@@ -359,7 +359,7 @@ void MainWindow::createActions()
     connect(action(QStringLiteral("file.export")), &QAction::triggered, this, [this] {
         if (!project())
             return;
-        ExportDialog dialog(QFileInfo(project()->path()).absolutePath(), m_queue->rowCount(), this);
+        ExportDialog dialog(projectFolder(project()->path()), m_queue->rowCount(), this);
         if (dialog.exec() != QDialog::Accepted)
             return;
         try {

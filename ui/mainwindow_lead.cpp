@@ -4,6 +4,7 @@
 #include "mainwindow.h"
 
 #include "adjudicationpanel.h"
+#include "dialogs.h"
 #include "leadsdialog.h"
 #include "audit/merge.h"
 #include "auditwindow.h"
@@ -97,7 +98,7 @@ void MainWindow::mergeReviews()
     if (!project())
         return;
     const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Import reviews from other project files"),
-                                                            QFileInfo(project()->path()).absolutePath(),
+                                                            projectFolder(project()->path()),
                                                             tr("Bagel projects (*.bagel);;All files (*)"));
     if (paths.isEmpty())
         return;

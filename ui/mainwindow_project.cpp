@@ -147,17 +147,7 @@ bool MainWindow::openProject(const QString &path)
 
 QString MainWindow::shortName(const QString &path)
 {
-    if (!ServerLocation::isServer(path))
-        return QFileInfo(path).fileName();
-    try {
-        const ServerLocation location = ServerLocation::parse(path);
-        // postgresql://user@host:port/db?…: the project, then where it lives.
-        const QString afterScheme = location.display.mid(location.display.indexOf(QLatin1String("://")) + 3);
-        const QString where = afterScheme.left(afterScheme.indexOf(QLatin1Char('?')));
-        return QStringLiteral("%1 (%2)").arg(location.project, where.mid(where.indexOf(QLatin1Char('@')) + 1));
-    } catch (const Error &) {
-        return path;
-    }
+    return projectDisplayName(path);
 }
 
 std::unique_ptr<Project> MainWindow::openAskingPassword(const QString &path)
@@ -297,7 +287,7 @@ void MainWindow::runImportDialog(const QString &path)
 {
     if (!project())
         return;
-    ImportDialog dialog(QFileInfo(project()->path()).absolutePath(), this);
+    ImportDialog dialog(projectFolder(project()->path()), this);
     if (!path.isEmpty())
         dialog.setPath(path);
     if (dialog.exec() != QDialog::Accepted)
@@ -531,7 +521,7 @@ void MainWindow::chooseImagesFolder()
         QMessageBox::information(this, tr("Images folder"), tr("The project is open read-only: its images folder cannot be changed."));
         return;
     }
-    const QString start = project()->imagesRoot().isEmpty() ? QFileInfo(project()->path()).absolutePath() : project()->imagesRoot();
+    const QString start = project()->imagesRoot().isEmpty() ? projectFolder(project()->path()) : project()->imagesRoot();
     const QString folder = QFileDialog::getExistingDirectory(this, tr("The folder that holds the project's images"), start);
     if (folder.isEmpty())
         return;
@@ -565,7 +555,7 @@ void MainWindow::checkImagesFound()
         if (QFileInfo(imagePathOf(row)).isFile())
             return;
     }
-    const QString root = project()->imagesRoot().isEmpty() ? QFileInfo(project()->path()).absolutePath() : project()->imagesRoot();
+    const QString root = project()->imagesRoot().isEmpty() ? projectFolder(project()->path()) : project()->imagesRoot();
     m_missingText->setText(tr("<b>No images found.</b> None of the %1 items looked at is under %2. "
                               "Locate the folder that holds the images (it is kept in the project).")
                                .arg(samples)

@@ -1,5 +1,6 @@
 // MainWindow: the review itself — the queue, the image, verdicts and undo.
 
+#include "dialogs.h"
 #include "mainwindow.h"
 
 #include "adjudicationpanel.h"
@@ -320,7 +321,7 @@ bool MainWindow::settleFailedWrites()
     while (m_review->failedCount() > 0) {
         QMessageBox box(QMessageBox::Warning, tr("Reviews not saved"),
                         tr("%n review(s) could not be saved to %1. Closing now loses them.", nullptr, m_review->failedCount())
-                            .arg(project() ? QFileInfo(project()->path()).fileName() : QString()),
+                            .arg(project() ? projectDisplayName(project()->path()) : QString()),
                         QMessageBox::NoButton, this);
         QPushButton *retry = box.addButton(tr("Try again"), QMessageBox::AcceptRole);
         QPushButton *discard = box.addButton(tr("Close without them"), QMessageBox::DestructiveRole);

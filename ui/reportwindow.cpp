@@ -1,6 +1,7 @@
 #include "reportwindow.h"
 
 #include "catalog/classcatalog.h"
+#include "dialogs.h"
 #include "error.h"
 #include "progress.h"
 #include "project.h"
@@ -12,6 +13,7 @@
 #include <QChartView>
 #include <QComboBox>
 #include <QCursor>
+#include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -312,7 +314,7 @@ void ReportWindow::setProject(Project *project)
         m_status->setText(tr("No project open."));
         return;
     }
-    setWindowTitle(tr("Reports — %1").arg(QFileInfo(m_project->path()).fileName()));
+    setWindowTitle(tr("Reports — %1").arg(projectDisplayName(m_project->path())));
     refresh();
 }
 
@@ -549,7 +551,7 @@ void ReportWindow::askToSaveChart(charts::Kind kind)
     const QString png = tr("PNG image (*.png)");
     const QString svg = tr("SVG drawing (*.svg)");
     QString filter = png;
-    const QString suggested = QFileInfo(m_project->path()).absoluteDir().filePath(charts::fileStem(kind, *m) + QLatin1String(".png"));
+    const QString suggested = QDir(projectFolder(m_project->path())).filePath(charts::fileStem(kind, *m) + QLatin1String(".png"));
     QString path = QFileDialog::getSaveFileName(this, tr("Save the chart"), suggested, png + QLatin1String(";;") + svg, &filter);
     if (path.isEmpty())
         return;
