@@ -548,6 +548,7 @@ bool MainWindow::ensureReviewer()
 {
     if (project() && !project()->store().sessionUser().isEmpty()) {
         m_review->setReviewer(project()->store().sessionUser()); // on a server: the database role
+        m_reviewerIsRole = true;
         return true;
     }
     if (!m_review->reviewer().isEmpty())

@@ -339,7 +339,8 @@ private:
     QTimer *m_watchTimer = nullptr;
     qint64 m_dataVersion = 0;
     qint64 m_assignmentsVersion = 0; ///< the server's, when the queue was last read
-    bool m_serverDown = false; ///< the server project's connection was lost and not yet made again
+    bool m_serverDown = false;
+    bool m_reviewerIsRole = false; ///< the reviewer is a server project's role, not the name in the settings ///< the server project's connection was lost and not yet made again
     QueuePanel *m_queuePanel = nullptr;
     QComboBox *m_modelBox = nullptr; ///< the queue panel's choice of model
     /** What the reviewer had set when showing one item set the filters aside. */

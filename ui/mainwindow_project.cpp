@@ -128,6 +128,7 @@ bool MainWindow::openProject(const QString &path)
     m_watchTimer->setInterval(project()->isOnServer() ? kServerWatchIntervalMs : kWatchIntervalMs);
     if (project()->isOnServer()) {
         m_review->setReviewer(project()->store().sessionUser());
+        m_reviewerIsRole = true;
         statusBar()->showMessage(tr("Reviewing as %1 (the server's role)").arg(project()->store().sessionUser()), 6000);
     }
     if (m_audit && m_audit->isVisible())

@@ -26,10 +26,12 @@ void MainWindow::loadQueue(const QString &keep)
 {
     if (!project())
         return;
-    if (const QString role = project()->store().sessionUser(); !role.isEmpty())
+    if (const QString role = project()->store().sessionUser(); !role.isEmpty()) {
         m_review->setReviewer(role); // on a server the reviewer is the database role
-    else if (m_review->reviewer().isEmpty() || m_review->reviewer() != m_settings.reviewer())
-        m_review->setReviewer(m_settings.reviewer());
+        m_reviewerIsRole = true;
+    } else if (m_review->reviewer().isEmpty() || std::exchange(m_reviewerIsRole, false)) {
+        m_review->setReviewer(m_settings.reviewer()); // a file again: the name the reviewer gave
+    }
     if (m_setAside && m_setAside->project != project()->path()) {
         m_setAside.reset(); // set aside in another project: nothing to go back to
         m_queuePanel->hideSetAside();
