@@ -145,6 +145,15 @@ void Project::setBlindMode(bool on)
     tx.commit();
 }
 
+void Project::copySettingsFrom(const Project &other, const QString &imagesRoot)
+{
+    if (!imagesRoot.isEmpty())
+        setImagesRoot(imagesRoot);
+    m_store->setMeta(kBlindModeKey, other.blindMode() ? QStringLiteral("on") : QStringLiteral("off"));
+    if (!other.examplesFolder().isEmpty())
+        m_store->setMeta(kExamplesFolderKey, other.examplesFolder());
+}
+
 QString Project::examplesFolder() const
 {
     return m_store->meta(kExamplesFolderKey);

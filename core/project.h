@@ -116,6 +116,11 @@ public:
     /** Blind mode: other reviewers' verdicts stay hidden until the reviewer's own is recorded (default on). */
     bool blindMode() const;
     void setBlindMode(bool on);
+    /**
+     * Takes blind mode and the examples folder from \a other, and \a imagesRoot as the images
+     * root when not empty (the caller resolves \a other's). Writes in the caller's transaction.
+     */
+    void copySettingsFrom(const Project &other, const QString &imagesRoot);
     /** The folder of example images per class (ImageFolder layout: one folder per wnid), or empty. */
     QString examplesFolder() const;
     void setExamplesFolder(const QString &folder);

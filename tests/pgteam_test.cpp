@@ -285,3 +285,69 @@ TEST_F(ServerTeam, AWindowOpenedWithAPasswordInTheUriSavesThroughItsWriter)
     EXPECT_EQ(reader->store().sessionUser(), alice);
     EXPECT_EQ(reader->store().reviews(item).size(), 1);
 }
+
+TEST_F(ServerTeam, AReviewerUndoesOnlyTheirOwnReviews)
+{
+    auto a = open(alice);
+    auto b = open(bob);
+    const ReviewId bobs = b->recordReview(verdict(QStringLiteral("img0.jpg"), bob, Verdict::Wrong));
+    const ReviewId alices = a->recordReview(verdict(QStringLiteral("img0.jpg"), alice, Verdict::Correct));
+    // Alice, who now sees bob's review, tries to retract it: the server refuses.
+    PgStore &store = static_cast<PgStore &>(a->store());
+    ReviewRecord undo;
+    undo.item = store.itemByFileName(QStringLiteral("img0.jpg"))->id;
+    undo.model = store.modelId(QStringLiteral("vit"), false);
+    undo.reviewer = store.reviewerId(alice, false);
+    undo.retracts = bobs;
+    {
+        Transaction tx(store);
+        EXPECT_THROW(store.appendReview(undo), Error);
+    }
+    // Her own she may.
+    EXPECT_NO_THROW(a->retractReview(alices));
+    auto owner = PgStore::open(uri);
+    int retractions = 0;
+    for (const ReviewRecord &r : owner->allReviews())
+        retractions += r.retracts ? 1 : 0;
+    EXPECT_EQ(retractions, 1);
+    EXPECT_EQ(Project::open(uri)->latestReviews(undo.item).size(), 1); // bob's stands
+}
+
+TEST_F(ServerTeam, TheOwnerAndTheProjectsOwnRolesAreNotTeamMembersToGrantOrRevoke)
+{
+    const QString owner = PgStore::open(uri)->sessionUser();
+    const auto r = test::runCli({QStringLiteral("team"), uri, QStringLiteral("revoke"), owner});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_TRUE(r.err.contains(QStringLiteral("owns the project"))) << r.err.toStdString();
+    const QString project = ServerLocation::parse(uri).project;
+    const auto g = test::runCli({QStringLiteral("team"), uri, QStringLiteral("grant"), QStringLiteral("bagel_%1_lead").arg(project),
+                                 QStringLiteral("--reviewer")});
+    EXPECT_EQ(g.exitCode, 1);
+    EXPECT_TRUE(g.err.contains(QStringLiteral("group role"))) << g.err.toStdString();
+}
+
+TEST_F(ServerTeam, AProjectNameWhoseRolesHaveMembersIsRefused)
+{
+    // Someone made the roles of a project to come and put themselves in them.
+    const QString name = QStringLiteral("squat_%1").arg(QCoreApplication::applicationPid());
+    test::adminSql(QStringLiteral("CREATE ROLE bagel_%1_lead; CREATE ROLE bagel_%1_reviewer; GRANT bagel_%1_lead TO %2").arg(name, bob));
+    const QString target = ServerLocation::withProject(uri, name);
+    const auto r = test::runCli({QStringLiteral("init"), target});
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_TRUE(r.err.contains(bob)) << r.err.toStdString();
+    EXPECT_TRUE(test::runCli({QStringLiteral("info"), target}).err.contains(QStringLiteral("no project")));
+}
+
+TEST(ServerLocation, APasswordInAnySpellingIsKeptOutOfTheDisplayedUri)
+{
+    for (const char *uri : {"postgresql://ann:SECRET@h:5432/db?project=p", "postgresql://ann:SE/CR@ET@h/db?project=p",
+                            "postgresql://ann@h/db?project=p&password=SECRET", "postgresql://ann@h/db?%70assword=SECRET&project=p",
+                            "postgres://ann@h/db?PASSWORD=SECRET&sslmode=require&project=p"}) {
+        const ServerLocation location = ServerLocation::parse(QString::fromUtf8(uri));
+        EXPECT_FALSE(location.display.contains(QStringLiteral("SE"))) << uri << " → " << location.display.toStdString();
+        EXPECT_EQ(location.project, QStringLiteral("p"));
+        EXPECT_TRUE(location.display.contains(QStringLiteral("ann"))) << location.display.toStdString();
+    }
+    EXPECT_EQ(ServerLocation::parse(QStringLiteral("postgresql://ann@h/db?sslmode=require&project=p")).conninfo,
+              QStringLiteral("postgresql://ann@h/db?sslmode=require"));
+}

@@ -5,6 +5,7 @@
 #include "audit/transfer.h"
 #include "error.h"
 #include "pgsupport.h"
+#include "progress.h"
 #include "project.h"
 #include "storage/pglocation.h"
 #include "storage/pgstore.h"
@@ -211,4 +212,19 @@ TEST_F(ServerTransfer, APushThatFailsLeavesNoProjectBehind)
     const auto info = test::runCli({QStringLiteral("info"), uri});
     EXPECT_EQ(info.exitCode, 1);
     EXPECT_TRUE(info.err.contains(QStringLiteral("no project"))) << info.err.toStdString();
+}
+
+TEST_F(ServerTransfer, APushCancelledHalfWayLeavesNoProjectBehind)
+{
+    Progress progress;
+    progress.setCheckHook([&progress] {
+        if (progress.snapshot().stage.contains(QStringLiteral("reviews")))
+            progress.cancel();
+    });
+    EXPECT_THROW(pushProject(file, uri, &progress), Cancelled);
+    const auto info = test::runCli({QStringLiteral("info"), uri});
+    EXPECT_EQ(info.exitCode, 1);
+    EXPECT_TRUE(info.err.contains(QStringLiteral("no project"))) << info.err.toStdString();
+    // The name is free again: the same push goes through.
+    EXPECT_EQ(pushProject(file, uri).reviews, 11);
 }

@@ -143,10 +143,10 @@ void copyContents(const Project &fromProject, Project &toProject, TransferReport
 }
 
 /**
- * The settings a project keeps besides its leads, copied through the Project API. \a from may
- * be a copy of the project file in \a copyFolder: an images root beside it is the one beside \a original.
+ * \a from's images root, for a copy of the project: \a from may be a copy of the project file
+ * in \a copyFolder, and an images root beside it is the one beside \a original.
  */
-void copySettings(const Project &from, Project &to, const QString &copyFolder = {}, const QString &original = {})
+QString imagesRootFor(const Project &from, const QString &copyFolder = {}, const QString &original = {})
 {
     QString root = from.imagesRoot();
     if (!root.isEmpty() && !copyFolder.isEmpty()) {
@@ -154,11 +154,7 @@ void copySettings(const Project &from, Project &to, const QString &copyFolder = 
         if (!relative.startsWith(QLatin1String("..")) && !QDir::isAbsolutePath(relative))
             root = QDir::cleanPath(QFileInfo(original).absoluteDir().filePath(relative));
     }
-    if (!root.isEmpty())
-        to.setImagesRoot(root);
-    to.setBlindMode(from.blindMode());
-    if (!from.examplesFolder().isEmpty())
-        to.setExamplesFolder(from.examplesFolder());
+    return root;
 }
 
 } // namespace
@@ -186,22 +182,18 @@ TransferReport pushProject(const QString &file, const QString &uri, Progress *pr
     }
     report.leadsNotCarried = source->leads();
 
-    auto target = Project::create(uri);
+    // Created and filled in one transaction: a failure, Cancel, Ctrl+C or a kill leaves no
+    // project behind (the server rolls back what a lost connection did not commit).
+    auto target = std::make_unique<Project>(PgStore::create(uri, true));
     try {
-        {
-            Transaction tx(target->store());
-            copyContents(*source, *target, report, progress);
-            progressCheck(progress);
-            tx.commit();
-        }
-        copySettings(*source, *target, scratch.path(), file);
+        copyContents(*source, *target, report, progress);
+        target->copySettingsFrom(*source, imagesRootFor(*source, scratch.path(), file));
+        progressCheck(progress);
+        target->store().commit();
     } catch (...) {
-        // Nothing half-written: the new project goes again (its roles stay for a next try).
         try {
-            auto &store = static_cast<PgStore &>(target->store());
-            store.connection().run("DROP SCHEMA " + store.connection().identifier(location.project) + " CASCADE");
-        } catch (const Error &e) {
-            spdlog::error("push: could not remove the unfinished project {}: {}", location.display.toStdString(), e.message().toStdString());
+            target->store().rollback();
+        } catch (const Error &) { // the connection is gone: nothing was committed
         }
         throw;
     }
@@ -226,9 +218,9 @@ TransferReport pullProject(const QString &uri, const QString &file, Progress *pr
             const ReadTransaction oneState(source->store());
             Transaction tx(target->store());
             copyContents(*source, *target, report, progress);
+            target->copySettingsFrom(*source, imagesRootFor(*source));
             progressCheck(progress);
             tx.commit();
-            copySettings(*source, *target);
         }
         for (const QString &lead : leads)
             target->addLead(lead);

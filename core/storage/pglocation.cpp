@@ -87,13 +87,22 @@ ServerLocation ServerLocation::parse(const QString &uri)
     out.project = project;
     out.conninfo = kept.isEmpty() ? base : base + QLatin1Char('?') + kept.join(QLatin1Char('&'));
     // A password in the URI (user:secret@host) never reaches a message or the settings.
+    // The user information is everything before the last '@' of the authority (a password may
+    // hold '/' or '@' that the user did not percent-encode); a password is what follows its ':'.
     QString shown = base;
-    static const QRegularExpression password(QStringLiteral("^(postgres(?:ql)?://[^/@:]*):[^/@]*@"),
-                                             QRegularExpression::CaseInsensitiveOption);
-    shown.replace(password, QStringLiteral("\\1@"));
+    const qsizetype schemeEnd = base.indexOf(QLatin1String("://")) + 3;
+    const qsizetype at = base.lastIndexOf(QLatin1Char('@'));
+    if (at >= schemeEnd) {
+        const qsizetype colon = base.indexOf(QLatin1Char(':'), schemeEnd);
+        if (colon >= 0 && colon < at)
+            shown = base.left(colon) + base.mid(at);
+    }
     QStringList shownQuery;
     for (const QString &pair : kept) {
-        if (!pair.startsWith(QLatin1String("password="), Qt::CaseInsensitive))
+        // Keys as libpq reads them: percent-decoded (`%70assword=` is `password=`).
+        const qsizetype eq = pair.indexOf(QLatin1Char('='));
+        const QString key = QUrl::fromPercentEncoding((eq < 0 ? pair : pair.left(eq)).toUtf8()).trimmed().toLower();
+        if (key != QLatin1String("password"))
             shownQuery << pair;
     }
     shownQuery << QStringLiteral("project=") + project;

@@ -160,9 +160,16 @@ CREATE FUNCTION @S@.reviewed_units(who name) RETURNS TABLE (item_id bigint, mode
      WHERE r.reviewer_id = @S@.reviewer_id(who) AND r.verdict IS NOT NULL
        AND pg_has_role(session_user, who, 'MEMBER')
 $$;
+-- Whether review `id` of item `item` is the role's own: a reviewer may undo only their own.
+CREATE FUNCTION @S@.owns_review(id bigint, item bigint, who name) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog AS $$
+    SELECT EXISTS (SELECT 1 FROM @S@.reviews r WHERE r.id = owns_review.id AND r.item_id = owns_review.item
+                   AND r.reviewer_id = @S@.reviewer_id(who))
+$$;
 REVOKE ALL ON FUNCTION @S@.reviewer_id(name), @S@.is_lead(name), @S@.sees_all(name), @S@.reviewed_units(name),
-    @S@.append_only(), @S@.announce() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION @S@.reviewer_id(name), @S@.is_lead(name), @S@.sees_all(name), @S@.reviewed_units(name) TO @R@;
+    @S@.owns_review(bigint, bigint, name), @S@.append_only(), @S@.announce() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION @S@.reviewer_id(name), @S@.is_lead(name), @S@.sees_all(name), @S@.reviewed_units(name),
+    @S@.owns_review(bigint, bigint, name) TO @R@;
 
 GRANT USAGE ON SCHEMA @S@ TO @R@;
 GRANT SELECT ON @S@.meta, @S@.items, @S@.judgements, @S@.problematic, @S@.models, @S@.predictions,
@@ -185,8 +192,12 @@ CREATE POLICY reads_when_allowed ON @S@.reviews FOR SELECT USING (
     (SELECT @S@.sees_all(current_user))
     OR reviewer_id = (SELECT @S@.reviewer_id(current_user))
     OR (item_id, COALESCE(model_id, 0)) IN (SELECT u.item_id, u.model_id FROM @S@.reviewed_units(current_user) u));
+-- A reviewer adds reviews as themselves, and undoes only their own; a lead also brings in
+-- others' reviews (merge, push, imports of reviews).
 CREATE POLICY writes_own ON @S@.reviews FOR INSERT WITH CHECK (
-    reviewer_id = (SELECT @S@.reviewer_id(current_user)) OR (SELECT @S@.is_lead(current_user)));
+    (reviewer_id = (SELECT @S@.reviewer_id(current_user))
+     AND (retracts IS NULL OR @S@.owns_review(retracts, item_id, current_user)))
+    OR (SELECT @S@.is_lead(current_user)));
 
 ALTER TABLE @S@.review_labels ENABLE ROW LEVEL SECURITY;
 CREATE POLICY follows_review ON @S@.review_labels FOR SELECT USING (
@@ -241,9 +252,24 @@ void create(PgConnection &db, const QString &project)
     const std::string schema = db.identifier(project);
     const std::string reviewers = db.identifier(reviewerRole(project));
     const std::string leads = db.identifier(leadRole(project));
-    // The roles are the server's, not the database's: a role left by a dropped project of the
-    // same name is taken over (it holds no rights here any more).
+    // The roles are the server's, not the database's. A role left by a dropped project of the
+    // same name is taken over only while nobody is its member: its members would become the
+    // new project's team unasked (someone who made the roles beforehand, a project of that name
+    // in another database, the team of a dropped one).
     for (const QString &role : {reviewerRole(project), leadRole(project)}) {
+        const PgResult members = db.exec(
+            "SELECT u.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles u ON u.oid = m.member "
+            "WHERE g.rolname = $1 AND u.rolname NOT IN ($2, $3) ORDER BY 1",
+            PgParams().add(role).add(reviewerRole(project)).add(leadRole(project)), "look up the project's roles");
+        if (members.rows() > 0) {
+            QStringList names;
+            for (int i = 0; i < members.rows(); ++i)
+                names << members.text(i, 0);
+            throw Error(QStringLiteral("%1: the server already has the role %2, and %3 belong to it: a project named %4 is, or was, "
+                                       "on this server (perhaps in another database). Choose another name, or have the database "
+                                       "administrator drop the old roles (DROP ROLE %2)")
+                            .arg(db.display(), role, names.join(QLatin1String(", ")), project));
+        }
         const PgResult exists = db.exec("SELECT 1 FROM pg_roles WHERE rolname = $1", PgParams().add(role), "look up the project's roles");
         if (exists.rows() == 0) {
             try {

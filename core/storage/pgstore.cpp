@@ -38,7 +38,7 @@ PgStore::PgStore(const ServerLocation &location, bool readOnly)
 
 PgStore::~PgStore() = default;
 
-std::unique_ptr<PgStore> PgStore::create(const QString &uri)
+std::unique_ptr<PgStore> PgStore::create(const QString &uri, bool inTransaction)
 {
     const ServerLocation location = ServerLocation::parse(uri);
     std::unique_ptr<PgStore> store(new PgStore(location, false));
@@ -54,6 +54,12 @@ std::unique_ptr<PgStore> PgStore::create(const QString &uri)
             throw Error(QStringLiteral("%1: the server already holds a schema named %2; open it instead of creating it")
                             .arg(location.display, location.project));
         pgschema::create(db, location.project);
+        if (inTransaction) {
+            store->connect();
+            store->m_inTransaction = true;
+            spdlog::info("creating project {}", location.display.toStdString());
+            return store;
+        }
         db.run("COMMIT", "create the project");
     } catch (...) {
         try {
@@ -239,6 +245,7 @@ void PgStore::commit()
 void PgStore::rollback()
 {
     endTransaction();
+    m_meta.reset();
     m_modelIds.clear();
     m_reviewerIds.clear();
     if (!m_db->isBroken())
@@ -361,6 +368,8 @@ void PgStore::readNotifications() const
         ++m_dataVersion;
         if (table == QLatin1String("assignments"))
             ++m_assignmentsVersion;
+        else if (table == QLatin1String("meta"))
+            m_meta.reset();
     }
 }
 
@@ -419,7 +428,6 @@ ProjectCounts PgStore::counts() const
 
 QString PgStore::meta(const QString &key) const
 {
-    ensureConnected();
     if (key == QLatin1String("leads")) {
         // On a server the leads are the members of the project's leads' role (team grant --lead).
         QJsonArray names;
@@ -429,8 +437,16 @@ QString PgStore::meta(const QString &key) const
         }
         return QString::fromUtf8(QJsonDocument(names).toJson(QJsonDocument::Compact));
     }
-    const PgResult r = q("SELECT value FROM meta WHERE key = $1", PgParams().add(key), "read a setting");
-    return r.rows() ? r.text(0, 0) : QString();
+    readNotifications(); // a change another program announced drops the copy
+    if (!m_meta || m_inTransaction) {
+        ensureConnected();
+        const PgResult r = q("SELECT key, value FROM meta", {}, "read the settings");
+        QHash<QString, QString> all;
+        for (int i = 0; i < r.rows(); ++i)
+            all.insert(r.text(i, 0), r.text(i, 1));
+        m_meta = std::move(all);
+    }
+    return m_meta->value(key);
 }
 
 void PgStore::setMeta(const QString &key, const QString &value)
@@ -440,6 +456,7 @@ void PgStore::setMeta(const QString &key, const QString &value)
                                    "makes one, `team URI revoke ROLE` takes the rights away")
                         .arg(m_location.display));
     }
+    m_meta.reset();
     q("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                PgParams().add(key).add(nonNull(value)), "change a setting");
 }
@@ -464,6 +481,8 @@ QVector<PgStore::Member> PgStore::team() const
 void PgStore::grant(const QString &role, bool lead)
 {
     ensureConnected();
+    if (role.startsWith(QLatin1String("bagel_")) && (role.endsWith(QLatin1String("_reviewer")) || role.endsWith(QLatin1String("_lead"))))
+        throw Error(QStringLiteral("%1: '%2' is a project's group role, not a person's; grant the rights to a login role").arg(m_location.display, role));
     const PgResult exists = q("SELECT 1 FROM pg_roles WHERE rolname = $1", PgParams().add(role), "look up the role");
     if (exists.rows() == 0) {
         throw Error(QStringLiteral("%1: the server has no role named '%2'; the database administrator creates it first "
@@ -498,6 +517,13 @@ void PgStore::grant(const QString &role, bool lead)
 void PgStore::revoke(const QString &role)
 {
     ensureConnected();
+    const PgResult owner = q("SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = $1", PgParams().add(m_location.project),
+                             "look up the project's owner");
+    if (owner.rows() && owner.text(0, 0) == role) {
+        throw Error(QStringLiteral("%1: %2 owns the project and leads it by that; the database administrator hands the "
+                                   "project to another owner (ALTER SCHEMA %3 OWNER TO …) first")
+                        .arg(m_location.display, role, m_location.project));
+    }
     bool member = false;
     for (const Member &m : team())
         member = member || m.role == role;

@@ -8,6 +8,7 @@
 #include <QSet>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,8 +28,13 @@ namespace bagel {
 class PgStore final : public Store
 {
 public:
-    /** Creates the project named by \a uri on its server; fails if it exists. Throws Error. */
-    static std::unique_ptr<PgStore> create(const QString &uri);
+    /**
+     * Creates the project named by \a uri on its server; fails if it exists. Throws Error. With
+     * \a inTransaction the creation is not committed: the store is returned inside its
+     * transaction, and commit() or rollback() (or the connection ending) decides, so that
+     * `push` creates and fills a project all or nothing.
+     */
+    static std::unique_ptr<PgStore> create(const QString &uri, bool inTransaction = false);
     /** Opens the project named by \a uri, migrating it unless \a readOnly. Throws Error. */
     static std::unique_ptr<PgStore> open(const QString &uri, bool readOnly = false);
 
@@ -166,6 +172,8 @@ private:
     QString m_user;
     mutable qint64 m_dataVersion = 0;
     mutable qint64 m_assignmentsVersion = 0;
+    /** The settings, read once and again after a change is announced (a window reads them for every image). */
+    mutable std::optional<QHash<QString, QString>> m_meta;
     /** Reads the notifications that arrived: counts them, and the assignments' apart. */
     void readNotifications() const;
     mutable Bulk m_bulk;
