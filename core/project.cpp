@@ -308,10 +308,9 @@ void Project::checkName(const QString &name, const char *what)
 ReviewRecord Project::prepareReview(const ReviewInput &in)
 {
     ReviewRecord r;
-    const auto item = m_store->itemByFileName(in.fileName);
-    if (!item)
+    r.item = m_store->itemIdByFileName(in.fileName);
+    if (!r.item)
         throw Error(QStringLiteral("no item '%1' in %2").arg(in.fileName, path()));
-    r.item = item->id;
 
     checkName(in.reviewer, "reviewer");
     checkSessionUser(in.reviewer, "review");

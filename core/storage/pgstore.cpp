@@ -231,6 +231,7 @@ void PgStore::commit()
         endTransaction();
         m_modelIds.clear();
         m_reviewerIds.clear();
+        m_itemIds_byName.clear();
         try {
             if (!m_db->isBroken())
                 m_db->run("ROLLBACK", "roll back");
@@ -248,6 +249,7 @@ void PgStore::rollback()
     m_meta.reset();
     m_modelIds.clear();
     m_reviewerIds.clear();
+    m_itemIds_byName.clear();
     if (!m_db->isBroken())
         m_db->run("ROLLBACK", "roll back");
 }
@@ -635,6 +637,19 @@ std::optional<ItemRecord> PgStore::itemByFileName(const QString &fileName) const
     if (!r.rows())
         return std::nullopt;
     return itemFromRow(r, 0, location());
+}
+
+ItemId PgStore::itemIdByFileName(const QString &fileName) const
+{
+    // A verdict names its item by file name: once known, its id is not asked for again (items
+    // are never deleted, and a name keeps its id).
+    if (const auto it = m_itemIds_byName.constFind(fileName); it != m_itemIds_byName.constEnd())
+        return *it;
+    const auto found = itemByFileName(fileName);
+    if (!found)
+        return 0;
+    m_itemIds_byName.insert(fileName, found->id); // forgotten on a rollback, which may take the row back
+    return found->id;
 }
 
 void PgStore::forEachItem(const std::function<void(const ItemRecord &)> &visit) const

@@ -66,6 +66,7 @@ public:
     void setImagePath(ItemId item, const QString &imagePath) override;
     std::optional<ItemRecord> item(ItemId id) const override;
     std::optional<ItemRecord> itemByFileName(const QString &fileName) const override;
+    ItemId itemIdByFileName(const QString &fileName) const override;
     void forEachItem(const std::function<void(const ItemRecord &)> &visit) const override;
 
     QVector<LabelJudgement> judgements(ItemId item) const override;
@@ -184,6 +185,7 @@ private:
     // rollback, which may take back a row this connection added).
     mutable QHash<QString, ModelId> m_modelIds;
     mutable QHash<QString, ReviewerId> m_reviewerIds;
+    mutable QHash<QString, ItemId> m_itemIds_byName;
     int m_openedVersion = 0;
 };
 

@@ -66,6 +66,12 @@ public:
     virtual void setImagePath(ItemId item, const QString &imagePath) = 0;
     virtual std::optional<ItemRecord> item(ItemId id) const = 0;
     virtual std::optional<ItemRecord> itemByFileName(const QString &fileName) const = 0;
+    /** The id of the item named \a fileName, or 0 (a name never changes its id: a store may keep it). */
+    virtual ItemId itemIdByFileName(const QString &fileName) const
+    {
+        const auto found = itemByFileName(fileName);
+        return found ? found->id : 0;
+    }
     /** Every item in file-name order. */
     virtual void forEachItem(const std::function<void(const ItemRecord &)> &visit) const = 0;
 
