@@ -24,4 +24,6 @@ if [ "$(id -u)" = 0 ]; then
         sleep 1
     done
 fi
-exec pg_virtualenv -o "max_connections=200" -o "fsync=on" "$@"
+# pg_virtualenv's own messages go to stderr; the program's stdout stays its own (bagel-bench's JSON).
+exec 3>&1
+exec pg_virtualenv -o "max_connections=200" -o "fsync=on" bash -c 'exec "$@" 1>&3 3>&-' bagel-test "$@" 1>&2
