@@ -22,7 +22,7 @@ namespace bagel {
  * thread that opened it, like an SqliteStore's.
  *
  * Implementation split by topic: pgstore.cpp (connecting, transactions, settings, items and
- * their labels, the team), pgstorereviews.cpp (models, predictions, reviewers, reviews,
+ * their labels), pgstoreteam.cpp (the team's roles), pgstorereviews.cpp (models, predictions, reviewers, reviews,
  * adjudications, assignments).
  */
 class PgStore final : public Store
