@@ -194,4 +194,32 @@ qint64 writeTfdsJson(const QString &path, int validation, qint64 megabytes)
     return entries;
 }
 
+void appendReviews(Store &store, ModelId model, int reviewers, unsigned seed)
+{
+    std::mt19937_64 random(seed);
+    std::uniform_int_distribution<int> verdict(0, 2);
+    Transaction tx(store);
+    QVector<ReviewerId> ids;
+    for (int r = 0; r < reviewers; ++r)
+        ids << store.reviewerId(QStringLiteral("reviewer-%1").arg(r), true);
+    const QDateTime start = QDateTime::currentDateTimeUtc();
+    qint64 n = 0;
+    store.forEachItem([&](const ItemRecord &item) {
+        for (const ReviewerId reviewer : ids) {
+            ReviewRecord review;
+            review.item = item.id;
+            review.model = model;
+            review.reviewer = reviewer;
+            review.time = start.addMSecs(++n);
+            review.verdict = Verdict(verdict(random));
+            if (review.verdict == Verdict::Wrong) {
+                review.category = Category::FineGrained;
+                review.severity = Severity::Minor;
+            }
+            store.appendReview(review);
+        }
+    });
+    tx.commit();
+}
+
 } // namespace bagel::bench

@@ -3,6 +3,8 @@
 #include <QSize>
 #include <QString>
 
+#include "storage/store.h"
+
 namespace bagel::bench {
 
 /** A photo-like JPEG (gradients, shapes, noise) that costs what a photo costs to decode. */
@@ -23,5 +25,12 @@ void writePredictionsCsv(const QString &path, int items, int models);
  * plus problematic images and an ImageNet-M list. Returns the number of entries written.
  */
 qint64 writeTfdsJson(const QString &path, int validation, qint64 megabytes);
+
+/**
+ * Appends, in one transaction, a verdict of each of \a reviewers reviewers (`reviewer-0`, …)
+ * on every item for \a model: correct, wrong (fine-grained, minor) or unclear at random from
+ * \a seed, one millisecond apart. What the audit figures read.
+ */
+void appendReviews(Store &store, ModelId model, int reviewers, unsigned seed);
 
 } // namespace bagel::bench

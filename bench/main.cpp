@@ -321,32 +321,7 @@ QVector<Figure> auditFigures(const QString &work)
         auto project = Project::create(path);
         importFile(*project, ImportFormat::Labels, labels);
         importFile(*project, ImportFormat::Predictions, csv);
-        Store &store = project->store();
-        const ModelId model = store.models().value(0).id;
-        std::mt19937_64 random(11);
-        std::uniform_int_distribution<int> verdict(0, 2);
-        Transaction tx(store);
-        QVector<ReviewerId> reviewers;
-        for (int r = 0; r < 5; ++r)
-            reviewers << store.reviewerId(QStringLiteral("reviewer-%1").arg(r), true);
-        const QDateTime start = QDateTime::currentDateTimeUtc();
-        qint64 n = 0;
-        store.forEachItem([&](const ItemRecord &item) {
-            for (const ReviewerId reviewer : reviewers) {
-                ReviewRecord review;
-                review.item = item.id;
-                review.model = model;
-                review.reviewer = reviewer;
-                review.time = start.addMSecs(++n);
-                review.verdict = Verdict(verdict(random));
-                if (review.verdict == Verdict::Wrong) {
-                    review.category = Category::FineGrained;
-                    review.severity = Severity::Minor;
-                }
-                store.appendReview(review);
-            }
-        });
-        tx.commit();
+        bench::appendReviews(project->store(), project->store().models().value(0).id, 5, 11);
     }
     auto project = Project::open(path, true);
     auto median = [](std::vector<double> v) {

@@ -161,36 +161,7 @@ QVector<ServerFigure> serverFigures(const QString &work, QString *why)
         auto project = Project::create(auditUri);
         importFile(*project, ImportFormat::Labels, labels);
         importFile(*project, ImportFormat::Predictions, csv);
-        Store &store = project->store();
-        const ModelId model = store.models().value(0).id;
-        std::mt19937_64 random(11);
-        std::uniform_int_distribution<int> verdict(0, 2);
-        {
-            Transaction tx(store);
-            QVector<ReviewerId> reviewers;
-            for (int r = 0; r < 5; ++r)
-                reviewers << store.reviewerId(QStringLiteral("reviewer-%1").arg(r), true);
-            const QDateTime start = QDateTime::currentDateTimeUtc();
-            qint64 n = 0;
-            QVector<ItemId> items;
-            store.forEachItem([&](const ItemRecord &item) { items << item.id; });
-            for (const ItemId item : items) {
-                for (const ReviewerId reviewer : reviewers) {
-                    ReviewRecord review;
-                    review.item = item;
-                    review.model = model;
-                    review.reviewer = reviewer;
-                    review.time = start.addMSecs(++n);
-                    review.verdict = Verdict(verdict(random));
-                    if (review.verdict == Verdict::Wrong) {
-                        review.category = Category::FineGrained;
-                        review.severity = Severity::Minor;
-                    }
-                    store.appendReview(review);
-                }
-            }
-            tx.commit();
-        }
+        bench::appendReviews(project->store(), project->store().models().value(0).id, 5, 11);
         std::vector<double> ms;
         for (int i = 0; i < 3; ++i) {
             QElapsedTimer timer;
